@@ -1,0 +1,105 @@
+# motcua -- build, test and run.  See README.md.
+#
+# Sources are picked up by folder, so a new module needs no edit here:
+#   etl/*.c transforms/*.c reports/*.c  -> the library every program links
+#   main.c                              -> the motcua binary
+#   tests/unit/*.c                      -> one Criterion binary
+#   tests/e2e/run.sh                    -> end-to-end tests on the real binary
+
+CC      ?= cc
+PKGS    := libutf8proc xlsxwriter sqlite3 libpcre2-8 zlib libcrypto inih
+HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+OPT     ?= -O2 -g
+CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(HARDEN) -I. \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+LDFLAGS := -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
+LIBS    := -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+
+# Debian packages the build, the tests and the demo need.
+DEB_PKGS := gcc make pkg-config libcsv-dev zlib1g-dev libsqlite3-dev \
+            libpcre2-dev libcriterion-dev libutf8proc-dev libxlsxwriter-dev \
+            libssl-dev libinih-dev sqlite3 unzip
+
+LIB_SRC  := $(sort $(wildcard etl/*.c transforms/*.c reports/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+GEN_SRC  := fixtures/gen/motcua-gen.c
+
+.PHONY: all deps test unit e2e check demo clean install bench fuzz
+
+all: motcua
+
+motcua: $(BUILD)/main.o $(BUILD)/libmotcua.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libmotcua.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit_tests: $(TEST_OBJ) $(BUILD)/libmotcua.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
+
+$(BUILD)/motcua-gen: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lz
+
+# Install what is missing, only what is missing, without asking anything.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing" $$missing; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root, or install:" $$missing >&2; exit 1; fi; \
+	  apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null || exit 1; \
+	fi
+
+unit: $(BUILD)/unit_tests
+	cd tests/unit && ../../$(BUILD)/unit_tests --jobs 2
+
+e2e: motcua $(BUILD)/motcua-gen
+	MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen tests/e2e/run.sh
+
+test: deps
+	$(MAKE) unit
+	$(MAKE) e2e
+
+# The tests again with AddressSanitizer and UndefinedBehaviorSanitizer.
+check: deps
+	$(MAKE) BUILD=build-san OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" unit
+	$(MAKE) BUILD=build-san OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" motcua-san
+
+motcua-san: $(BUILD)/main.o $(BUILD)/libmotcua.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/motcua $^ $(LIBS)
+	MOTCUA=$(CURDIR)/$(BUILD)/motcua tests/e2e/run.sh
+
+demo: deps motcua
+	@rm -rf demo && mkdir -p demo
+	./motcua ingest --db demo/motcua.db fixtures/exports/*; \
+	  st=$$?; [ $$st -eq 0 ] || [ $$st -eq 65 ] || exit $$st
+	./motcua report --db demo/motcua.db --table files --format text
+	./motcua report --db demo/motcua.db --period 2025-Q3 --as-of 2025-09-30 --format text
+	./motcua report --db demo/motcua.db --period 2025-Q3 --as-of 2025-09-30 --format xlsx -o demo/2025-Q3.xlsx
+	./motcua report --db demo/motcua.db --period 2025-Q3 --as-of 2025-09-30 --format html -o demo/2025-Q3.html
+	./motcua report --db demo/motcua.db --period 2025-Q3 --as-of 2025-09-30 --format csv -o demo/2025-Q3.csv
+	@echo
+	@echo "demo: the store is demo/motcua.db; the 2025-Q3 reports are demo/2025-Q3.xlsx, .html and .csv"
+
+clean:
+	rm -rf build build-san motcua demo tests/e2e/out
+
+install: motcua
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/motcua $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 motcua $(DESTDIR)$(PREFIX)/bin/motcua
+	install -m 0644 fixtures/units.csv fixtures/targets.csv $(DESTDIR)$(PREFIX)/share/motcua/
+	install -m 0644 motcua.1 $(DESTDIR)$(PREFIX)/share/man/man1/motcua.1

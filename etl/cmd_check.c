@@ -1,0 +1,240 @@
+/*
+ * cmd_check.c -- `motcua check`: is the store still telling the truth?
+ *
+ * Checks, read-only: SQLite's own PRAGMA integrity_check; the row
+ * accounting of every file (SPEC 2: rows read = accepted + duplicate +
+ * quarantined, one stored version per accepted row, one rejects row per
+ * quarantined row); that every case points at an existing version of
+ * itself, every version at a case and a loaded file, every rejected row and
+ * conflict at a loaded file; and the SPEC 5 identities of every stored
+ * report.  Each problem is one line on standard error; exit 0 when there is
+ * none, 65 when there is any.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "etl/commands.h"
+#include "etl/log.h"
+#include "etl/outputs.h"
+#include "etl/store.h"
+
+#define MAX_LISTED 20 /* problems of one kind listed before "and N more" */
+
+typedef struct checker {
+    mc_store *s;
+    long problems;
+    int failed;           /* a query could not run: the store is unreadable */
+} checker;
+
+static void report(void *ctx, const char *line)
+{
+    (void)ctx;
+    mc_log_error("%s", line);
+}
+
+/* A query that could not run is itself a finding: the store cannot be read
+ * where it should be. */
+static void query_failed(checker *c, int rc, const char *what)
+{
+    c->problems++;
+    c->failed = 1;
+    mc_log_error("%s: cannot check %s: %s", mc_store_path(c->s), what,
+                 sqlite3_errmsg(mc_store_db(c->s)));
+    (void)rc;
+}
+
+static void integrity(checker *c)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(mc_store_db(c->s), "PRAGMA integrity_check(100)", -1, &q, NULL);
+    if (rc != SQLITE_OK) {
+        query_failed(c, rc, "the database file");
+        return;
+    }
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *line = (const char *)sqlite3_column_text(q, 0);
+        if (line && strcmp(line, "ok") != 0) {
+            c->problems++;
+            mc_log_error("%s: integrity_check: %s", mc_store_path(c->s), line);
+        }
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        query_failed(c, rc, "the database file");
+}
+
+static void accounting(checker *c)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(
+        mc_store_db(c->s),
+        "SELECT f.name, f.rows_read, f.accepted, f.duplicate, f.quarantined,"
+        " coalesce(r.n, 0), coalesce(v.n, 0)"
+        " FROM files f"
+        " LEFT JOIN (SELECT file_id, count(*) AS n FROM rejects GROUP BY file_id) r"
+        "  ON r.file_id = f.id"
+        " LEFT JOIN (SELECT file_id, count(*) AS n FROM versions GROUP BY file_id) v"
+        "  ON v.file_id = f.id"
+        " ORDER BY f.id", -1, &q, NULL);
+    if (rc != SQLITE_OK) {
+        query_failed(c, rc, "the file ledger");
+        return;
+    }
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(q, 0);
+        long long read = sqlite3_column_int64(q, 1), acc = sqlite3_column_int64(q, 2);
+        long long dup = sqlite3_column_int64(q, 3), quar = sqlite3_column_int64(q, 4);
+        long long rejects = sqlite3_column_int64(q, 5), versions = sqlite3_column_int64(q, 6);
+        if (read != acc + dup + quar) {
+            c->problems++;
+            mc_log_error("file %s: rows read %lld != accepted %lld + duplicate %lld + "
+                         "quarantined %lld", name, read, acc, dup, quar);
+        }
+        if (rejects != quar) {
+            c->problems++;
+            mc_log_error("file %s: the ledger counts %lld quarantined rows, the rejects table "
+                         "holds %lld", name, quar, rejects);
+        }
+        if (versions != acc) {
+            c->problems++;
+            mc_log_error("file %s: the ledger counts %lld accepted rows, the store holds %lld "
+                         "versions from it", name, acc, versions);
+        }
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        query_failed(c, rc, "the file ledger");
+}
+
+/* Run a query whose rows are problems: column 0 names the thing, column 1
+ * (when present) adds detail. */
+static void orphans(checker *c, const char *sql, const char *what, const char *fmt)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(mc_store_db(c->s), sql, -1, &q, NULL);
+    if (rc != SQLITE_OK) {
+        query_failed(c, rc, what);
+        return;
+    }
+    long n = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n++ < MAX_LISTED) {
+            const char *a = (const char *)sqlite3_column_text(q, 0);
+            const char *b = sqlite3_column_count(q) > 1
+                                ? (const char *)sqlite3_column_text(q, 1) : "";
+            char line[1024];
+            snprintf(line, sizeof line, fmt, a ? a : "", b ? b : "");
+            mc_log_error("%s", line);
+        }
+    }
+    sqlite3_finalize(q);
+    if (n > MAX_LISTED)
+        mc_log_error("... and %ld more like it", n - MAX_LISTED);
+    c->problems += n;
+    if (rc != SQLITE_DONE)
+        query_failed(c, rc, what);
+}
+
+static void consistency(checker *c)
+{
+    orphans(c,
+            "SELECT c.case_key, c.version_id FROM cases c"
+            " WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.id = c.version_id)",
+            "the cases", "case %s: its current version %s does not exist");
+    orphans(c,
+            "SELECT c.case_key, c.version_id FROM cases c JOIN versions v ON v.id = c.version_id"
+            " WHERE v.case_key <> c.case_key",
+            "the cases", "case %s: its current version %s belongs to another case");
+    orphans(c,
+            "SELECT v.id, v.case_key FROM versions v"
+            " WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_key = v.case_key)",
+            "the versions", "version %s: its case %s does not exist");
+    orphans(c,
+            "SELECT v.file_id, count(*) FROM versions v"
+            " WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = v.file_id)"
+            " GROUP BY v.file_id",
+            "the versions", "file id %s: not in the ledger, yet %s versions come from it");
+    orphans(c,
+            "SELECT r.file_id, count(*) FROM rejects r"
+            " WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = r.file_id)"
+            " GROUP BY r.file_id",
+            "the rejects", "file id %s: not in the ledger, yet %s rejected rows come from it");
+    orphans(c,
+            "SELECT x.file_id, count(*) FROM conflicts x"
+            " WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = x.file_id)"
+            " GROUP BY x.file_id",
+            "the conflicts", "file id %s: not in the ledger, yet %s conflicts come from it");
+    orphans(c,
+            "SELECT c.case_key, c.unit_id FROM cases c"
+            " WHERE NOT EXISTS (SELECT 1 FROM unit_keys u WHERE u.id = c.unit_id)",
+            "the units", "case %s: its unit %s does not exist");
+}
+
+static long long count_of(checker *c, const char *sql)
+{
+    sqlite3_stmt *q;
+    long long n = -1;
+    if (sqlite3_prepare_v2(mc_store_db(c->s), sql, -1, &q, NULL) == SQLITE_OK) {
+        if (sqlite3_step(q) == SQLITE_ROW)
+            n = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    return n;
+}
+
+int mc_cmd_check(mc_options *o)
+{
+    mc_error err;
+    mc_error_clear(&err);
+    struct stat sb;
+    if (stat(o->db, &sb) != 0) {
+        mc_log_error("%s: no such store: %s", o->db, strerror(errno));
+        return MC_EXIT_IO;
+    }
+    checker c = {0};
+    int st = mc_store_open(o->db, MC_STORE_READONLY, &c.s, &err);
+    if (st) {
+        mc_log_error("%s", err.msg);
+        /* A file that is there and readable, yet will not open as a store,
+         * is a damaged store: a finding, not a failure to look. */
+        if (st == MC_EXIT_IO && access(o->db, R_OK) == 0)
+            st = MC_EXIT_DATA;
+        if (!o->quiet)
+            printf("motcua check: %s: the store cannot be opened\n", o->db);
+        return st;
+    }
+    integrity(&c);
+    if (!c.failed) {
+        accounting(&c);
+        consistency(&c);
+        mc_error_clear(&err);
+        long n = mc_outputs_check(c.s, report, NULL, &err);
+        if (n < 0) {
+            mc_log_error("%s", err.msg);
+            c.problems++;
+        } else {
+            c.problems += n;
+        }
+    }
+    long long files = count_of(&c, "SELECT count(*) FROM files");
+    long long cases = count_of(&c, "SELECT count(*) FROM cases");
+    mc_stored_report *stored;
+    size_t n_stored = 0;
+    if (mc_outputs_stored(c.s, &stored, &n_stored, &err) == 0)
+        free(stored);
+    mc_store_close(c.s);
+    if (!o->quiet) {
+        if (c.problems)
+            printf("motcua check: %s: %ld problem%s found (listed above)\n", o->db, c.problems,
+                   c.problems == 1 ? "" : "s");
+        else
+            printf("motcua check: %s: ok (%lld files, %lld cases, %zu stored reports)\n", o->db,
+                   files, cases, n_stored);
+        fflush(stdout);
+    }
+    return c.problems ? MC_EXIT_DATA : 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * cmd_ingest.c -- `motcua ingest FILE...`: load exports, one summary line
+ * per file on standard output, problems on standard error.
+ */
+#include <stdio.h>
+
+#include "etl/commands.h"
+#include "etl/ingest.h"
+#include "etl/log.h"
+#include "etl/store.h"
+
+int mc_exit_worst(int a, int b)
+{
+    static const int rank[] = {MC_EXIT_OK, MC_EXIT_DATA, MC_EXIT_TEMPFAIL, MC_EXIT_USAGE,
+                               MC_EXIT_IO, MC_EXIT_SOFTWARE};
+    int ra = 0, rb = 0;
+    for (int i = 0; i < (int)(sizeof rank / sizeof rank[0]); i++) {
+        if (rank[i] == a)
+            ra = i;
+        if (rank[i] == b)
+            rb = i;
+    }
+    return ra >= rb ? a : b;
+}
+
+int mc_cmd_ingest(mc_options *o)
+{
+    if (o->n_files == 0) {
+        mc_log_error("name at least one export to load (see 'motcua ingest --help')");
+        return MC_EXIT_USAGE;
+    }
+    mc_error err;
+    mc_error_clear(&err);
+    mc_store *s;
+    int st = mc_store_open(o->db, MC_STORE_READWRITE, &s, &err);
+    if (st) {
+        mc_log_error("%s", err.msg);
+        return st;
+    }
+    int worst = 0;
+    for (int i = 0; i < o->n_files; i++) {
+        mc_ingest_result r;
+        mc_error_clear(&err);
+        st = mc_ingest_file(s, o->files[i], NULL, &r, &err);
+        if (st) {
+            mc_log_error("%s (file refused, nothing of it loaded)", err.msg);
+            worst = mc_exit_worst(worst, st);
+            continue;
+        }
+        if (r.already_loaded) {
+            if (!o->quiet)
+                printf("%s: already loaded as %s; skipped\n", o->files[i], r.loaded_as);
+            continue;
+        }
+        const mc_file_counts *c = &r.counts;
+        if (!o->quiet) {
+            printf("%s: read %lld, accepted %lld, duplicate %lld, quarantined %lld, conflicts %lld",
+                   o->files[i], (long long)c->rows_read, (long long)c->accepted,
+                   (long long)c->duplicate, (long long)c->quarantined, (long long)c->conflicts);
+            if (r.unknown[0])
+                printf("; unknown columns ignored: %s", r.unknown);
+            if (r.personal_columns)
+                printf("; personal-data columns dropped: %d", r.personal_columns);
+            putchar('\n');
+        }
+        if (c->rows_read > 0 &&
+            100.0 * (double)c->quarantined / (double)c->rows_read > o->quarantine_threshold) {
+            mc_log_error("%s: %lld of %lld rows quarantined, more than the threshold of %g%%; "
+                         "see 'motcua report --table rejects'", o->files[i],
+                         (long long)c->quarantined, (long long)c->rows_read,
+                         o->quarantine_threshold);
+            worst = mc_exit_worst(worst, MC_EXIT_DATA);
+        }
+    }
+    fflush(stdout);
+    mc_store_close(s);
+    return worst;
+}

@@ -1,0 +1,89 @@
+/*
+ * reader.h -- streaming CSV reader for case-log exports (SPEC 1.1).
+ *
+ * The reader turns one export (plain or gzip, detected by magic bytes) into a
+ * stream of raw rows pushed to callbacks.  It owns the file-level decisions:
+ * encoding sniffing (a file that is not UTF-8 at all is refused with the
+ * likely encoding named), BOM, Excel's `sep=X` line, delimiter detection,
+ * RFC 4180 quoting (libcsv), blank lines, physical line numbers, and the size
+ * limits that keep memory flat whatever the file holds.  It does not check
+ * field counts, trim, or validate UTF-8 inside rows: that is the caller's,
+ * which quarantines rows with the reasons of SPEC 1.3-1.5.
+ *
+ * Memory is bounded by the options, never by the file: about
+ * chunk_size + max_field + max_row + 64 KiB plus the header.
+ */
+#ifndef MC_READER_H
+#define MC_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "etl/error.h"
+#include "transforms/record.h"
+
+/* Fields arrive as mc_field (transforms/record.h): raw bytes, not
+ * NUL-terminated, may contain NUL, valid only during the callback. */
+
+/* Limits; a zero member takes the default shown. */
+typedef struct mc_reader_opts {
+    size_t chunk_size;  /* bytes read per step; 0 -> 1 MiB (tests use 1..64) */
+    size_t max_field;   /* 0 -> 1 MiB: a longer field makes the row row_too_large */
+    size_t max_row;     /* 0 -> 4 MiB: sum of a row's field bytes */
+    size_t max_columns; /* 0 -> 4096: a wider header refuses the file; a data
+                           row with more fields is reported bad_field_count */
+} mc_reader_opts;
+
+/*
+ * Callbacks; any may be NULL.  `line` is the 1-based physical line where the
+ * row starts (SPEC 7, rejects).  Each returns 0 to go on, or an MC_EXIT_*
+ * status (with err filled) to stop the read; the reader then returns that
+ * status.
+ *   on_header   the first non-empty line after an optional sep= line
+ *   on_row      every later non-blank row, fields raw, count unchecked
+ *   on_bad_row  a row the reader could not deliver: MC_REASON_ROW_TOO_LARGE,
+ *               MC_REASON_UNTERMINATED_QUOTE, or MC_REASON_BAD_FIELD_COUNT
+ *               for a row with more than max_columns fields; detail is one
+ *               line of plain text
+ */
+typedef struct mc_reader_cb {
+    int (*on_header)(void *ctx, long line, const mc_field *f, size_t n, mc_error *err);
+    int (*on_row)(void *ctx, long line, const mc_field *f, size_t n, mc_error *err);
+    int (*on_bad_row)(void *ctx, long line, mc_reason reason, const char *detail, mc_error *err);
+} mc_reader_cb;
+
+/* What the reader learned about the file; filled as far as it got, also on
+ * failure. */
+typedef struct mc_reader_info {
+    int gzip;            /* 1 when the file was gzip */
+    char delimiter;      /* ',' ';' or '\t' */
+    int bom;             /* 1 when a UTF-8 BOM was stripped */
+    int sep_line;        /* 1 when an Excel sep= line set the delimiter */
+    long lines;          /* physical lines, including blank and sep= lines */
+    long rows;           /* data rows: on_row + on_bad_row calls (no header) */
+    uint64_t bytes_raw;  /* bytes read from the file */
+    uint64_t bytes_text; /* bytes after gunzip (== bytes_raw for plain) */
+} mc_reader_info;
+
+/* Refuse gzip data once it has inflated past both limits: a real CSV
+ * compresses 5-15x, deflate cannot exceed ~1032x, so this stops a bomb after
+ * 256 MiB of work while letting every honest export through. */
+#define MC_READER_BOMB_RATIO 200
+#define MC_READER_BOMB_FLOOR ((uint64_t)256 << 20)
+
+/*
+ * Read the export at path, pushing its header and rows to cb.
+ * Returns 0, a callback's status, or MC_EXIT_DATA (file refused: not UTF-8,
+ * binary, no header, header too wide/long, gzip truncated/corrupt/bomb) or
+ * MC_EXIT_IO (cannot open/read), with err filled by a one-line message that
+ * names the file.  Rows may already have been delivered when it fails: the
+ * caller rolls the whole file back.  info may be NULL.
+ */
+int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_cb *cb,
+                 void *ctx, mc_reader_info *info, mc_error *err);
+
+/* The same from memory (fuzzing, tests); name is used in messages. */
+int mc_read_mem(const char *name, const void *buf, size_t n, const mc_reader_opts *opts,
+                const mc_reader_cb *cb, void *ctx, mc_reader_info *info, mc_error *err);
+
+#endif

@@ -1,0 +1,717 @@
+/*
+ * store.c -- the SQLite case store; see store.h.
+ *
+ * Every statement is prepared once per store and reused with bound values.
+ * Text values go in as bound parameters, never into SQL text.
+ */
+#include "etl/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "etl/clock.h"
+#include "etl/dict.h"
+
+#define MC_APPLICATION_ID 0x4d435541 /* "MCUA": this file is a motcua store */
+#define MC_SCHEMA_VERSION 1
+
+static const char *const schema_sql =
+    "CREATE TABLE IF NOT EXISTS files("
+    " id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,"
+    " size INTEGER NOT NULL, rows_read INTEGER NOT NULL DEFAULT 0,"
+    " accepted INTEGER NOT NULL DEFAULT 0, duplicate INTEGER NOT NULL DEFAULT 0,"
+    " quarantined INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,"
+    " unknown_columns TEXT NOT NULL DEFAULT '', loaded_at TEXT NOT NULL,"
+    " CHECK (rows_read = accepted + duplicate + quarantined));"
+    "CREATE TABLE IF NOT EXISTS unit_keys("
+    " id INTEGER PRIMARY KEY, code TEXT, name TEXT);"
+    "CREATE TABLE IF NOT EXISTS versions("
+    " id INTEGER PRIMARY KEY, case_key TEXT NOT NULL, file_id INTEGER NOT NULL,"
+    " line INTEGER NOT NULL, fp INTEGER NOT NULL, canon BLOB NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS versions_fp ON versions(fp);"
+    "CREATE TABLE IF NOT EXISTS cases("
+    " case_key TEXT PRIMARY KEY, version_id INTEGER NOT NULL, upd INTEGER,"
+    " progress INTEGER NOT NULL, unit_id INTEGER NOT NULL, status INTEGER NOT NULL,"
+    " channel INTEGER NOT NULL, level INTEGER NOT NULL, received_at INTEGER NOT NULL,"
+    " due_at INTEGER, end_at INTEGER, apology INTEGER NOT NULL,"
+    " has_fee INTEGER NOT NULL, paid_online INTEGER NOT NULL,"
+    " digitized INTEGER NOT NULL, e_result INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS rejects("
+    " id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, line INTEGER NOT NULL,"
+    " reason TEXT NOT NULL, col TEXT NOT NULL, detail TEXT NOT NULL, fields TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS conflicts("
+    " id INTEGER PRIMARY KEY, case_key TEXT NOT NULL, file_id INTEGER NOT NULL,"
+    " line INTEGER NOT NULL, what TEXT NOT NULL, stored TEXT, incoming TEXT);";
+
+enum {
+    ST_FILE_BY_SHA,
+    ST_FILE_INSERT,
+    ST_FILE_UPDATE,
+    ST_CASE_GET,
+    ST_CASE_INSERT,
+    ST_CASE_UPDATE,
+    ST_VERSION_BY_FP,
+    ST_VERSION_INSERT,
+    ST_UNIT_INSERT,
+    ST_REJECT_INSERT,
+    ST_CONFLICT_INSERT,
+    ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    "SELECT name, loaded_at FROM files WHERE sha256 = ?1",
+    "INSERT INTO files(name, sha256, size, loaded_at) VALUES (?1, ?2, ?3, ?4)",
+    "UPDATE files SET rows_read = ?2, accepted = ?3, duplicate = ?4, quarantined = ?5,"
+    " conflicts = ?6, unknown_columns = ?7 WHERE id = ?1",
+    "SELECT version_id, upd, progress, unit_id, received_at FROM cases WHERE case_key = ?1",
+    "INSERT INTO cases(case_key, version_id, upd, progress, unit_id, status, channel, level,"
+    " received_at, due_at, end_at, apology, has_fee, paid_online, digitized, e_result)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+    "UPDATE cases SET version_id=?2, upd=?3, progress=?4, unit_id=?5, status=?6, channel=?7,"
+    " level=?8, received_at=?9, due_at=?10, end_at=?11, apology=?12, has_fee=?13,"
+    " paid_online=?14, digitized=?15, e_result=?16 WHERE case_key=?1",
+    "SELECT canon FROM versions WHERE fp = ?1",
+    "INSERT INTO versions(case_key, file_id, line, fp, canon) VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO unit_keys(code, name) VALUES (?1, ?2)",
+    "INSERT INTO rejects(file_id, line, reason, col, detail, fields) VALUES (?1,?2,?3,?4,?5,?6)",
+    "INSERT INTO conflicts(case_key, file_id, line, what, stored, incoming)"
+    " VALUES (?1,?2,?3,?4,?5,?6)",
+};
+
+struct mc_store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *st[ST_COUNT];
+    mc_dict *units;        /* "code\x1fname" -> unit_keys.id */
+    int64_t file_id;       /* the file being loaded, 0 when none */
+    int in_file;
+    char *canon;           /* reusable buffer for a row's canonical bytes */
+    size_t canon_cap;
+};
+
+int mc_store_fail(mc_store *s, int rc, const char *what, mc_error *err)
+{
+    const char *path = s && s->path ? s->path : "store";
+    const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    switch (rc & 0xff) {
+    case SQLITE_FULL:
+        return mc_error_set(err, MC_EXIT_IO,
+                            "%s: disk full while %s: free space on the disk, then run again "
+                            "(nothing of this file was kept)", path, what);
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write or read the store while %s: %s",
+                            path, what, msg);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return mc_error_set(err, MC_EXIT_IO,
+                            "%s: the store is damaged (%s); it was not changed. Keep a copy, "
+                            "restore it from a backup or rebuild it with 'motcua rerun "
+                            "--from-archive'", path, msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return mc_error_set(err, MC_EXIT_TEMPFAIL, "%s: the store is busy while %s; try again",
+                            path, what);
+    default:
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: SQLite error while %s: %s", path, what,
+                            msg);
+    }
+}
+
+int mc_store_exec(mc_store *s, const char *sql, mc_error *err)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : mc_store_fail(s, rc, "updating the store", err);
+}
+
+static int load_unit_keys(mc_store *s, mc_error *err)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT id, code, name FROM unit_keys", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return mc_store_fail(s, rc, "reading the unit names", err);
+    char buf[2048];
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(q, 1);
+        const char *name = (const char *)sqlite3_column_text(q, 2);
+        int n = snprintf(buf, sizeof buf, "%s\x1f%s", code ? code : "", name ? name : "");
+        if (n < 0 || (size_t)n >= sizeof buf)
+            continue;
+        if (mc_dict_put(s->units, buf, (size_t)n, sqlite3_column_int64(q, 0)) != 0) {
+            sqlite3_finalize(q);
+            return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+        }
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : mc_store_fail(s, rc, "reading the unit names", err);
+}
+
+/* Refuse a file that exists, is not empty, and is not a motcua store. */
+static int check_identity(mc_store *s, mc_error *err)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return mc_store_fail(s, rc, "opening the store", err);
+    rc = sqlite3_step(q);
+    int64_t app = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW)
+        return mc_store_fail(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "opening the store", err);
+    if (app == MC_APPLICATION_ID)
+        return 0;
+    rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return mc_store_fail(s, rc, "opening the store", err);
+    rc = sqlite3_step(q);
+    int64_t objects = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW)
+        return mc_store_fail(s, rc, "opening the store", err);
+    if (objects != 0)
+        return mc_error_set(err, MC_EXIT_DATA,
+                            "%s: this database is not a motcua store; it was not changed "
+                            "(name another file with --db)", s->path);
+    return 1; /* empty: ours to create */
+}
+
+int mc_store_open(const char *path, int mode, mc_store **out, mc_error *err)
+{
+    *out = NULL;
+    mc_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path)) || !(s->units = mc_dict_new())) {
+        if (s) {
+            free(s->path);
+            free(s);
+        }
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+    }
+    struct stat sb;
+    if (mode == MC_STORE_READONLY && stat(path, &sb) != 0) {
+        mc_store_close(s);
+        return mc_error_set(err, MC_EXIT_IO, "%s: no such store (load files with 'motcua ingest' "
+                            "first, or name the store with --db)", path);
+    }
+    int flags = mode == MC_STORE_READONLY ? SQLITE_OPEN_READONLY
+                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        int st = mc_error_set(err, MC_EXIT_IO, "%s: cannot open the store: %s", path,
+                              s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        mc_store_close(s);
+        return st;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 5000);
+    int fresh = check_identity(s, err);
+    if (fresh < 0 || fresh > 1) {
+        mc_store_close(s);
+        return fresh;
+    }
+    if (fresh == 1 && mode == MC_STORE_READONLY) {
+        mc_store_close(s);
+        return mc_error_set(err, MC_EXIT_DATA, "%s: the store is empty", path);
+    }
+    int st = 0;
+    if (mode != MC_STORE_READONLY) {
+        /* WAL for crash safety and readers beside the writer; NORMAL sync is
+         * durable across a crash of motcua and consistent across power loss. */
+        st = mc_store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                              "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-16384;", err);
+        if (!st && fresh == 1) {
+            char sql[128];
+            snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
+                     MC_APPLICATION_ID, MC_SCHEMA_VERSION);
+            st = mc_store_exec(s, "BEGIN IMMEDIATE", err);
+            if (!st)
+                st = mc_store_exec(s, sql, err);
+            if (!st)
+                st = mc_store_exec(s, schema_sql, err);
+            if (!st)
+                st = mc_store_exec(s, "COMMIT", err);
+        }
+    }
+    for (int i = 0; !st && i < ST_COUNT; i++) {
+        rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
+        if (rc != SQLITE_OK && mode != MC_STORE_READONLY)
+            st = mc_store_fail(s, rc, "preparing the store", err);
+    }
+    if (!st)
+        st = load_unit_keys(s, err);
+    if (st) {
+        mc_store_close(s);
+        return st;
+    }
+    *out = s;
+    return 0;
+}
+
+void mc_store_close(mc_store *s)
+{
+    if (!s)
+        return;
+    if (s->in_file)
+        mc_store_file_rollback(s);
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->st[i]);
+    sqlite3_close(s->db);
+    mc_dict_free(s->units);
+    free(s->canon);
+    free(s->path);
+    free(s);
+}
+
+sqlite3 *mc_store_db(mc_store *s)
+{
+    return s->db;
+}
+
+const char *mc_store_path(const mc_store *s)
+{
+    return s->path;
+}
+
+/* Step a statement that returns no row, then reset it. */
+static int step_done(mc_store *s, sqlite3_stmt *q, const char *what, mc_error *err)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return rc == SQLITE_DONE ? 0 : mc_store_fail(s, rc, what, err);
+}
+
+int mc_store_file_loaded(mc_store *s, const char *sha256, char *name, size_t name_cap,
+                         char *loaded_at, size_t at_cap, mc_error *err)
+{
+    sqlite3_stmt *q = s->st[ST_FILE_BY_SHA];
+    sqlite3_bind_text(q, 1, sha256, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    int found = 0;
+    if (rc == SQLITE_ROW) {
+        found = 1;
+        if (name)
+            snprintf(name, name_cap, "%s", (const char *)sqlite3_column_text(q, 0));
+        if (loaded_at)
+            snprintf(loaded_at, at_cap, "%s", (const char *)sqlite3_column_text(q, 1));
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return mc_store_fail(s, rc, "reading the file ledger", err);
+    return found;
+}
+
+int mc_store_file_begin(mc_store *s, const char *name, const char *sha256, uint64_t size,
+                        mc_error *err)
+{
+    int st = mc_store_exec(s, "BEGIN IMMEDIATE", err);
+    if (st)
+        return st;
+    s->in_file = 1;
+    char now[40];
+    mc_clock_now_iso(now, sizeof now);
+    sqlite3_stmt *q = s->st[ST_FILE_INSERT];
+    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)size);
+    sqlite3_bind_text(q, 4, now, -1, SQLITE_TRANSIENT);
+    st = step_done(s, q, "adding the file to the ledger", err);
+    if (st) {
+        mc_store_file_rollback(s);
+        return st;
+    }
+    s->file_id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+void mc_store_file_rollback(mc_store *s)
+{
+    if (!s->in_file)
+        return;
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_file = 0;
+    s->file_id = 0;
+    /* The dictionary may hold ids that the rollback took back. */
+    mc_dict_free(s->units);
+    s->units = mc_dict_new();
+    if (s->units)
+        load_unit_keys(s, NULL);
+}
+
+int mc_store_file_commit(mc_store *s, const mc_file_counts *c, const char *unknown_columns,
+                         mc_error *err)
+{
+    if (c->rows_read != c->accepted + c->duplicate + c->quarantined) {
+        mc_store_file_rollback(s);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: row accounting does not add up "
+                            "(read %lld, accepted %lld, duplicate %lld, quarantined %lld)",
+                            s->path, (long long)c->rows_read, (long long)c->accepted,
+                            (long long)c->duplicate, (long long)c->quarantined);
+    }
+    sqlite3_stmt *q = s->st[ST_FILE_UPDATE];
+    sqlite3_bind_int64(q, 1, s->file_id);
+    sqlite3_bind_int64(q, 2, c->rows_read);
+    sqlite3_bind_int64(q, 3, c->accepted);
+    sqlite3_bind_int64(q, 4, c->duplicate);
+    sqlite3_bind_int64(q, 5, c->quarantined);
+    sqlite3_bind_int64(q, 6, c->conflicts);
+    sqlite3_bind_text(q, 7, unknown_columns ? unknown_columns : "", -1, SQLITE_STATIC);
+    int st = step_done(s, q, "writing the file ledger", err);
+    if (!st)
+        st = mc_store_exec(s, "COMMIT", err);
+    if (st) {
+        mc_store_file_rollback(s);
+        return st;
+    }
+    s->in_file = 0;
+    s->file_id = 0;
+    return 0;
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+
+static int progress_of(int status)
+{
+    switch (status) {
+    case 1: case 2: return 0;
+    case 4: case 5: case 6: return 1;
+    case 10: return 3;
+    default: return 2; /* 3, 7, 8, 9 */
+    }
+}
+
+static int reserve(mc_store *s, size_t need)
+{
+    if (need <= s->canon_cap)
+        return 0;
+    size_t cap = s->canon_cap ? s->canon_cap : 1024;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(s->canon, cap);
+    if (!p)
+        return -1;
+    s->canon = p;
+    s->canon_cap = cap;
+    return 0;
+}
+
+/* The row's canonical bytes: every canonical field, in SPEC order, each
+ * ended by 0x1f; two rows are duplicates exactly when these are equal. */
+static long canon_of(mc_store *s, const mc_record *r)
+{
+    const char *texts[] = {r->case_id, r->alt_case_id, r->unit_code, r->unit_name,
+                           r->procedure_code, r->procedure_name, r->field_name};
+    size_t need = 256;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        need += texts[i] ? strlen(texts[i]) + 1 : 2;
+    if (reserve(s, need) != 0)
+        return -1;
+    char *o = s->canon;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        if (texts[i]) {
+            size_t n = strlen(texts[i]);
+            memcpy(o, texts[i], n);
+            o += n;
+        } else {
+            *o++ = '\x1e'; /* null differs from every text */
+        }
+        *o++ = '\x1f';
+    }
+    o += sprintf(o, "%d\x1f%d\x1f%d\x1f", r->status, r->channel, r->service_level);
+    const mc_date dates[] = {r->received_at, r->due_at, r->new_due_at, r->finished_at,
+                             r->returned_at, r->apology_at, r->updated_at};
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+        if (dates[i] == MC_DATE_NONE)
+            *o++ = '\x1e';
+        else
+            o += sprintf(o, "%lld", (long long)dates[i]);
+        *o++ = '\x1f';
+    }
+    o += sprintf(o, "%d\x1f%d\x1f%d\x1f%d\x1f%d", r->apology, r->has_fee, r->paid_online,
+                 r->digitized, r->e_result);
+    return o - s->canon;
+}
+
+/* The id of the row's (unit_code, unit_name) pair, added when new. */
+static int unit_id_of(mc_store *s, const mc_record *r, int64_t *id, mc_error *err)
+{
+    char key[2048];
+    int n = snprintf(key, sizeof key, "%s\x1f%s", r->unit_code ? r->unit_code : "",
+                     r->unit_name ? r->unit_name : "");
+    if (n < 0 || (size_t)n >= sizeof key)
+        n = sizeof key - 1;
+    if (mc_dict_get(s->units, key, (size_t)n, id))
+        return 0;
+    sqlite3_stmt *q = s->st[ST_UNIT_INSERT];
+    if (r->unit_code)
+        sqlite3_bind_text(q, 1, r->unit_code, -1, SQLITE_STATIC);
+    if (r->unit_name)
+        sqlite3_bind_text(q, 2, r->unit_name, -1, SQLITE_STATIC);
+    int st = step_done(s, q, "adding a unit name", err);
+    if (st)
+        return st;
+    *id = sqlite3_last_insert_rowid(s->db);
+    if (mc_dict_put(s->units, key, (size_t)n, *id) != 0)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+    return 0;
+}
+
+static void bind_date(sqlite3_stmt *q, int i, mc_date d)
+{
+    if (d == MC_DATE_NONE)
+        sqlite3_bind_null(q, i);
+    else
+        sqlite3_bind_int64(q, i, d);
+}
+
+static int is_duplicate(mc_store *s, uint64_t fp, size_t len, int *dup, mc_error *err)
+{
+    sqlite3_stmt *q = s->st[ST_VERSION_BY_FP];
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)fp);
+    int rc;
+    *dup = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const void *b = sqlite3_column_blob(q, 0);
+        if ((size_t)sqlite3_column_bytes(q, 0) == len && memcmp(b, s->canon, len) == 0) {
+            *dup = 1;
+            break;
+        }
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return mc_store_fail(s, rc, "looking for duplicates", err);
+    return 0;
+}
+
+/* Where two versions disagree (SPEC 2): the unit, or the day received. */
+static int record_conflict(mc_store *s, long line, const mc_record *r, const char *what,
+                           const char *stored, const char *incoming, mc_error *err)
+{
+    sqlite3_stmt *q = s->st[ST_CONFLICT_INSERT];
+    sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, s->file_id);
+    sqlite3_bind_int64(q, 3, line);
+    sqlite3_bind_text(q, 4, what, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, stored, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 6, incoming, -1, SQLITE_TRANSIENT);
+    return step_done(s, q, "recording a conflict", err);
+}
+
+static void day_text(mc_date d, char *buf, size_t cap)
+{
+    int64_t day = mc_date_day(d);
+    time_t t = (time_t)(day * 86400);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, cap, "%Y-%m-%d", &tm);
+}
+
+static int unit_label(mc_store *s, int64_t unit_id, char *buf, size_t cap)
+{
+    sqlite3_stmt *q;
+    buf[0] = '\0';
+    if (sqlite3_prepare_v2(s->db, "SELECT coalesce(code, ''), coalesce(name, '') FROM unit_keys"
+                                  " WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(q, 1, unit_id);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        snprintf(buf, cap, "%s%s%s", sqlite3_column_text(q, 0),
+                 sqlite3_column_bytes(q, 0) && sqlite3_column_bytes(q, 1) ? " " : "",
+                 sqlite3_column_text(q, 1));
+    sqlite3_finalize(q);
+    return 0;
+}
+
+/* Same unit?  Codes decide when both rows have one; otherwise names. */
+static int same_unit(mc_store *s, int64_t a, int64_t b)
+{
+    if (a == b)
+        return 1;
+    sqlite3_stmt *q;
+    int same = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT a.code, b.code, a.name, b.name FROM unit_keys a,"
+                                  " unit_keys b WHERE a.id = ?1 AND b.id = ?2", -1, &q, NULL)
+        != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(q, 1, a);
+    sqlite3_bind_int64(q, 2, b);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        const char *ca = (const char *)sqlite3_column_text(q, 0);
+        const char *cb = (const char *)sqlite3_column_text(q, 1);
+        const char *na = (const char *)sqlite3_column_text(q, 2);
+        const char *nb = (const char *)sqlite3_column_text(q, 3);
+        if (ca && cb)
+            same = strcmp(ca, cb) == 0;
+        else if (!ca && !cb)
+            same = na && nb && strcmp(na, nb) == 0;
+    }
+    sqlite3_finalize(q);
+    return same;
+}
+
+int mc_store_add(mc_store *s, long line, const mc_record *r, int *outcome, int *conflict,
+                 mc_error *err)
+{
+    *outcome = 0;
+    *conflict = 0;
+    long len = canon_of(s, r);
+    if (len < 0)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+    uint64_t fp = mc_hash64(s->canon, (size_t)len, 0);
+
+    sqlite3_stmt *q = s->st[ST_CASE_GET];
+    sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    int exists = rc == SQLITE_ROW;
+    int64_t cur_upd = INT64_MIN, cur_unit = 0, cur_received = 0;
+    int cur_progress = 0;
+    if (exists) {
+        cur_upd = sqlite3_column_type(q, 1) == SQLITE_NULL ? INT64_MIN : sqlite3_column_int64(q, 1);
+        cur_progress = sqlite3_column_int(q, 2);
+        cur_unit = sqlite3_column_int64(q, 3);
+        cur_received = sqlite3_column_int64(q, 4);
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return mc_store_fail(s, rc, "looking up a case", err);
+
+    if (exists) {
+        int dup;
+        int st = is_duplicate(s, fp, (size_t)len, &dup, err);
+        if (st)
+            return st;
+        if (dup) {
+            *outcome = MC_ADD_DUPLICATE;
+            return 0;
+        }
+    }
+
+    int64_t unit_id;
+    int st = unit_id_of(s, r, &unit_id, err);
+    if (st)
+        return st;
+
+    q = s->st[ST_VERSION_INSERT];
+    sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, s->file_id);
+    sqlite3_bind_int64(q, 3, line);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)fp);
+    sqlite3_bind_blob(q, 5, s->canon, (int)len, SQLITE_STATIC);
+    st = step_done(s, q, "storing a row", err);
+    if (st)
+        return st;
+    int64_t version_id = sqlite3_last_insert_rowid(s->db);
+
+    if (exists) {
+        if (!same_unit(s, cur_unit, unit_id)) {
+            char a[600], b[600];
+            unit_label(s, cur_unit, a, sizeof a);
+            unit_label(s, unit_id, b, sizeof b);
+            if ((st = record_conflict(s, line, r, "unit", a, b, err)))
+                return st;
+            *conflict = 1;
+        }
+        if (mc_date_day(cur_received) != mc_date_day(r->received_at)) {
+            char a[16], b[16];
+            day_text(cur_received, a, sizeof a);
+            day_text(r->received_at, b, sizeof b);
+            if ((st = record_conflict(s, line, r, "received_at", a, b, err)))
+                return st;
+            *conflict = 1;
+        }
+    }
+
+    int64_t upd = r->updated_at == MC_DATE_NONE ? INT64_MIN : r->updated_at;
+    int progress = progress_of(r->status);
+    /* The later-loaded version wins ties: it has the greater ingest order. */
+    int becomes_current = !exists || upd > cur_upd || (upd == cur_upd && progress >= cur_progress);
+    *outcome = exists ? MC_ADD_NEW_VERSION : MC_ADD_NEW_CASE;
+    if (!becomes_current)
+        return 0;
+
+    q = s->st[exists ? ST_CASE_UPDATE : ST_CASE_INSERT];
+    mc_date end = r->finished_at != MC_DATE_NONE ? r->finished_at : r->returned_at;
+    sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, version_id);
+    bind_date(q, 3, r->updated_at);
+    sqlite3_bind_int(q, 4, progress);
+    sqlite3_bind_int64(q, 5, unit_id);
+    sqlite3_bind_int(q, 6, r->status);
+    sqlite3_bind_int(q, 7, r->channel);
+    sqlite3_bind_int(q, 8, r->service_level);
+    sqlite3_bind_int64(q, 9, r->received_at);
+    bind_date(q, 10, r->due_at);
+    bind_date(q, 11, end);
+    sqlite3_bind_int(q, 12, r->apology == MC_FLAG_YES || r->apology_at != MC_DATE_NONE);
+    sqlite3_bind_int(q, 13, r->has_fee);
+    sqlite3_bind_int(q, 14, r->paid_online);
+    sqlite3_bind_int(q, 15, r->digitized);
+    sqlite3_bind_int(q, 16, r->e_result);
+    return step_done(s, q, "storing a case", err);
+}
+
+int mc_store_reject(mc_store *s, long line, const char *reason, const char *column,
+                    const char *detail, const char *fields, mc_error *err)
+{
+    sqlite3_stmt *q = s->st[ST_REJECT_INSERT];
+    sqlite3_bind_int64(q, 1, s->file_id);
+    sqlite3_bind_int64(q, 2, line);
+    sqlite3_bind_text(q, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, column ? column : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, detail ? detail : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 6, fields ? fields : "", -1, SQLITE_STATIC);
+    return step_done(s, q, "quarantining a row", err);
+}
+
+int mc_store_unit_keys(mc_store *s, mc_unit_key **keys, size_t *n, mc_error *err)
+{
+    *keys = NULL;
+    *n = 0;
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT id, code, name FROM unit_keys ORDER BY id", -1,
+                                &q, NULL);
+    if (rc != SQLITE_OK)
+        return mc_store_fail(s, rc, "reading the unit names", err);
+    size_t cap = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            mc_unit_key *k = realloc(*keys, cap * sizeof *k);
+            if (!k)
+                break;
+            *keys = k;
+        }
+        mc_unit_key *k = &(*keys)[(*n)++];
+        k->id = sqlite3_column_int64(q, 0);
+        const char *c = (const char *)sqlite3_column_text(q, 1);
+        const char *m = (const char *)sqlite3_column_text(q, 2);
+        k->code = c ? strdup(c) : NULL;
+        k->name = m ? strdup(m) : NULL;
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        mc_store_unit_keys_free(*keys, *n);
+        *keys = NULL;
+        *n = 0;
+        return rc == SQLITE_ROW ? mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory")
+                                : mc_store_fail(s, rc, "reading the unit names", err);
+    }
+    return 0;
+}
+
+void mc_store_unit_keys_free(mc_unit_key *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(keys[i].code);
+        free(keys[i].name);
+    }
+    free(keys);
+}

@@ -1,0 +1,83 @@
+/*
+ * store.h -- the SQLite case store (SPEC 2 and 8).
+ *
+ * One database file in WAL mode holds the file ledger, every version of every
+ * case, the current version of each case (denormalized for the figures), the
+ * quarantined rows (masked), the conflicts, and the stored reports.  A file is
+ * loaded inside one transaction together with its ledger row: a crash leaves
+ * all of the file or none of it.
+ */
+#ifndef MC_STORE_H
+#define MC_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "etl/error.h"
+#include "transforms/record.h"
+
+typedef struct mc_store mc_store;
+
+enum { MC_STORE_READWRITE = 0, MC_STORE_READONLY = 1 };
+
+/* Open (creating when writable and absent) the store at path.  A file that
+ * is not a motcua store, or is corrupt, is refused and never overwritten. */
+int mc_store_open(const char *path, int mode, mc_store **out, mc_error *err);
+void mc_store_close(mc_store *s);
+sqlite3 *mc_store_db(mc_store *s);
+const char *mc_store_path(const mc_store *s);
+
+/* Counts of one file, as the ledger keeps them. */
+typedef struct mc_file_counts {
+    int64_t rows_read, accepted, duplicate, quarantined, conflicts;
+} mc_file_counts;
+
+/* 1 when a file with this SHA-256 is in the ledger (its name and load time
+ * copied out when the buffers are given), 0 when not, or an MC_EXIT_* status. */
+int mc_store_file_loaded(mc_store *s, const char *sha256, char *name, size_t name_cap,
+                         char *loaded_at, size_t at_cap, mc_error *err);
+
+/* Start loading a file: opens the transaction and the ledger row. */
+int mc_store_file_begin(mc_store *s, const char *name, const char *sha256, uint64_t size,
+                        mc_error *err);
+
+/* What happened to one accepted row. */
+enum { MC_ADD_NEW_CASE = 1, MC_ADD_NEW_VERSION = 2, MC_ADD_DUPLICATE = 3 };
+
+/* Add one normalized row of the open file.  *outcome is MC_ADD_*; *conflict
+ * is 1 when the row disagrees with the case's current version on unit or
+ * received date (recorded in the conflicts table). */
+int mc_store_add(mc_store *s, long line, const mc_record *rec, int *outcome, int *conflict,
+                 mc_error *err);
+
+/* Quarantine one row of the open file; fields is the masked copy
+ * (mc_row_masked) or "". */
+int mc_store_reject(mc_store *s, long line, const char *reason, const char *column,
+                    const char *detail, const char *fields, mc_error *err);
+
+/* Finish the open file: write its counts and commit.  rows_read must equal
+ * accepted + duplicate + quarantined (checked). */
+int mc_store_file_commit(mc_store *s, const mc_file_counts *c, const char *unknown_columns,
+                         mc_error *err);
+
+/* Abandon the open file: nothing of it stays. */
+void mc_store_file_rollback(mc_store *s);
+
+/* Unit dictionary: the (code, name) pairs seen in the data, by id. */
+typedef struct mc_unit_key {
+    int64_t id;
+    char *code; /* NULL when the rows had no code */
+    char *name; /* NULL when the rows had no name */
+} mc_unit_key;
+
+/* All unit keys, ordered by id; free with mc_store_unit_keys_free. */
+int mc_store_unit_keys(mc_store *s, mc_unit_key **keys, size_t *n, mc_error *err);
+void mc_store_unit_keys_free(mc_unit_key *keys, size_t n);
+
+/* Run one SQL statement with no result rows; errors name the store. */
+int mc_store_exec(mc_store *s, const char *sql, mc_error *err);
+
+/* Map an SQLite result code to an exit status and message. */
+int mc_store_fail(mc_store *s, int rc, const char *what, mc_error *err);
+
+#endif

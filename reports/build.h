@@ -1,0 +1,48 @@
+/*
+ * build.h -- from options to a finished report: the registry and targets
+ * files, the period and as-of date, the figures, and the file it is written
+ * to.  Shared by `report`, `run` and `rerun` so that they can never differ.
+ */
+#ifndef MC_BUILD_H
+#define MC_BUILD_H
+
+#include <stdio.h>
+
+#include "etl/error.h"
+#include "etl/options.h"
+#include "etl/store.h"
+#include "reports/period.h"
+#include "reports/report.h"
+#include "reports/targets.h"
+#include "reports/units.h"
+
+typedef struct mc_report_inputs {
+    mc_units *units;
+    mc_targets targets;
+    mc_convention convention;
+    char units_path[1024];    /* "" when no registry */
+    char targets_path[1024];  /* "" when no targets */
+} mc_report_inputs;
+
+/* Load the registry and targets named by the options (or the bundled ones),
+ * under the options' convention. */
+int mc_report_inputs_load(const mc_options *o, mc_report_inputs *in, mc_error *err);
+void mc_report_inputs_free(mc_report_inputs *in);
+
+/* Compute the report of period_text.  as_of_text may be NULL (SPEC 4
+ * default: the period's end, or today while it runs). */
+int mc_report_build(mc_store *s, const mc_report_inputs *in, const char *period_text,
+                    const char *as_of_text, mc_report *rep, mc_error *err);
+
+typedef enum { MC_FORMAT_TEXT, MC_FORMAT_CSV, MC_FORMAT_XLSX, MC_FORMAT_HTML } mc_format;
+
+int mc_format_parse(const char *s, mc_format *f);
+const char *mc_format_ext(mc_format f);
+
+/* Write rep in format f: to out (text, csv, html), or to path (xlsx, or any
+ * format when path is given: written to a temporary name and renamed, so a
+ * reader never sees half a file).  for_people selects the Excel CSV. */
+int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_people,
+                    FILE *out, const char *path, mc_error *err);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * cmd_report.c -- `motcua report`: print or write one report table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "etl/commands.h"
+#include "etl/log.h"
+#include "reports/build.h"
+#include "reports/ledger.h"
+
+int mc_cmd_report(mc_options *o)
+{
+    const char *table = o->table ? o->table : "units";
+    mc_format format = MC_FORMAT_TEXT;
+    if (o->format && mc_format_parse(o->format, &format) != 0) {
+        mc_log_error("--format must be text, csv, xlsx or html, not '%s'", o->format);
+        return MC_EXIT_USAGE;
+    }
+    if (!o->format && o->out_file) {
+        /* -o report.xlsx says what it wants */
+        const char *dot = strrchr(o->out_file, '.');
+        if (dot)
+            mc_format_parse(dot + 1, &format);
+    }
+    int ledger = strcmp(table, "files") == 0 ? MC_LEDGER_FILES
+               : strcmp(table, "rejects") == 0 ? MC_LEDGER_REJECTS : -1;
+    mc_table t;
+    if (ledger < 0) {
+        if (strcmp(table, "units") == 0)
+            t = MC_TABLE_UNITS;
+        else if (strcmp(table, "targets") == 0)
+            t = MC_TABLE_TARGETS;
+        else if (strcmp(table, "quality") == 0)
+            t = MC_TABLE_QUALITY;
+        else {
+            mc_log_error("--table must be units, targets, quality, files or rejects, not '%s'",
+                         table);
+            return MC_EXIT_USAGE;
+        }
+        if (!o->period) {
+            mc_log_error("--period is required for the %s table (e.g. --period 2025-Q3)", table);
+            return MC_EXIT_USAGE;
+        }
+    } else if (format != MC_FORMAT_TEXT && format != MC_FORMAT_CSV) {
+        mc_log_error("the %s table is written as text or csv", table);
+        return MC_EXIT_USAGE;
+    }
+
+    mc_error err;
+    mc_error_clear(&err);
+    mc_store *s;
+    int st = mc_store_open(o->db, MC_STORE_READONLY, &s, &err);
+    if (st) {
+        mc_log_error("%s", err.msg);
+        return st;
+    }
+    FILE *out = stdout;
+    if (ledger >= 0) {
+        if (o->out_file && !(out = fopen(o->out_file, "w"))) {
+            mc_log_error("%s: cannot write", o->out_file);
+            mc_store_close(s);
+            return MC_EXIT_IO;
+        }
+        st = mc_ledger_write(out, s, (mc_ledger_table)ledger, format == MC_FORMAT_CSV, &err);
+        if (out != stdout && fclose(out) != 0 && !st)
+            st = mc_error_set(&err, MC_EXIT_IO, "%s: cannot write", o->out_file);
+    } else {
+        mc_report_inputs in;
+        st = mc_report_inputs_load(o, &in, &err);
+        if (!st) {
+            mc_report rep;
+            st = mc_report_build(s, &in, o->period, o->as_of, &rep, &err);
+            if (!st) {
+                st = mc_report_write(&rep, t, format, 0, stdout, o->out_file, &err);
+                mc_report_free(&rep);
+            }
+            mc_report_inputs_free(&in);
+        }
+    }
+    if (!st && fflush(stdout) != 0)
+        st = mc_error_set(&err, MC_EXIT_IO, "cannot write to standard output");
+    if (st)
+        mc_log_error("%s", err.msg);
+    mc_store_close(s);
+    return st;
+}

@@ -1,0 +1,520 @@
+/*
+ * figures.c -- SPEC 5 figures per unit; see figures.h.
+ *
+ * The counting rules live in mc_figures_add_case and nowhere else; the rest
+ * of this file resolves units, rolls counts up the hierarchy, and gathers
+ * targets and quality checks around them.
+ */
+#include "reports/figures.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "etl/dict.h"
+#include "transforms/dates.h"
+#include "transforms/record.h"
+
+int mc_figures_add_case(int64_t c[MC_C_COUNT], const mc_case_facts *f, int64_t start,
+                        int64_t as_of)
+{
+    if (f->status == 1 || f->status == 3 || f->received_day > as_of)
+        return 0;
+    int carried = f->received_day < start && (!f->has_end || f->end_day >= start);
+    int fresh = f->received_day >= start; /* and <= as_of, checked above */
+    if (!carried && !fresh)
+        return 0;
+    c[MC_C_RECEIVED_TOTAL]++;
+    if (carried)
+        c[MC_C_CARRIED_OVER]++;
+    if (fresh) {
+        c[MC_C_RECEIVED_NEW]++;
+        if (f->channel == 2) {
+            c[MC_C_RECEIVED_ONLINE]++;
+            if (f->level == 4)
+                c[MC_C_ONLINE_FULL]++;
+        } else {
+            c[MC_C_RECEIVED_OFFLINE]++;
+        }
+        c[MC_C_NEW_PAID_ONLINE] += f->paid_online == MC_FLAG_YES;
+        c[MC_C_NEW_HAS_FEE] += f->has_fee == MC_FLAG_YES;
+        c[MC_C_NEW_DIGITIZED] += f->digitized == MC_FLAG_YES;
+        c[MC_C_NEW_DIGITIZED_KNOWN] += f->digitized != MC_FLAG_ABSENT;
+    }
+    int late = 0;
+    if (f->has_end && f->end_day >= start && f->end_day <= as_of) {
+        c[MC_C_RESOLVED_TOTAL]++;
+        int withdrawn = f->status == 7;
+        if (withdrawn || !f->has_due || f->end_day == f->due_day)
+            c[MC_C_RESOLVED_ON_TIME]++;
+        else if (f->end_day < f->due_day)
+            c[MC_C_RESOLVED_EARLY]++;
+        else {
+            c[MC_C_RESOLVED_LATE]++;
+            late = 1;
+        }
+        c[MC_C_RESOLVED_E_RESULT] += f->e_result == MC_FLAG_YES;
+        c[MC_C_RESOLVED_E_RESULT_KNOWN] += f->e_result != MC_FLAG_ABSENT;
+    } else {
+        /* no end, or an end after the as-of date */
+        c[MC_C_IN_PROGRESS_TOTAL]++;
+        int paused = (f->status == 5 || f->status == 6) && !f->has_end;
+        if (!paused && f->has_due && f->due_day < as_of) {
+            c[MC_C_IN_PROGRESS_OVERDUE]++;
+            late = 1;
+        } else {
+            c[MC_C_IN_PROGRESS_WITHIN]++;
+        }
+    }
+    if (late) {
+        c[MC_C_LATE_TOTAL]++;
+        c[MC_C_LATE_WITH_APOLOGY] += f->apology != 0;
+    }
+    return 1;
+}
+
+int mc_figures_identities_hold(const int64_t c[MC_C_COUNT])
+{
+    return c[MC_C_RECEIVED_TOTAL] == c[MC_C_RESOLVED_TOTAL] + c[MC_C_IN_PROGRESS_TOTAL] &&
+           c[MC_C_RESOLVED_TOTAL] ==
+               c[MC_C_RESOLVED_EARLY] + c[MC_C_RESOLVED_ON_TIME] + c[MC_C_RESOLVED_LATE] &&
+           c[MC_C_IN_PROGRESS_TOTAL] == c[MC_C_IN_PROGRESS_WITHIN] + c[MC_C_IN_PROGRESS_OVERDUE] &&
+           c[MC_C_RECEIVED_NEW] == c[MC_C_RECEIVED_ONLINE] + c[MC_C_RECEIVED_OFFLINE];
+}
+
+/* ---- units of the report ----------------------------------------------- */
+
+typedef struct runit {
+    char *code;
+    char *name;
+    const mc_unit *reg;     /* registry entry, or NULL */
+    int is_parent;          /* the registry lists children under it */
+    int64_t own[MC_C_COUNT];
+    int64_t total[MC_C_COUNT];
+} runit;
+
+typedef struct runits {
+    runit *v;
+    size_t n, cap;
+    mc_dict *by_code;
+} runits;
+
+static int runit_get(runits *u, const char *code, const char *name, const mc_unit *reg,
+                     size_t *idx)
+{
+    int64_t found;
+    if (mc_dict_get(u->by_code, code, strlen(code), &found)) {
+        runit *r = &u->v[found];
+        /* Several spellings under one code: keep the smallest, so the name
+         * does not depend on the order files were loaded in. */
+        if (!r->reg && name && (!r->name || strcmp(name, r->name) < 0)) {
+            char *n = strdup(name);
+            if (!n)
+                return -1;
+            free(r->name);
+            r->name = n;
+        }
+        *idx = (size_t)found;
+        return 0;
+    }
+    if (u->n == u->cap) {
+        size_t cap = u->cap ? 2 * u->cap : 64;
+        runit *v = realloc(u->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        u->v = v;
+        u->cap = cap;
+    }
+    runit *r = &u->v[u->n];
+    memset(r, 0, sizeof *r);
+    r->code = strdup(code);
+    r->name = strdup(reg ? reg->name : name ? name : "");
+    r->reg = reg;
+    if (!r->code || !r->name || mc_dict_put(u->by_code, code, strlen(code), (int64_t)u->n) != 0) {
+        free(r->code);
+        free(r->name);
+        return -1;
+    }
+    *idx = u->n++;
+    return 0;
+}
+
+static void runits_free(runits *u)
+{
+    for (size_t i = 0; i < u->n; i++) {
+        free(u->v[i].code);
+        free(u->v[i].name);
+    }
+    free(u->v);
+    mc_dict_free(u->by_code);
+}
+
+/* Names the registry could not place, for the quality table. */
+typedef struct name_note {
+    char *name;
+    int ambiguous;
+} name_note;
+
+static int cmp_rows(const void *a, const void *b)
+{
+    const mc_unit_row *x = a, *y = b;
+    if (x->kind == MC_ROW_ALL || y->kind == MC_ROW_ALL)
+        return (x->kind == MC_ROW_ALL) - (y->kind == MC_ROW_ALL);
+    return strcmp(x->unit_code, y->unit_code);
+}
+
+static int add_quality(mc_report *rep, size_t *cap, const char *name, const char *value,
+                       const char *status, const char *detail)
+{
+    if (rep->n_quality == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        mc_quality_row *q = realloc(rep->quality, nc * sizeof *q);
+        if (!q)
+            return -1;
+        rep->quality = q;
+        *cap = nc;
+    }
+    mc_quality_row *q = &rep->quality[rep->n_quality];
+    q->name = strdup(name);
+    q->value = strdup(value);
+    q->status = strdup(status);
+    q->detail = strdup(detail ? detail : "");
+    if (!q->name || !q->value || !q->status || !q->detail) {
+        free(q->name);
+        free(q->value);
+        free(q->status);
+        free(q->detail);
+        return -1;
+    }
+    rep->n_quality++;
+    return 0;
+}
+
+static int quality_checks(mc_store *s, mc_report *rep, const runits *u, const name_note *notes,
+                          size_t n_notes, int identities_ok, const mc_period *period, mc_error *err)
+{
+    size_t cap = 0;
+    char value[64], detail[1024];
+    sqlite3 *db = mc_store_db(s);
+    sqlite3_stmt *q;
+    int rc;
+
+    rc = sqlite3_prepare_v2(db, "SELECT count(*), coalesce(sum(rows_read),0),"
+                                " coalesce(sum(accepted),0), coalesce(sum(duplicate),0),"
+                                " coalesce(sum(quarantined),0),"
+                                " coalesce(sum(rows_read <> accepted + duplicate + quarantined),0)"
+                                " FROM files", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return mc_store_fail(s, rc, "checking the data quality", err);
+    if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        snprintf(value, sizeof value, "%lld", (long long)sqlite3_column_int64(q, 0));
+        snprintf(detail, sizeof detail, "rows read %lld = accepted %lld + duplicate %lld + "
+                 "quarantined %lld", (long long)sqlite3_column_int64(q, 1),
+                 (long long)sqlite3_column_int64(q, 2), (long long)sqlite3_column_int64(q, 3),
+                 (long long)sqlite3_column_int64(q, 4));
+        int bad = sqlite3_column_int64(q, 5) != 0;
+        if (add_quality(rep, &cap, "files_loaded", value, bad ? "error" : "ok", detail))
+            goto nomem;
+    }
+    sqlite3_finalize(q);
+
+    rc = sqlite3_prepare_v2(db, "SELECT reason, count(*) FROM rejects GROUP BY reason"
+                                " ORDER BY reason", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return mc_store_fail(s, rc, "checking the data quality", err);
+    int64_t quarantined = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        char name[96];
+        snprintf(name, sizeof name, "quarantined:%s", (const char *)sqlite3_column_text(q, 0));
+        snprintf(value, sizeof value, "%lld", (long long)sqlite3_column_int64(q, 1));
+        quarantined += sqlite3_column_int64(q, 1);
+        if (add_quality(rep, &cap, name, value, "warning",
+                        "rows kept aside; see 'motcua report --table rejects'")) {
+            sqlite3_finalize(q);
+            goto nomem;
+        }
+    }
+    sqlite3_finalize(q);
+    snprintf(value, sizeof value, "%lld", (long long)quarantined);
+    if (add_quality(rep, &cap, "quarantined_rows", value, quarantined ? "warning" : "ok",
+                    "rows of all loaded files that were quarantined"))
+        goto nomem;
+
+    rc = sqlite3_prepare_v2(db, "SELECT count(DISTINCT case_key), count(*) FROM conflicts", -1,
+                            &q, NULL);
+    if (rc != SQLITE_OK)
+        return mc_store_fail(s, rc, "checking the data quality", err);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        int64_t cases = sqlite3_column_int64(q, 0);
+        snprintf(value, sizeof value, "%lld", (long long)cases);
+        snprintf(detail, sizeof detail, "cases whose versions disagree on unit or received date "
+                 "(%lld disagreements); the latest version is used",
+                 (long long)sqlite3_column_int64(q, 1));
+        if (add_quality(rep, &cap, "conflicts", value, cases ? "warning" : "ok", detail)) {
+            sqlite3_finalize(q);
+            goto nomem;
+        }
+    }
+    sqlite3_finalize(q);
+
+    for (size_t i = 0; i < n_notes; i++) {
+        snprintf(detail, sizeof detail, "%s", notes[i].ambiguous
+                 ? "the name matches several units of the registry; kept as its own unit"
+                 : "the name matches no unit of the registry; kept as its own unit");
+        if (add_quality(rep, &cap, notes[i].ambiguous ? "ambiguous_unit_name" : "unmatched_unit_name",
+                        notes[i].name, "warning", detail))
+            goto nomem;
+    }
+
+    size_t idle = 0, used = 0;
+    detail[0] = '\0';
+    for (size_t i = 0; i < u->n; i++) {
+        const runit *r = &u->v[i];
+        if (!r->reg || r->is_parent || r->own[MC_C_RECEIVED_TOTAL] != 0 ||
+            !mc_unit_valid_during(r->reg, period->start, period->end))
+            continue;
+        idle++;
+        if (used + strlen(r->code) + 3 < sizeof detail)
+            used += (size_t)snprintf(detail + used, sizeof detail - used, "%s%s", used ? ", " : "",
+                                     r->code);
+    }
+    snprintf(value, sizeof value, "%zu", idle);
+    if (add_quality(rep, &cap, "units_without_cases", value, idle ? "warning" : "ok", detail))
+        goto nomem;
+
+    snprintf(value, sizeof value, "%zu", rep->n_rows);
+    snprintf(detail, sizeof detail, "%s", identities_ok
+             ? "received_total = resolved + in progress; resolved = early + on time + late; "
+               "in progress = within + overdue; received_new = online + offline: all rows hold"
+             : "an identity of SPEC 5 fails: this is a bug in motcua, please report it");
+    if (add_quality(rep, &cap, "identities", value, identities_ok ? "ok" : "error", detail))
+        goto nomem;
+    return 0;
+nomem:
+    return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+}
+
+/* ---- the report ---------------------------------------------------------- */
+
+int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    snprintf(rep->period, sizeof rep->period, "%s", o->period.canon);
+    mc_day_format(o->period.start, rep->period_start);
+    mc_day_format(o->period.end, rep->period_end);
+    mc_day_format(o->as_of, rep->as_of);
+    rep->convention = mc_convention_name(o->convention);
+
+    int st = 0;
+    runits u = {0};
+    mc_unit_key *keys = NULL;
+    size_t n_keys = 0, *key_unit = NULL, n_notes = 0;
+    name_note *notes = NULL;
+    int64_t max_id = 0;
+    sqlite3_stmt *q = NULL;
+
+    if (!(u.by_code = mc_dict_new()))
+        goto nomem;
+    if ((st = mc_store_unit_keys(s, &keys, &n_keys, err)))
+        goto done;
+    for (size_t i = 0; i < n_keys; i++)
+        if (keys[i].id > max_id)
+            max_id = keys[i].id;
+    key_unit = calloc((size_t)max_id + 1, sizeof *key_unit);
+    notes = calloc(n_keys ? n_keys : 1, sizeof *notes);
+    if (!key_unit || !notes)
+        goto nomem;
+
+    /* Registry units first, so that every one has its row. */
+    size_t n_reg = mc_units_count(o->units);
+    for (size_t i = 0; i < n_reg; i++) {
+        const mc_unit *reg = mc_units_at(o->units, i);
+        size_t idx;
+        if (runit_get(&u, reg->code, reg->name, reg, &idx))
+            goto nomem;
+    }
+    for (size_t i = 0; i < n_reg; i++) {
+        const mc_unit *reg = mc_units_at(o->units, i);
+        int64_t p;
+        if (reg->parent && mc_dict_get(u.by_code, reg->parent, strlen(reg->parent), &p))
+            u.v[p].is_parent = 1;
+    }
+
+    /* Each (code, name) seen in the data -> the unit of the report. */
+    for (size_t i = 0; i < n_keys; i++) {
+        const mc_unit_key *k = &keys[i];
+        const mc_unit *reg = NULL;
+        const char *code = k->code;
+        size_t idx;
+        if (code) {
+            reg = mc_units_find(o->units, code);
+        } else if (k->name) {
+            int m = mc_units_match_name(o->units, k->name, &reg);
+            if (m == 1) {
+                code = reg->code;
+            } else {
+                reg = NULL;
+                code = k->name; /* its own unit, never merged by guesswork */
+                int seen = 0;
+                for (size_t j = 0; j < n_notes; j++)
+                    seen |= strcmp(notes[j].name, k->name) == 0;
+                if (!seen) {
+                    notes[n_notes].name = k->name;
+                    notes[n_notes++].ambiguous = m == 2;
+                }
+            }
+        } else {
+            continue; /* cannot happen: missing_unit rows are quarantined */
+        }
+        if (runit_get(&u, code, k->name, reg, &idx))
+            goto nomem;
+        key_unit[k->id] = idx + 1;
+    }
+
+    int rc = sqlite3_prepare_v2(mc_store_db(s),
+        "SELECT unit_id, status, channel, level, received_at, due_at, end_at, apology,"
+        " has_fee, paid_online, digitized, e_result FROM cases"
+        " WHERE received_at < ?1 AND (end_at IS NULL OR end_at >= ?2)", -1, &q, NULL);
+    if (rc != SQLITE_OK) {
+        st = mc_store_fail(s, rc, "reading the cases", err);
+        goto done;
+    }
+    sqlite3_bind_int64(q, 1, (o->as_of + 1) * MC_DATE_SCALE);
+    sqlite3_bind_int64(q, 2, o->period.start * MC_DATE_SCALE);
+    int64_t all[MC_C_COUNT] = {0};
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t uid = sqlite3_column_int64(q, 0);
+        mc_case_facts f;
+        f.status = sqlite3_column_int(q, 1);
+        f.channel = sqlite3_column_int(q, 2);
+        f.level = sqlite3_column_int(q, 3);
+        f.received_day = mc_date_day(sqlite3_column_int64(q, 4));
+        f.has_due = sqlite3_column_type(q, 5) != SQLITE_NULL;
+        f.due_day = f.has_due ? mc_date_day(sqlite3_column_int64(q, 5)) : 0;
+        f.has_end = sqlite3_column_type(q, 6) != SQLITE_NULL;
+        f.end_day = f.has_end ? mc_date_day(sqlite3_column_int64(q, 6)) : 0;
+        f.apology = sqlite3_column_int(q, 7);
+        f.has_fee = sqlite3_column_int(q, 8);
+        f.paid_online = sqlite3_column_int(q, 9);
+        f.digitized = sqlite3_column_int(q, 10);
+        f.e_result = sqlite3_column_int(q, 11);
+        if (uid < 1 || uid > max_id || key_unit[uid] == 0) {
+            st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a case names unit id %lld that the "
+                              "store does not know; run 'motcua check'", mc_store_path(s),
+                              (long long)uid);
+            goto done;
+        }
+        runit *r = &u.v[key_unit[uid] - 1];
+        mc_figures_add_case(r->own, &f, o->period.start, o->as_of);
+        mc_figures_add_case(all, &f, o->period.start, o->as_of);
+    }
+    if (rc != SQLITE_DONE) {
+        st = mc_store_fail(s, rc, "reading the cases", err);
+        goto done;
+    }
+
+    /* Roll each unit's own counts up to itself and its ancestors. */
+    for (size_t i = 0; i < u.n; i++)
+        memcpy(u.v[i].total, u.v[i].own, sizeof u.v[i].total);
+    for (size_t i = 0; i < u.n; i++) {
+        runit *r = &u.v[i];
+        if (!r->reg || r->own[MC_C_RECEIVED_TOTAL] == 0)
+            continue;
+        const char *anc[64];
+        size_t na = mc_units_ancestors(o->units, r->code, anc, 64);
+        for (size_t a = 0; a < na; a++) {
+            int64_t p;
+            if (!mc_dict_get(u.by_code, anc[a], strlen(anc[a]), &p))
+                continue;
+            for (int c = 0; c < MC_C_COUNT; c++)
+                u.v[p].total[c] += r->own[c];
+        }
+    }
+
+    rep->rows = calloc(u.n + 1, sizeof *rep->rows);
+    if (!rep->rows)
+        goto nomem;
+    int identities_ok = mc_figures_identities_hold(all);
+    for (size_t i = 0; i < u.n; i++) {
+        runit *r = &u.v[i];
+        int valid = r->reg && mc_unit_valid_during(r->reg, o->period.start, o->period.end);
+        if (!valid && r->total[MC_C_RECEIVED_TOTAL] == 0)
+            continue;
+        mc_unit_row *row = &rep->rows[rep->n_rows];
+        row->unit_code = strdup(r->code);
+        row->unit_name = strdup(r->name);
+        if (!row->unit_code || !row->unit_name) {
+            free(row->unit_code);
+            free(row->unit_name);
+            goto nomem;
+        }
+        rep->n_rows++;
+        row->kind = r->is_parent ? MC_ROW_PARENT : MC_ROW_UNIT;
+        row->depth = r->reg ? r->reg->depth : 0;
+        row->in_registry = r->reg != NULL;
+        memcpy(row->c, r->is_parent ? r->total : r->own, sizeof row->c);
+        identities_ok &= mc_figures_identities_hold(row->c);
+    }
+    qsort(rep->rows, rep->n_rows, sizeof *rep->rows, cmp_rows);
+    mc_unit_row *total = &rep->rows[rep->n_rows];
+    total->unit_code = strdup("ALL");
+    total->unit_name = strdup("Tổng cộng");
+    if (!total->unit_code || !total->unit_name) {
+        free(total->unit_code);
+        free(total->unit_name);
+        goto nomem;
+    }
+    rep->n_rows++;
+    total->kind = MC_ROW_ALL;
+    memcpy(total->c, all, sizeof all);
+
+    /* Targets: each rate of each row against the plan that reaches it. */
+    if (o->targets && o->targets->n) {
+        size_t cap = 0;
+        for (size_t i = 0; i < rep->n_rows; i++) {
+            mc_unit_row *row = &rep->rows[i];
+            const char *chain[65];
+            size_t n_chain = 0;
+            if (row->kind != MC_ROW_ALL) {
+                chain[0] = row->unit_code;
+                n_chain = 1 + (row->in_registry
+                                   ? mc_units_ancestors(o->units, row->unit_code, chain + 1, 64)
+                                   : 0);
+            }
+            for (int r = 0; r < MC_R_COUNT; r++) {
+                const mc_target *t = mc_targets_match(o->targets, chain, n_chain,
+                                                      mc_rate_name((mc_rate)r), &o->period);
+                if (!t)
+                    continue;
+                if (rep->n_targets == cap) {
+                    cap = cap ? cap * 2 : 64;
+                    mc_target_row *v = realloc(rep->targets, cap * sizeof *v);
+                    if (!v)
+                        goto nomem;
+                    rep->targets = v;
+                }
+                double pct = 0;
+                int has = mc_rate_value(row->c, (mc_rate)r, &pct);
+                if (mc_target_eval(t, row->unit_code, has, pct, row->c[MC_C_LATE_TOTAL] == 0,
+                                   &rep->targets[rep->n_targets]) != 0)
+                    goto nomem;
+                rep->n_targets++;
+            }
+        }
+    }
+
+    st = quality_checks(s, rep, &u, notes, n_notes, identities_ok, &o->period, err);
+    goto done;
+
+nomem:
+    st = mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory while computing the report");
+done:
+    sqlite3_finalize(q);
+    if (st)
+        mc_report_free(rep);
+    runits_free(&u);
+    free(key_unit);
+    free(notes);
+    mc_store_unit_keys_free(keys, n_keys);
+    return st;
+}

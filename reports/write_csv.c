@@ -1,0 +1,236 @@
+/*
+ * write_csv.c -- the report tables as CSV: the machine contract of SPEC 7,
+ * and the Excel-friendly variant for people.
+ *
+ * The machine form is compared byte for byte by scripts and tests, so it has
+ * no BOM, LF line ends, the contract's column names, and quotes a field only
+ * when RFC 4180 requires it.  The people form is for double-clicking in
+ * Excel: a BOM so Excel reads UTF-8, CRLF, Vietnamese headings, dd/mm/yyyy
+ * dates, and an apostrophe before text that Excel would run as a formula.
+ * Numbers keep a '.' decimal point in both, so the figures stay exact.
+ */
+#include "reports/write_util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+typedef struct {
+    FILE *out;
+    int people;
+    int col;     /* cells written on the current line */
+} csv_w;
+
+static void put_sep(csv_w *w)
+{
+    if (w->col++ > 0)
+        fputc(',', w->out);
+}
+
+/* A text cell; guarded against formulas in the people form. */
+static void cell_text(csv_w *w, const char *s)
+{
+    s = mc_wu_str(s);
+    put_sep(w);
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        fputc('"', w->out);
+    if (w->people && mc_wu_formula_risk(s))
+        fputc('\'', w->out);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            fputc('"', w->out);
+        fputc(*p, w->out);
+    }
+    if (quote)
+        fputc('"', w->out);
+}
+
+/* A cell motcua formatted itself (a number): never quoted or guarded. */
+static void cell_raw(csv_w *w, const char *s)
+{
+    put_sep(w);
+    fputs(s, w->out);
+}
+
+static void cell_int(csv_w *w, int64_t v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%" PRId64, v);
+    cell_raw(w, b);
+}
+
+/* "%.2f", or an empty cell for a null value. */
+static void cell_opt2(csv_w *w, int has, double v)
+{
+    char b[64] = "";
+    if (has)
+        snprintf(b, sizeof b, "%.2f", v);
+    cell_raw(w, b);
+}
+
+static void cell_date(csv_w *w, const char *iso)
+{
+    char b[64];
+    if (w->people) {
+        mc_wu_date_vi(iso, b, sizeof b);
+        cell_text(w, b);
+    } else {
+        cell_text(w, iso);
+    }
+}
+
+static void end_row(csv_w *w)
+{
+    fputs(w->people ? "\r\n" : "\n", w->out);
+    w->col = 0;
+}
+
+static void write_units(csv_w *w, const mc_report *rep)
+{
+    static const char *const fixed_vi[] = {
+        "Kỳ báo cáo", "Từ ngày", "Đến ngày", "Tính đến ngày", "Mã đơn vị", "Tên đơn vị",
+    };
+    static const char *const fixed[] = {
+        "period", "period_start", "period_end", "as_of", "unit_code", "unit_name",
+    };
+    char label[256];
+
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        cell_text(w, w->people ? fixed_vi[i] : fixed[i]);
+    for (int c = 0; c < MC_C_CONTRACT_COUNT; c++)
+        cell_text(w, w->people ? mc_count_label_vi((mc_count)c) : mc_count_name((mc_count)c));
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        if (w->people) {
+            snprintf(label, sizeof label, "%s (%%)", mc_rate_label_vi((mc_rate)r));
+            cell_text(w, label);
+        } else {
+            cell_text(w, mc_rate_name((mc_rate)r));
+        }
+    }
+    end_row(w);
+
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const mc_unit_row *row = &rep->rows[i];
+        cell_text(w, rep->period);
+        cell_date(w, rep->period_start);
+        cell_date(w, rep->period_end);
+        cell_date(w, rep->as_of);
+        cell_text(w, row->unit_code);
+        cell_text(w, w->people ? mc_wu_row_label(row) : row->unit_name);
+        for (int c = 0; c < MC_C_CONTRACT_COUNT; c++)
+            cell_int(w, row->c[c]);
+        for (int r = 0; r < MC_R_COUNT; r++) {
+            double v = 0;
+            int has = mc_rate_value(row->c, (mc_rate)r, &v);
+            cell_opt2(w, has, v);
+        }
+        end_row(w);
+    }
+}
+
+/* The unit's name for the people form of the targets table: the targets
+ * rows carry only codes. */
+static const char *name_of(const mc_report *rep, const char *code)
+{
+    for (size_t i = 0; code && i < rep->n_rows; i++)
+        if (rep->rows[i].unit_code && strcmp(rep->rows[i].unit_code, code) == 0)
+            return mc_wu_row_label(&rep->rows[i]);
+    return "";
+}
+
+static void write_targets(csv_w *w, const mc_report *rep)
+{
+    static const char *const head[] = {
+        "period", "unit_code", "indicator", "actual", "op", "target", "status", "gap", "source",
+    };
+    static const char *const head_vi[] = {
+        "Kỳ báo cáo", "Mã đơn vị", "Tên đơn vị", "Chỉ tiêu", "Thực tế (%)", "So sánh",
+        "Mục tiêu (%)", "Đánh giá", "Chênh lệch (điểm %)", "Nguồn",
+    };
+    if (w->people)
+        for (size_t i = 0; i < sizeof head_vi / sizeof head_vi[0]; i++)
+            cell_text(w, head_vi[i]);
+    else
+        for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+            cell_text(w, head[i]);
+    end_row(w);
+
+    for (size_t i = 0; i < rep->n_targets; i++) {
+        const mc_target_row *t = &rep->targets[i];
+        char b[64];
+        cell_text(w, rep->period);
+        cell_text(w, t->unit_code);
+        if (w->people) {
+            cell_text(w, name_of(rep, t->unit_code));
+            int r = mc_wu_rate_of(t->indicator);
+            cell_text(w, r >= 0 ? mc_rate_label_vi((mc_rate)r) : t->indicator);
+        } else {
+            cell_text(w, t->indicator);
+        }
+        cell_opt2(w, t->has_actual, t->actual);
+        cell_text(w, w->people ? mc_wu_op_vi(t->op) : t->op);
+        snprintf(b, sizeof b, "%.15g", t->target);
+        cell_raw(w, b);
+        cell_text(w, w->people ? mc_wu_status_vi(t->status) : t->status);
+        cell_opt2(w, t->has_gap, t->gap);
+        cell_text(w, t->source);
+        end_row(w);
+    }
+}
+
+static void write_quality(csv_w *w, const mc_report *rep)
+{
+    if (w->people) {
+        cell_text(w, "Kiểm tra");
+        cell_text(w, "Giá trị");
+        cell_text(w, "Trạng thái");
+        cell_text(w, "Chi tiết");
+    } else {
+        cell_text(w, "name");
+        cell_text(w, "value");
+        cell_text(w, "status");
+        cell_text(w, "detail");
+    }
+    end_row(w);
+    for (size_t i = 0; i < rep->n_quality; i++) {
+        const mc_quality_row *q = &rep->quality[i];
+        cell_text(w, q->name);
+        /* a count like "-3" is a number to Excel, not a formula */
+        if (w->people && mc_wu_is_number(q->value))
+            cell_raw(w, q->value);
+        else
+            cell_text(w, q->value);
+        cell_text(w, w->people ? mc_wu_quality_status_vi(q->status) : q->status);
+        cell_text(w, q->detail);
+        end_row(w);
+    }
+}
+
+int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc_error *err)
+{
+    if (!out || !rep)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: no output or no report");
+    if (t != MC_TABLE_UNITS && t != MC_TABLE_TARGETS && t != MC_TABLE_QUALITY)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: unknown table %d", (int)t);
+
+    csv_w w = { out, for_people != 0, 0 };
+    errno = 0;
+    if (w.people)
+        fputs("\xEF\xBB\xBF", out);
+    switch (t) {
+    case MC_TABLE_UNITS:
+        write_units(&w, rep);
+        break;
+    case MC_TABLE_TARGETS:
+        write_targets(&w, rep);
+        break;
+    case MC_TABLE_QUALITY:
+        write_quality(&w, rep);
+        break;
+    }
+    if (fflush(out) != 0 || ferror(out))
+        return mc_error_set(err, MC_EXIT_IO, "cannot write the CSV report: %s",
+                            strerror(errno ? errno : EIO));
+    return 0;
+}

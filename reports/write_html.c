@@ -1,0 +1,395 @@
+/*
+ * write_html.c -- the report as one self-contained HTML page.
+ *
+ * The page is mailed around and opened from shared folders, often offline,
+ * so it carries everything inline: CSS in a <style> element, charts as inline
+ * SVG, no script and no external resource (its Content-Security-Policy says
+ * so too).  Every value from the data is escaped, so a unit name is only
+ * ever text.  Figures follow Vietnamese conventions (1.234 and 97,50%),
+ * since the page is read, not parsed; the CSV is the exact form.
+ */
+#include "reports/write_util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* Text escaped for element content and quoted attribute values alike.
+ * Control characters other than white space cannot appear in HTML text. */
+static void esc(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)mc_wu_str(s); *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\'': fputs("&#39;", out); break;
+        default:
+            if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7F)
+                fputc('?', out);
+            else
+                fputc(*p, out);
+        }
+    }
+}
+
+/* The first max characters of s (whole code points), "…" when cut.  Chart
+ * labels have a fixed width; the full name is in the row's <title>. */
+static void esc_cut(FILE *out, const char *s, size_t max)
+{
+    s = mc_wu_str(s);
+    size_t n = strlen(s), off = 0, chars = 0;
+    while (off < n && chars < max) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + off,
+                                              (utf8proc_ssize_t)(n - off), &cp);
+        off += k > 0 ? (size_t)k : 1;
+        chars++;
+    }
+    if (off >= n) {
+        esc(out, s);
+        return;
+    }
+    char buf[512];
+    if (off >= sizeof buf)
+        off = sizeof buf - 1;
+    memcpy(buf, s, off);
+    buf[off] = '\0';
+    esc(out, buf);
+    fputs("…", out);
+}
+
+/* 1234567 as "1.234.567". */
+static void fmt_int(char *out, size_t cap, int64_t v)
+{
+    char d[32];
+    snprintf(d, sizeof d, "%" PRId64, v);
+    const char *p = d;
+    size_t o = 0;
+    if (*p == '-' && o + 1 < cap)
+        out[o++] = *p++;
+    size_t len = strlen(p);
+    for (size_t i = 0; i < len && o + 2 < cap; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[o++] = '.';
+        out[o++] = p[i];
+    }
+    out[o] = '\0';
+}
+
+/* 97.5 as "97,50". */
+static void fmt_dec(char *out, size_t cap, const char *f, double v)
+{
+    snprintf(out, cap, f, v);
+    char *dot = strchr(out, '.');
+    if (dot)
+        *dot = ',';
+}
+
+static const char *status_class(const char *status)
+{
+    const char *s = mc_wu_str(status);
+    if (strcmp(s, "met") == 0)
+        return "met";
+    if (strcmp(s, "missed") == 0)
+        return "missed";
+    return "nodata";
+}
+
+static const char *quality_class(const char *status)
+{
+    const char *s = mc_wu_str(status);
+    if (strcmp(s, "ok") == 0)
+        return "met";
+    if (strcmp(s, "warning") == 0)
+        return "warn";
+    if (strcmp(s, "error") == 0)
+        return "missed";
+    return "";
+}
+
+static const char *row_class(const mc_unit_row *row)
+{
+    return row->kind == MC_ROW_ALL ? "all" : row->kind == MC_ROW_PARENT ? "parent" : "unit";
+}
+
+static int clamp_depth(int d)
+{
+    return d < 0 ? 0 : d > 8 ? 8 : d;
+}
+
+static const char css[] =
+    "body{font-family:\"Segoe UI\",Roboto,Arial,sans-serif;margin:1.5em;color:#222}"
+    "h1{font-size:1.4em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.6em}"
+    ".meta{color:#444;margin-top:0}"
+    ".wrap{overflow-x:auto}"
+    "table{border-collapse:collapse;font-size:.85em}"
+    "th,td{border:1px solid #bbb;padding:.25em .45em;vertical-align:top}"
+    "th{background:#d9e1f2;font-weight:600}"
+    "td.n{text-align:right;white-space:nowrap}"
+    "tr.parent td,tr.all td{font-weight:700}tr.all td{border-top:2px solid #555}"
+    "td.d1{padding-left:1.2em}td.d2{padding-left:2.2em}td.d3{padding-left:3.2em}"
+    "td.d4{padding-left:4.2em}td.d5{padding-left:5.2em}td.d6{padding-left:6.2em}"
+    "td.d7{padding-left:7.2em}td.d8{padding-left:8.2em}"
+    ".tg{display:block;font-size:.8em;font-weight:400}"
+    ".met{color:#006100;background:#c6efce}.missed{color:#9c0006;background:#ffc7ce}"
+    ".nodata{color:#595959;background:#e4e4e4}.warn{color:#9c5700;background:#ffeb9c}"
+    "figure{margin:1em 0 1.8em}figcaption{font-weight:600;margin-bottom:.3em}"
+    "svg{max-width:100%;height:auto;font-size:12px}"
+    "svg .lb{fill:#222}svg .ax{fill:#666;font-size:10px}svg .grid{stroke:#ddd}"
+    "svg .b-met{fill:#4caf50}svg .b-missed{fill:#e53935}svg .b-none{fill:#5b8bd0}"
+    "svg .tl{stroke:#111;stroke-width:2}svg .na{fill:#888;font-style:italic}"
+    "@media print{.wrap{overflow:visible}}";
+
+static void units_table(FILE *out, const mc_report *rep)
+{
+    char b[64];
+    fputs("<h2>1. Tình hình, kết quả giải quyết theo đơn vị</h2>\n<div class=\"wrap\"><table>\n"
+          "<thead><tr><th>Mã đơn vị</th><th>Tên đơn vị</th>", out);
+    for (int c = 0; c < MC_C_CONTRACT_COUNT; c++) {
+        fputs("<th>", out);
+        esc(out, mc_count_label_vi((mc_count)c));
+        fputs("</th>", out);
+    }
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        fputs("<th>", out);
+        esc(out, mc_rate_label_vi((mc_rate)r));
+        fputs(" (%)</th>", out);
+    }
+    fputs("</tr></thead>\n<tbody>\n", out);
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const mc_unit_row *row = &rep->rows[i];
+        int d = row->kind == MC_ROW_ALL ? 0 : clamp_depth(row->depth);
+        fprintf(out, "<tr class=\"%s\"><td>", row_class(row));
+        esc(out, row->unit_code);
+        if (d)
+            fprintf(out, "</td><td class=\"d%d\">", d);
+        else
+            fputs("</td><td>", out);
+        esc(out, mc_wu_row_label(row));
+        fputs("</td>", out);
+        for (int c = 0; c < MC_C_CONTRACT_COUNT; c++) {
+            fmt_int(b, sizeof b, row->c[c]);
+            fprintf(out, "<td class=\"n\">%s</td>", b);
+        }
+        for (int r = 0; r < MC_R_COUNT; r++) {
+            double v;
+            const mc_target_row *t = mc_wu_target(rep, row->unit_code, mc_rate_name((mc_rate)r));
+            if (mc_rate_value(row->c, (mc_rate)r, &v)) {
+                fmt_dec(b, sizeof b, "%.2f", v);
+                fprintf(out, "<td class=\"n\">%s", b);
+            } else {
+                fputs("<td class=\"n\">–", out);
+            }
+            if (t) {
+                fmt_dec(b, sizeof b, "%.15g", t->target);
+                fprintf(out, "<span class=\"tg %s\">mục tiêu ", status_class(t->status));
+                esc(out, mc_wu_op_vi(t->op));
+                fprintf(out, " %s%s</span>", b,
+                        strcmp(status_class(t->status), "missed") == 0 ? " ✗" : "");
+            }
+            fputs("</td>", out);
+        }
+        fputs("</tr>\n", out);
+    }
+    if (rep->n_rows == 0)
+        fprintf(out, "<tr><td colspan=\"%d\">Không có đơn vị nào.</td></tr>\n",
+                2 + MC_C_CONTRACT_COUNT + MC_R_COUNT);
+    fputs("</tbody></table></div>\n", out);
+}
+
+/* Geometry of the bar charts, in SVG user units. */
+enum { CH_LABEL = 240, CH_BAR = 420, CH_VALUE = 90, CH_ROW = 24, CH_TOP = 22, CH_BOTTOM = 34 };
+
+static double clamp100(double v)
+{
+    return v < 0 ? 0 : v > 100 ? 100 : v;
+}
+
+static void chart(FILE *out, const mc_report *rep, mc_rate r)
+{
+    const int width = CH_LABEL + CH_BAR + CH_VALUE;
+    const int height = CH_TOP + (int)rep->n_rows * CH_ROW + CH_BOTTOM;
+    char b[64];
+
+    fprintf(out, "<figure><figcaption id=\"c-%s\">", mc_rate_name(r));
+    esc(out, mc_rate_label_vi(r));
+    fputs(" (%)</figcaption>\n", out);
+    fprintf(out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"c-%s\" "
+            "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+            mc_rate_name(r), width, height, width, height);
+    for (int g = 0; g <= 100; g += 25) {
+        double x = CH_LABEL + CH_BAR * g / 100.0;
+        fprintf(out,
+                "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
+                "<text class=\"ax\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d%%</text>\n",
+                x, CH_TOP - 4, x, CH_TOP + (int)rep->n_rows * CH_ROW, x, CH_TOP - 8, g);
+    }
+    int any_target = 0;
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const mc_unit_row *row = &rep->rows[i];
+        const mc_target_row *t = mc_wu_target(rep, row->unit_code, mc_rate_name(r));
+        int y = CH_TOP + (int)i * CH_ROW;
+        double v;
+        fputs("<g><title>", out);
+        esc(out, mc_wu_row_label(row));
+        fputs("</title>", out);
+        fprintf(out, "<text class=\"lb\" x=\"%d\" y=\"%d\" text-anchor=\"end\"%s>",
+                CH_LABEL - 8, y + CH_ROW / 2 + 4,
+                row->kind != MC_ROW_UNIT ? " font-weight=\"bold\"" : "");
+        esc_cut(out, mc_wu_row_label(row), 34);
+        fputs("</text>", out);
+        if (mc_rate_value(row->c, r, &v)) {
+            const char *cls = !t ? "b-none" : strcmp(status_class(t->status), "missed") == 0
+                                                  ? "b-missed"
+                                                  : "b-met";
+            fmt_dec(b, sizeof b, "%.2f", v);
+            fprintf(out,
+                    "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>"
+                    "<text class=\"lb\" x=\"%d\" y=\"%d\">%s%%</text>",
+                    cls, CH_LABEL, y + 4, CH_BAR * clamp100(v) / 100.0, CH_ROW - 8,
+                    CH_LABEL + CH_BAR + 8, y + CH_ROW / 2 + 4, b);
+        } else {
+            fprintf(out, "<text class=\"na\" x=\"%d\" y=\"%d\">không có số liệu</text>",
+                    CH_LABEL + 4, y + CH_ROW / 2 + 4);
+        }
+        if (t) {
+            double x = CH_LABEL + CH_BAR * clamp100(t->target) / 100.0;
+            fprintf(out, "<line class=\"tl\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", x,
+                    y + 1, x, y + CH_ROW - 1);
+            any_target = 1;
+        }
+        fputs("</g>\n", out);
+    }
+    int ly = CH_TOP + (int)rep->n_rows * CH_ROW + 22;
+    if (any_target)
+        fprintf(out,
+                "<rect class=\"b-met\" x=\"%d\" y=\"%d\" width=\"12\" height=\"10\"/>"
+                "<text class=\"ax\" x=\"%d\" y=\"%d\">đạt mục tiêu</text>"
+                "<rect class=\"b-missed\" x=\"%d\" y=\"%d\" width=\"12\" height=\"10\"/>"
+                "<text class=\"ax\" x=\"%d\" y=\"%d\">không đạt</text>"
+                "<line class=\"tl\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+                "<text class=\"ax\" x=\"%d\" y=\"%d\">mục tiêu</text>\n",
+                CH_LABEL, ly - 9, CH_LABEL + 16, ly, CH_LABEL + 110, ly - 9, CH_LABEL + 126,
+                ly, CH_LABEL + 212, ly - 10, CH_LABEL + 212, ly + 2, CH_LABEL + 218, ly);
+    fputs("</svg></figure>\n", out);
+}
+
+static void targets_table(FILE *out, const mc_report *rep)
+{
+    char b[64];
+    fputs("<h3>Chỉ tiêu kế hoạch</h3>\n<div class=\"wrap\"><table>\n<thead><tr>"
+          "<th>Mã đơn vị</th><th>Tên đơn vị</th><th>Chỉ tiêu</th><th>Thực tế (%)</th>"
+          "<th>So sánh</th><th>Mục tiêu (%)</th><th>Đánh giá</th>"
+          "<th>Chênh lệch (điểm %)</th><th>Nguồn</th></tr></thead>\n<tbody>\n", out);
+    for (size_t i = 0; i < rep->n_targets; i++) {
+        const mc_target_row *t = &rep->targets[i];
+        const char *name = "";
+        for (size_t k = 0; k < rep->n_rows; k++)
+            if (t->unit_code && rep->rows[k].unit_code &&
+                strcmp(rep->rows[k].unit_code, t->unit_code) == 0)
+                name = mc_wu_row_label(&rep->rows[k]);
+        int r = mc_wu_rate_of(t->indicator);
+        fputs("<tr><td>", out);
+        esc(out, t->unit_code);
+        fputs("</td><td>", out);
+        esc(out, name);
+        fputs("</td><td>", out);
+        esc(out, r >= 0 ? mc_rate_label_vi((mc_rate)r) : t->indicator);
+        fputs("</td><td class=\"n\">", out);
+        if (t->has_actual) {
+            fmt_dec(b, sizeof b, "%.2f", t->actual);
+            fputs(b, out);
+        } else {
+            fputs("–", out);
+        }
+        fputs("</td><td>", out);
+        esc(out, mc_wu_op_vi(t->op));
+        fmt_dec(b, sizeof b, "%.15g", t->target);
+        fprintf(out, "</td><td class=\"n\">%s</td><td class=\"%s\">", b, status_class(t->status));
+        esc(out, mc_wu_status_vi(t->status));
+        fputs("</td><td class=\"n\">", out);
+        if (t->has_gap) {
+            fmt_dec(b, sizeof b, "%+.2f", t->gap);
+            fputs(b, out);
+        } else {
+            fputs("–", out);
+        }
+        fputs("</td><td>", out);
+        esc(out, t->source);
+        fputs("</td></tr>\n", out);
+    }
+    if (rep->n_targets == 0)
+        fputs("<tr><td colspan=\"9\">Không có chỉ tiêu nào áp dụng cho kỳ này.</td></tr>\n", out);
+    fputs("</tbody></table></div>\n", out);
+}
+
+static void quality_table(FILE *out, const mc_report *rep)
+{
+    fputs("<h2>3. Chất lượng dữ liệu</h2>\n<div class=\"wrap\"><table>\n<thead><tr>"
+          "<th>Kiểm tra</th><th>Giá trị</th><th>Trạng thái</th><th>Chi tiết</th>"
+          "</tr></thead>\n<tbody>\n", out);
+    for (size_t i = 0; i < rep->n_quality; i++) {
+        const mc_quality_row *q = &rep->quality[i];
+        fputs("<tr><td>", out);
+        esc(out, q->name);
+        fputs("</td><td class=\"n\">", out);
+        esc(out, q->value);
+        fprintf(out, "</td><td class=\"%s\">", quality_class(q->status));
+        esc(out, mc_wu_quality_status_vi(q->status));
+        fputs("</td><td>", out);
+        esc(out, q->detail);
+        fputs("</td></tr>\n", out);
+    }
+    if (rep->n_quality == 0)
+        fputs("<tr><td colspan=\"4\">Không có kiểm tra nào.</td></tr>\n", out);
+    fputs("</tbody></table></div>\n", out);
+}
+
+int mc_write_html(FILE *out, const mc_report *rep, mc_error *err)
+{
+    if (!out || !rep)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "html writer: no output or no report");
+    errno = 0;
+
+    char s[64], e[64], a[64];
+    mc_wu_date_vi(rep->period_start, s, sizeof s);
+    mc_wu_date_vi(rep->period_end, e, sizeof e);
+    mc_wu_date_vi(rep->as_of, a, sizeof a);
+
+    fputs("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" "
+          "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+          "<title>Tình hình, kết quả giải quyết TTHC – kỳ ", out);
+    esc(out, rep->period);
+    fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+    fputs("<h1>Tình hình, kết quả giải quyết thủ tục hành chính</h1>\n<p class=\"meta\">"
+          "Đơn vị báo cáo: ", out);
+    esc(out, rep->reporting_unit[0] ? rep->reporting_unit : "Tất cả đơn vị");
+    fputs("<br>\nKỳ báo cáo ", out);
+    esc(out, rep->period);
+    fputs(": từ ngày ", out);
+    esc(out, s);
+    fputs(" đến ngày ", out);
+    esc(out, e);
+    fputs("<br>\nSố liệu tính đến ngày ", out);
+    esc(out, a);
+    fputs("</p>\n", out);
+
+    units_table(out, rep);
+    fputs("<h2>2. Các tỷ lệ so với chỉ tiêu kế hoạch</h2>\n", out);
+    for (int r = 0; r < MC_R_COUNT; r++)
+        chart(out, rep, (mc_rate)r);
+    targets_table(out, rep);
+    quality_table(out, rep);
+    fputs("</body>\n</html>\n", out);
+
+    if (fflush(out) != 0 || ferror(out))
+        return mc_error_set(err, MC_EXIT_IO, "cannot write the HTML report: %s",
+                            strerror(errno ? errno : EIO));
+    return 0;
+}

@@ -1,0 +1,354 @@
+/*
+ * write_text.c -- the report tables as aligned text for a terminal.
+ *
+ * Columns are sized by display width, not bytes: Vietnamese letters take two
+ * or three UTF-8 bytes but one cell, wide (CJK, emoji) characters two, and
+ * combining marks none (utf8proc_charwidth).  Control characters in data are
+ * shown as '?' so that a unit name can neither break the alignment nor send
+ * escape sequences to the terminal.  Headings are short Vietnamese forms of
+ * the official form's headings; the full ones are in the workbook.
+ */
+#include "reports/write_util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+typedef struct {
+    size_t ncols, ncells, cap;
+    char **cells;            /* row-major, ncols per row; row 0 is the heading */
+    unsigned char *right;    /* per column: numbers are right-aligned */
+    int oom;
+} tbl;
+
+static int tbl_init(tbl *t, size_t ncols)
+{
+    memset(t, 0, sizeof *t);
+    t->ncols = ncols;
+    t->right = calloc(ncols ? ncols : 1, 1);
+    return t->right ? 0 : -1;
+}
+
+static void tbl_free(tbl *t)
+{
+    for (size_t i = 0; i < t->ncells; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t->right);
+}
+
+/* A copy of s fit for a terminal: invalid bytes and control characters
+ * become '?'. */
+static char *sanitize(const char *s)
+{
+    size_t n = strlen(s);
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    size_t o = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (n > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp);
+        if (k <= 0 || utf8proc_category(cp) == UTF8PROC_CATEGORY_CC) {
+            d[o++] = '?';
+            k = k <= 0 ? 1 : k;
+        } else {
+            memcpy(d + o, p, (size_t)k);
+            o += (size_t)k;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    d[o] = '\0';
+    return d;
+}
+
+/* Display width of sanitized text. */
+static size_t dwidth(const char *s)
+{
+    size_t w = 0, n = strlen(s);
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (n > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp);
+        if (k <= 0) {
+            w++;
+            k = 1;
+        } else {
+            int cw = utf8proc_charwidth(cp);
+            w += cw > 0 ? (size_t)cw : 0;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return w;
+}
+
+static void tbl_add(tbl *t, const char *s)
+{
+    if (t->oom)
+        return;
+    if (t->ncells == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        char **c = realloc(t->cells, cap * sizeof *c);
+        if (!c) {
+            t->oom = 1;
+            return;
+        }
+        t->cells = c;
+        t->cap = cap;
+    }
+    char *d = sanitize(mc_wu_str(s));
+    if (!d) {
+        t->oom = 1;
+        return;
+    }
+    t->cells[t->ncells++] = d;
+}
+
+static void tbl_addf(tbl *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tbl_addf(tbl *t, const char *fmt, ...)
+{
+    char b[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b, sizeof b, fmt, ap);
+    va_end(ap);
+    tbl_add(t, b);
+}
+
+static void pad(FILE *out, size_t n)
+{
+    while (n-- > 0)
+        fputc(' ', out);
+}
+
+/* Every line, the rule under the heading included, comes out equally wide:
+ * the last column is padded too. */
+static int tbl_print(FILE *out, const tbl *t)
+{
+    size_t nrows = t->ncells / t->ncols;
+    size_t *w = calloc(t->ncols, sizeof *w);
+    if (!w)
+        return -1;
+    for (size_t i = 0; i < nrows * t->ncols; i++) {
+        size_t cw = dwidth(t->cells[i]);
+        if (cw > w[i % t->ncols])
+            w[i % t->ncols] = cw;
+    }
+    size_t total = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        total += w[c] + (c ? 2 : 0);
+    for (size_t r = 0; r < nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *s = t->cells[r * t->ncols + c];
+            size_t gap = w[c] - dwidth(s);
+            if (c)
+                pad(out, 2);
+            if (t->right[c]) {
+                pad(out, gap);
+                fputs(s, out);
+            } else {
+                fputs(s, out);
+                pad(out, gap);
+            }
+        }
+        fputc('\n', out);
+        if (r == 0) {
+            for (size_t i = 0; i < total; i++)
+                fputc('-', out);
+            fputc('\n', out);
+        }
+    }
+    free(w);
+    return 0;
+}
+
+static void title(FILE *out, const mc_report *rep, const char *what)
+{
+    char s[64], e[64], a[64];
+    mc_wu_date_vi(rep->period_start, s, sizeof s);
+    mc_wu_date_vi(rep->period_end, e, sizeof e);
+    mc_wu_date_vi(rep->as_of, a, sizeof a);
+    char *p = sanitize(rep->period);
+    fprintf(out, "%s — kỳ %s, từ ngày %s đến ngày %s, số liệu tính đến ngày %s\n\n", what,
+            p ? p : "", s, e, a);
+    free(p);
+}
+
+/* The 11 counts of the official form, in its column order. */
+static const mc_count form_counts[] = {
+    MC_C_RECEIVED_TOTAL, MC_C_RECEIVED_ONLINE, MC_C_RECEIVED_OFFLINE, MC_C_CARRIED_OVER,
+    MC_C_RESOLVED_TOTAL, MC_C_RESOLVED_EARLY, MC_C_RESOLVED_ON_TIME, MC_C_RESOLVED_LATE,
+    MC_C_IN_PROGRESS_TOTAL, MC_C_IN_PROGRESS_WITHIN, MC_C_IN_PROGRESS_OVERDUE,
+};
+static const char *const form_heads[] = {
+    "Tổng nhận", "Trực tuyến", "Trực tiếp, BC", "Kỳ trước", "Đã giải quyết", "Trước hạn",
+    "Đúng hạn", "Quá hạn", "Đang giải quyết", "Trong hạn", "Đang quá hạn",
+};
+static const char *const rate_heads[MC_R_COUNT] = {
+    "% Đúng hạn", "% 766", "% Xin lỗi", "% Trực tuyến", "% Toàn trình", "% TT trực tuyến",
+    "% Số hóa", "% KQ điện tử",
+};
+
+#define N_FORM (sizeof form_counts / sizeof form_counts[0])
+
+static void target_cell(tbl *t, const mc_target_row *tg)
+{
+    if (!tg) {
+        tbl_add(t, "");
+        return;
+    }
+    const char *st = mc_wu_str(tg->status);
+    const char *mark = strcmp(st, "missed") == 0 ? " ✗" : strcmp(st, "met") == 0 ? " ✓" : " ?";
+    tbl_addf(t, "%s%.15g%s", mc_wu_op_vi(tg->op), tg->target, mark);
+}
+
+static int units_table(tbl *t, const mc_report *rep)
+{
+    int has_t[MC_R_COUNT];
+    size_t ncols = 2 + N_FORM;
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        has_t[r] = mc_wu_has_targets_for(rep, mc_rate_name((mc_rate)r));
+        ncols += 1 + (size_t)has_t[r];
+    }
+    if (tbl_init(t, ncols) < 0)
+        return -1;
+
+    size_t col = 0;
+    tbl_add(t, "Mã");
+    tbl_add(t, "Đơn vị");
+    col = 2;
+    for (size_t i = 0; i < N_FORM; i++) {
+        tbl_add(t, form_heads[i]);
+        t->right[col++] = 1;
+    }
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        tbl_add(t, rate_heads[r]);
+        t->right[col++] = 1;
+        if (has_t[r]) {
+            tbl_add(t, "Mục tiêu");
+            col++;
+        }
+    }
+
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const mc_unit_row *row = &rep->rows[i];
+        char name[512];
+        int depth = row->depth > 0 ? (row->depth < 20 ? row->depth : 20) : 0;
+        snprintf(name, sizeof name, "%*s%s", 2 * depth, "", mc_wu_row_label(row));
+        tbl_add(t, row->unit_code);
+        tbl_add(t, name);
+        for (size_t k = 0; k < N_FORM; k++)
+            tbl_addf(t, "%" PRId64, row->c[form_counts[k]]);
+        for (int r = 0; r < MC_R_COUNT; r++) {
+            double v;
+            if (mc_rate_value(row->c, (mc_rate)r, &v))
+                tbl_addf(t, "%.2f", v);
+            else
+                tbl_add(t, "–");
+            if (has_t[r])
+                target_cell(t, mc_wu_target(rep, row->unit_code, mc_rate_name((mc_rate)r)));
+        }
+    }
+    return 0;
+}
+
+static int targets_table(tbl *t, const mc_report *rep)
+{
+    static const char *const head[] = {
+        "Mã", "Chỉ tiêu", "Thực tế", "So sánh", "Mục tiêu", "Đánh giá", "Chênh lệch", "Nguồn",
+    };
+    if (tbl_init(t, 8) < 0)
+        return -1;
+    for (size_t i = 0; i < 8; i++)
+        tbl_add(t, head[i]);
+    t->right[2] = t->right[4] = t->right[6] = 1;
+    for (size_t i = 0; i < rep->n_targets; i++) {
+        const mc_target_row *tg = &rep->targets[i];
+        tbl_add(t, tg->unit_code);
+        tbl_add(t, tg->indicator);
+        if (tg->has_actual)
+            tbl_addf(t, "%.2f", tg->actual);
+        else
+            tbl_add(t, "–");
+        tbl_add(t, mc_wu_op_vi(tg->op));
+        tbl_addf(t, "%.15g", tg->target);
+        const char *st = mc_wu_str(tg->status);
+        tbl_addf(t, "%s%s", mc_wu_status_vi(st), strcmp(st, "missed") == 0 ? " ✗" : "");
+        if (tg->has_gap)
+            tbl_addf(t, "%+.2f", tg->gap);
+        else
+            tbl_add(t, "–");
+        tbl_add(t, tg->source);
+    }
+    return 0;
+}
+
+static int quality_table(tbl *t, const mc_report *rep)
+{
+    if (tbl_init(t, 4) < 0)
+        return -1;
+    tbl_add(t, "Kiểm tra");
+    tbl_add(t, "Giá trị");
+    tbl_add(t, "Trạng thái");
+    tbl_add(t, "Chi tiết");
+    t->right[1] = 1;
+    for (size_t i = 0; i < rep->n_quality; i++) {
+        const mc_quality_row *q = &rep->quality[i];
+        tbl_add(t, q->name);
+        tbl_add(t, q->value);
+        tbl_add(t, mc_wu_quality_status_vi(q->status));
+        tbl_add(t, q->detail);
+    }
+    return 0;
+}
+
+int mc_write_text(FILE *out, const mc_report *rep, mc_table which, mc_error *err)
+{
+    if (!out || !rep)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: no output or no report");
+
+    tbl t;
+    int rc;
+    const char *what;
+    switch (which) {
+    case MC_TABLE_UNITS:
+        what = "Tình hình, kết quả giải quyết TTHC";
+        rc = units_table(&t, rep);
+        break;
+    case MC_TABLE_TARGETS:
+        what = "Chỉ tiêu kế hoạch";
+        rc = targets_table(&t, rep);
+        break;
+    case MC_TABLE_QUALITY:
+        what = "Chất lượng dữ liệu";
+        rc = quality_table(&t, rep);
+        break;
+    default:
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: unknown table %d", (int)which);
+    }
+    if (rc < 0)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: out of memory");
+    if (t.oom) {
+        tbl_free(&t);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: out of memory");
+    }
+
+    errno = 0;
+    title(out, rep, what);
+    rc = tbl_print(out, &t);
+    tbl_free(&t);
+    if (rc < 0)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: out of memory");
+    if (which == MC_TABLE_UNITS && rep->n_targets > 0)
+        fputs("\nMục tiêu: ✓ đạt, ✗ không đạt, ? không có số liệu\n", out);
+    if (fflush(out) != 0 || ferror(out))
+        return mc_error_set(err, MC_EXIT_IO, "cannot write the report: %s",
+                            strerror(errno ? errno : EIO));
+    return 0;
+}

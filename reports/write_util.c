@@ -1,0 +1,133 @@
+/*
+ * write_util.c -- helpers shared by the report writers; see write_util.h.
+ */
+#include "reports/write_util.h"
+
+#include <ctype.h>
+#include <string.h>
+
+const mc_target_row *mc_wu_target(const mc_report *rep, const char *unit_code,
+                                  const char *indicator)
+{
+    if (!rep || !unit_code || !indicator)
+        return NULL;
+    for (size_t i = 0; i < rep->n_targets; i++) {
+        const mc_target_row *t = &rep->targets[i];
+        if (t->unit_code && t->indicator && strcmp(t->unit_code, unit_code) == 0 &&
+            strcmp(t->indicator, indicator) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+int mc_wu_has_targets_for(const mc_report *rep, const char *indicator)
+{
+    for (size_t i = 0; rep && i < rep->n_targets; i++)
+        if (rep->targets[i].indicator && strcmp(rep->targets[i].indicator, indicator) == 0)
+            return 1;
+    return 0;
+}
+
+int mc_wu_rate_of(const char *indicator)
+{
+    for (int r = 0; indicator && r < MC_R_COUNT; r++)
+        if (strcmp(mc_rate_name((mc_rate)r), indicator) == 0)
+            return r;
+    return -1;
+}
+
+void mc_wu_date_vi(const char *iso, char *out, size_t cap)
+{
+    const char *s = mc_wu_str(iso);
+    int ok = strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+    for (int i = 0; ok && i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            ok = 0;
+    if (cap == 0)
+        return;
+    if (ok && cap >= 11) {
+        memcpy(out, s + 8, 2);
+        out[2] = '/';
+        memcpy(out + 3, s + 5, 2);
+        out[5] = '/';
+        memcpy(out + 6, s, 4);
+        out[10] = '\0';
+        return;
+    }
+    size_t n = strlen(s);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+int mc_wu_formula_risk(const char *s)
+{
+    if (!s)
+        return 0;
+    return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+           s[0] == '\t' || s[0] == '\r';
+}
+
+int mc_wu_is_number(const char *s)
+{
+    if (!s)
+        return 0;
+    if (*s == '-')
+        s++;
+    if (!isdigit((unsigned char)*s))
+        return 0;
+    while (isdigit((unsigned char)*s))
+        s++;
+    if (*s == '.') {
+        s++;
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    return *s == '\0';
+}
+
+const char *mc_wu_status_vi(const char *status)
+{
+    const char *s = mc_wu_str(status);
+    if (strcmp(s, "met") == 0)
+        return "Đạt";
+    if (strcmp(s, "missed") == 0)
+        return "Không đạt";
+    if (strcmp(s, "no data") == 0)
+        return "Không có số liệu";
+    return s;
+}
+
+const char *mc_wu_quality_status_vi(const char *status)
+{
+    const char *s = mc_wu_str(status);
+    if (strcmp(s, "ok") == 0)
+        return "Tốt";
+    if (strcmp(s, "warning") == 0)
+        return "Cảnh báo";
+    if (strcmp(s, "error") == 0)
+        return "Lỗi";
+    return s;
+}
+
+const char *mc_wu_op_vi(const char *op)
+{
+    const char *s = mc_wu_str(op);
+    if (strcmp(s, ">=") == 0)
+        return "≥";
+    if (strcmp(s, "<=") == 0)
+        return "≤";
+    return s;
+}
+
+const char *mc_wu_row_label(const mc_unit_row *row)
+{
+    if (row->kind == MC_ROW_ALL)
+        return "Tổng cộng";
+    if (row->unit_name && row->unit_name[0])
+        return row->unit_name;
+    return mc_wu_str(row->unit_code);
+}

@@ -1,0 +1,56 @@
+/*
+ * write_util.h -- small helpers the report writers (reports/write_*.c)
+ * share: finding a row's target, Vietnamese renderings of dates, statuses
+ * and operators, and the formula guard of files meant for people.
+ *
+ * They live in one place so that the text table, the Excel CSV, the
+ * workbook and the page label and guard things the same way.
+ */
+#ifndef MC_WRITE_UTIL_H
+#define MC_WRITE_UTIL_H
+
+#include "reports/report.h"
+
+/* The target row of rep for (unit_code, indicator), or NULL when the report
+ * has none.  The first match wins: figures.c already picked one per pair. */
+const mc_target_row *mc_wu_target(const mc_report *rep, const char *unit_code,
+                                  const char *indicator);
+
+/* 1 when some target row of rep is for indicator. */
+int mc_wu_has_targets_for(const mc_report *rep, const char *indicator);
+
+/* The rate whose machine name is indicator, or -1. */
+int mc_wu_rate_of(const char *indicator);
+
+/* "YYYY-MM-DD" as "dd/mm/yyyy" into out (at least 11 bytes).  Anything else
+ * is copied unchanged (truncated to cap), so a bad date still shows. */
+void mc_wu_date_vi(const char *iso, char *out, size_t cap);
+
+/* 1 when a spreadsheet would read text s as a formula or a command: it
+ * starts with = + - @ TAB or CR. */
+int mc_wu_formula_risk(const char *s);
+
+/* 1 when s is a plain decimal number ("12", "-3", "4.50"): such a value is a
+ * number, not text, and needs no formula guard. */
+int mc_wu_is_number(const char *s);
+
+/* Vietnamese for a target status ("met" -> "Đạt"); unknown ones unchanged. */
+const char *mc_wu_status_vi(const char *status);
+
+/* Vietnamese for a quality status ("warning" -> "Cảnh báo"). */
+const char *mc_wu_quality_status_vi(const char *status);
+
+/* A comparison operator as people read it (">=" -> "≥"). */
+const char *mc_wu_op_vi(const char *op);
+
+/* The name to show people for a row: "Tổng cộng" for ALL, else the unit's
+ * name, else its code. */
+const char *mc_wu_row_label(const mc_unit_row *row);
+
+/* s, or "" for NULL: the model allows absent strings. */
+static inline const char *mc_wu_str(const char *s)
+{
+    return s ? s : "";
+}
+
+#endif

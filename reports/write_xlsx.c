@@ -1,0 +1,404 @@
+/*
+ * write_xlsx.c -- the report as a three-sheet workbook (libxlsxwriter).
+ *
+ * Sheet 1 has the shape of the official form "Tình hình, kết quả giải quyết
+ * TTHC" (Thông tư 01/2020/TT-VPCP) so staff can paste it into the monthly
+ * report as is; sheet 2 puts every rate beside its plan target; sheet 3 is
+ * the data-quality table.  Numbers are stored as numbers, so Excel can sum
+ * them; every text goes through worksheet_write_string, which never makes a
+ * formula, so a unit called "=HYPERLINK(...)" stays text.  The workbook's
+ * creation time is the as-of date, so the same data gives the same file.
+ */
+#include "reports/write_util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xlsxwriter.h>
+
+#define MAX_INDENT 8
+#define XLSX_STR_MAX 32767   /* Excel's limit on the characters of a cell */
+
+typedef struct {
+    lxw_workbook *wb;
+    lxw_error first;         /* first failure of any worksheet call */
+    lxw_format *title, *info, *note, *head, *colno, *stt, *text, *num, *num_b;
+    lxw_format *name[2][MAX_INDENT + 1];
+    lxw_format *pct, *target_pct, *gap, *plain_num;
+    lxw_format *st_met, *st_missed, *st_nodata, *q_ok, *q_warn, *q_err;
+} xw;
+
+static void chk(xw *x, lxw_error e)
+{
+    if (e != LXW_NO_ERROR && x->first == LXW_NO_ERROR)
+        x->first = e;
+}
+
+/* Text into a cell, always as a string.  Over-long text is cut at a
+ * character boundary rather than dropped, so the cell still says something. */
+static void put_str(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+                    lxw_format *f)
+{
+    s = mc_wu_str(s);
+    size_t n = strlen(s);
+    if (n <= XLSX_STR_MAX) {
+        chk(x, worksheet_write_string(ws, r, c, s, f));
+        return;
+    }
+    n = XLSX_STR_MAX;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    char *cut = strndup(s, n);
+    if (!cut) {
+        chk(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    chk(x, worksheet_write_string(ws, r, c, cut, f));
+    free(cut);
+}
+
+static void put_num(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
+                    lxw_format *f)
+{
+    chk(x, worksheet_write_number(ws, r, c, v, f));
+}
+
+static void merge(xw *x, lxw_worksheet *ws, lxw_row_t r1, lxw_col_t c1, lxw_row_t r2,
+                  lxw_col_t c2, const char *s, lxw_format *f)
+{
+    chk(x, worksheet_merge_range(ws, r1, c1, r2, c2, s, f));
+}
+
+static lxw_format *fmt(xw *x, int border)
+{
+    lxw_format *f = workbook_add_format(x->wb);
+    if (border)
+        format_set_border(f, LXW_BORDER_THIN);
+    format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+    return f;
+}
+
+static lxw_format *status_fmt(xw *x, lxw_color_t font, lxw_color_t fill)
+{
+    lxw_format *f = fmt(x, 1);
+    format_set_font_color(f, font);
+    format_set_bg_color(f, fill);
+    format_set_align(f, LXW_ALIGN_CENTER);
+    return f;
+}
+
+static void make_formats(xw *x)
+{
+    x->title = fmt(x, 0);
+    format_set_bold(x->title);
+    format_set_font_size(x->title, 14);
+    format_set_align(x->title, LXW_ALIGN_CENTER);
+    x->info = fmt(x, 0);
+    format_set_align(x->info, LXW_ALIGN_CENTER);
+    x->note = fmt(x, 0);
+    format_set_italic(x->note);
+    format_set_align(x->note, LXW_ALIGN_RIGHT);
+    x->head = fmt(x, 1);
+    format_set_bold(x->head);
+    format_set_align(x->head, LXW_ALIGN_CENTER);
+    format_set_text_wrap(x->head);
+    format_set_bg_color(x->head, 0xD9E1F2);
+    x->colno = fmt(x, 1);
+    format_set_italic(x->colno);
+    format_set_align(x->colno, LXW_ALIGN_CENTER);
+    x->stt = fmt(x, 1);
+    format_set_align(x->stt, LXW_ALIGN_CENTER);
+    x->text = fmt(x, 1);
+    x->num = fmt(x, 1);
+    format_set_num_format(x->num, "#,##0");
+    x->num_b = fmt(x, 1);
+    format_set_num_format(x->num_b, "#,##0");
+    format_set_bold(x->num_b);
+    for (int b = 0; b < 2; b++)
+        for (int d = 0; d <= MAX_INDENT; d++) {
+            x->name[b][d] = fmt(x, 1);
+            if (b)
+                format_set_bold(x->name[b][d]);
+            if (d)
+                format_set_indent(x->name[b][d], (uint8_t)d);
+        }
+    x->pct = fmt(x, 1);
+    format_set_num_format(x->pct, "0.00%");
+    x->target_pct = fmt(x, 1);
+    format_set_num_format(x->target_pct, "0.00%");
+    x->gap = fmt(x, 1);
+    format_set_num_format(x->gap, "+0.00;-0.00;0.00");
+    x->plain_num = fmt(x, 1);
+    x->st_met = status_fmt(x, 0x006100, 0xC6EFCE);
+    x->st_missed = status_fmt(x, 0x9C0006, 0xFFC7CE);
+    x->st_nodata = status_fmt(x, 0x595959, 0xD9D9D9);
+    x->q_ok = status_fmt(x, 0x006100, 0xC6EFCE);
+    x->q_warn = status_fmt(x, 0x9C5700, 0xFFEB9C);
+    x->q_err = status_fmt(x, 0x9C0006, 0xFFC7CE);
+}
+
+/* Landscape A4, one page wide, headings repeated on every printed page. */
+static void print_setup(xw *x, lxw_worksheet *ws, lxw_row_t head_first, lxw_row_t head_last)
+{
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_center_horizontally(ws);
+    chk(x, worksheet_repeat_rows(ws, head_first, head_last));
+}
+
+static void period_line(const mc_report *rep, char *out, size_t cap)
+{
+    char s[64], e[64];
+    mc_wu_date_vi(rep->period_start, s, sizeof s);
+    mc_wu_date_vi(rep->period_end, e, sizeof e);
+    snprintf(out, cap, "Kỳ báo cáo %s: từ ngày %s đến ngày %s", rep->period, s, e);
+}
+
+static void asof_line(const mc_report *rep, char *out, size_t cap)
+{
+    char a[64];
+    mc_wu_date_vi(rep->as_of, a, sizeof a);
+    snprintf(out, cap, "Số liệu tính đến ngày %s", a);
+}
+
+/* The form's 11 counts, in its column order (3)..(13). */
+static const mc_count form_counts[11] = {
+    MC_C_RECEIVED_TOTAL, MC_C_RECEIVED_ONLINE, MC_C_RECEIVED_OFFLINE, MC_C_CARRIED_OVER,
+    MC_C_RESOLVED_TOTAL, MC_C_RESOLVED_EARLY, MC_C_RESOLVED_ON_TIME, MC_C_RESOLVED_LATE,
+    MC_C_IN_PROGRESS_TOTAL, MC_C_IN_PROGRESS_WITHIN, MC_C_IN_PROGRESS_OVERDUE,
+};
+
+#define FORM_HEAD 5   /* first heading row of sheet 1 */
+#define FORM_DATA 9   /* first data row of sheet 1 */
+
+static void sheet_form(xw *x, lxw_worksheet *ws, const mc_report *rep)
+{
+    char line[600];
+    const lxw_col_t last = 12;
+
+    merge(x, ws, 0, 0, 0, last, "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", x->title);
+    snprintf(line, sizeof line, "Đơn vị báo cáo: %s",
+             rep->reporting_unit[0] ? rep->reporting_unit : "Tất cả đơn vị");
+    merge(x, ws, 1, 0, 1, last, line, x->info);
+    period_line(rep, line, sizeof line);
+    merge(x, ws, 2, 0, 2, last, line, x->info);
+    asof_line(rep, line, sizeof line);
+    merge(x, ws, 3, 0, 3, last, line, x->info);
+    merge(x, ws, 4, 0, 4, last, "Đơn vị tính: Số hồ sơ", x->note);
+
+    const lxw_row_t h = FORM_HEAD;
+    merge(x, ws, h, 0, h + 2, 0, "STT", x->head);
+    merge(x, ws, h, 1, h + 2, 1, "Đơn vị", x->head);
+    merge(x, ws, h, 2, h, 5, "Số hồ sơ nhận giải quyết", x->head);
+    merge(x, ws, h, 6, h, 12, "Kết quả giải quyết", x->head);
+    merge(x, ws, h + 1, 2, h + 2, 2, "Tổng số", x->head);
+    merge(x, ws, h + 1, 3, h + 1, 5, "Trong đó", x->head);
+    merge(x, ws, h + 1, 6, h + 1, 9, "Số hồ sơ đã giải quyết", x->head);
+    merge(x, ws, h + 1, 10, h + 1, 12, "Số hồ sơ đang giải quyết", x->head);
+    static const char *const sub[] = {
+        "Số mới tiếp nhận trực tuyến", "Số mới tiếp nhận trực tiếp và qua dịch vụ bưu chính",
+        "Số từ kỳ trước chuyển qua", "Tổng số", "Trả trước hạn", "Trả đúng thời hạn",
+        "Trả quá hạn", "Tổng số", "Trong hạn", "Quá hạn",
+    };
+    for (int i = 0; i < 10; i++)
+        put_str(x, ws, h + 2, (lxw_col_t)(3 + i), sub[i], x->head);
+    for (int i = 0; i <= 12; i++) {
+        snprintf(line, sizeof line, "(%d)", i + 1);
+        put_str(x, ws, h + 3, (lxw_col_t)i, line, x->colno);
+    }
+    chk(x, worksheet_set_row(ws, h + 2, 62, NULL));
+
+    lxw_row_t r = FORM_DATA;
+    int stt = 0;
+    for (size_t i = 0; i < rep->n_rows; i++, r++) {
+        const mc_unit_row *row = &rep->rows[i];
+        int bold = row->kind != MC_ROW_UNIT;
+        int depth = row->depth < 0 ? 0 : row->depth > MAX_INDENT ? MAX_INDENT : row->depth;
+        if (row->kind == MC_ROW_ALL) {
+            put_str(x, ws, r, 0, "", x->stt);
+            depth = 0;
+        } else {
+            put_num(x, ws, r, 0, ++stt, x->stt);
+        }
+        put_str(x, ws, r, 1, mc_wu_row_label(row), x->name[bold][depth]);
+        for (int k = 0; k < 11; k++)
+            put_num(x, ws, r, (lxw_col_t)(2 + k), (double)row->c[form_counts[k]],
+                    bold ? x->num_b : x->num);
+    }
+
+    chk(x, worksheet_set_column(ws, 0, 0, 6, NULL));
+    chk(x, worksheet_set_column(ws, 1, 1, 42, NULL));
+    chk(x, worksheet_set_column(ws, 2, 12, 13, NULL));
+    worksheet_freeze_panes(ws, FORM_DATA, 2);
+    print_setup(x, ws, FORM_HEAD, FORM_DATA - 1);
+}
+
+static lxw_format *status_format(xw *x, const char *status)
+{
+    const char *s = mc_wu_str(status);
+    if (strcmp(s, "met") == 0)
+        return x->st_met;
+    if (strcmp(s, "missed") == 0)
+        return x->st_missed;
+    return x->st_nodata;
+}
+
+static void sheet_targets(xw *x, lxw_worksheet *ws, const mc_report *rep)
+{
+    static const char *const head[] = {
+        "Mã đơn vị", "Tên đơn vị", "Chỉ tiêu", "Thực tế", "So sánh", "Mục tiêu",
+        "Đánh giá", "Chênh lệch (điểm %)", "Nguồn",
+    };
+    static const double widths[] = { 12, 36, 44, 11, 9, 11, 16, 12, 40 };
+    char line[600];
+    const lxw_row_t h = 3;
+
+    merge(x, ws, 0, 0, 0, 8, "KẾT QUẢ THỰC HIỆN CHỈ TIÊU KẾ HOẠCH", x->title);
+    period_line(rep, line, sizeof line);
+    merge(x, ws, 1, 0, 1, 8, line, x->info);
+    asof_line(rep, line, sizeof line);
+    merge(x, ws, 2, 0, 2, 8, line, x->info);
+    for (int i = 0; i < 9; i++) {
+        put_str(x, ws, h, (lxw_col_t)i, head[i], x->head);
+        chk(x, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
+    }
+
+    lxw_row_t r = h + 1;
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const mc_unit_row *row = &rep->rows[i];
+        for (int k = 0; k < MC_R_COUNT; k++, r++) {
+            const char *ind = mc_rate_name((mc_rate)k);
+            const mc_target_row *t = mc_wu_target(rep, row->unit_code, ind);
+            double v;
+            put_str(x, ws, r, 0, row->unit_code, x->text);
+            put_str(x, ws, r, 1, mc_wu_row_label(row), x->text);
+            put_str(x, ws, r, 2, mc_rate_label_vi((mc_rate)k), x->text);
+            if (mc_rate_value(row->c, (mc_rate)k, &v))
+                put_num(x, ws, r, 3, v / 100.0, x->pct);
+            else
+                put_str(x, ws, r, 3, "", x->pct);
+            if (t) {
+                put_str(x, ws, r, 4, mc_wu_op_vi(t->op), x->stt);
+                put_num(x, ws, r, 5, t->target / 100.0, x->target_pct);
+                put_str(x, ws, r, 6, mc_wu_status_vi(t->status), status_format(x, t->status));
+                if (t->has_gap)
+                    put_num(x, ws, r, 7, t->gap, x->gap);
+                else
+                    put_str(x, ws, r, 7, "", x->gap);
+                put_str(x, ws, r, 8, t->source, x->text);
+            } else {
+                for (lxw_col_t c = 4; c <= 8; c++)
+                    put_str(x, ws, r, c, "", x->text);
+            }
+        }
+    }
+    if (r > h + 1)
+        chk(x, worksheet_autofilter(ws, h, 0, r - 1, 8));
+    worksheet_freeze_panes(ws, h + 1, 2);
+    print_setup(x, ws, h, h);
+}
+
+static void sheet_quality(xw *x, lxw_worksheet *ws, const mc_report *rep)
+{
+    static const char *const head[] = { "Kiểm tra", "Giá trị", "Trạng thái", "Chi tiết" };
+    static const double widths[] = { 34, 14, 14, 80 };
+    char line[600];
+    const lxw_row_t h = 2;
+
+    merge(x, ws, 0, 0, 0, 3, "CHẤT LƯỢNG DỮ LIỆU", x->title);
+    period_line(rep, line, sizeof line);
+    merge(x, ws, 1, 0, 1, 3, line, x->info);
+    for (int i = 0; i < 4; i++) {
+        put_str(x, ws, h, (lxw_col_t)i, head[i], x->head);
+        chk(x, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
+    }
+    for (size_t i = 0; i < rep->n_quality; i++) {
+        const mc_quality_row *q = &rep->quality[i];
+        lxw_row_t r = h + 1 + (lxw_row_t)i;
+        const char *st = mc_wu_str(q->status);
+        lxw_format *sf = strcmp(st, "ok") == 0        ? x->q_ok
+                         : strcmp(st, "warning") == 0 ? x->q_warn
+                         : strcmp(st, "error") == 0   ? x->q_err
+                                                      : x->text;
+        put_str(x, ws, r, 0, q->name, x->text);
+        if (mc_wu_is_number(q->value))
+            put_num(x, ws, r, 1, strtod(q->value, NULL), x->plain_num);
+        else
+            put_str(x, ws, r, 1, q->value, x->text);
+        put_str(x, ws, r, 2, mc_wu_quality_status_vi(st), sf);
+        put_str(x, ws, r, 3, q->detail, x->text);
+    }
+    worksheet_freeze_panes(ws, h + 1, 0);
+    print_setup(x, ws, h, h);
+}
+
+/* Midnight UTC of a "YYYY-MM-DD" date, or 0 (libxlsxwriter: "now"). */
+static time_t day_time(const char *iso)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = strptime(mc_wu_str(iso), "%Y-%m-%d", &tm);
+    if (!end || *end)
+        return 0;
+    return timegm(&tm);
+}
+
+int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
+{
+    if (!path || !rep)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "xlsx writer: no path or no report");
+
+    /* libxlsxwriter prints its own message when it cannot create the file;
+     * finding out first keeps motcua's one-line error the only one */
+    FILE *probe = fopen(path, "wb");
+    if (!probe)
+        return mc_error_set(err, MC_EXIT_IO, "%s: cannot create the workbook: %s", path,
+                            strerror(errno));
+    fclose(probe);
+
+    xw x;
+    memset(&x, 0, sizeof x);
+    x.wb = workbook_new(path);
+    if (!x.wb) {
+        remove(path);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: out of memory", path);
+    }
+
+    char title[256];
+    snprintf(title, sizeof title, "Tình hình, kết quả giải quyết TTHC, kỳ %s", rep->period);
+    lxw_doc_properties props = {
+        .title = title,
+        .subject = "Báo cáo theo Thông tư 01/2020/TT-VPCP",
+        .comments = "motcua",
+        .created = day_time(rep->as_of),
+    };
+    chk(&x, workbook_set_properties(x.wb, &props));
+    make_formats(&x);
+
+    lxw_worksheet *s1 = workbook_add_worksheet(x.wb, "Biểu TTHC");
+    lxw_worksheet *s2 = workbook_add_worksheet(x.wb, "Chỉ tiêu");
+    lxw_worksheet *s3 = workbook_add_worksheet(x.wb, "Chất lượng dữ liệu");
+    if (!s1 || !s2 || !s3) {
+        workbook_close(x.wb);
+        remove(path);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheets", path);
+    }
+    sheet_form(&x, s1, rep);
+    sheet_targets(&x, s2, rep);
+    sheet_quality(&x, s3, rep);
+
+    lxw_error e = workbook_close(x.wb);
+    if (x.first != LXW_NO_ERROR || e != LXW_NO_ERROR)
+        /* a partial or empty workbook must not look like a report */
+        remove(path);
+    if (x.first != LXW_NO_ERROR) {
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot fill the workbook: %s", path,
+                            lxw_strerror(x.first));
+    }
+    if (e != LXW_NO_ERROR)
+        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write the workbook: %s", path,
+                            lxw_strerror(e));
+    return 0;
+}

@@ -1,0 +1,258 @@
+/*
+ * test_figures.c -- every rule of the SPEC 5 tables, at its boundaries,
+ * through mc_figures_add_case and mc_rate_value.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "reports/figures.h"
+#include "transforms/dates.h"
+
+/* Period 2025-07-01..2025-09-30 as of 2025-09-30 unless a test says so. */
+static int64_t S, E;
+
+static void setup(void)
+{
+    S = mc_days_from_civil(2025, 7, 1);
+    E = mc_days_from_civil(2025, 9, 30);
+}
+
+static int64_t day(int y, unsigned m, unsigned d)
+{
+    return mc_days_from_civil(y, m, d);
+}
+
+/* A finished, on-time, direct case received and finished inside the period. */
+static mc_case_facts base(void)
+{
+    mc_case_facts f;
+    memset(&f, 0, sizeof f);
+    f.status = 10;
+    f.channel = 1;
+    f.received_day = day(2025, 7, 10);
+    f.has_due = 1;
+    f.due_day = day(2025, 7, 20);
+    f.has_end = 1;
+    f.end_day = day(2025, 7, 20);
+    f.has_fee = f.paid_online = f.digitized = f.e_result = -1;
+    return f;
+}
+
+static void count(const mc_case_facts *f, int64_t as_of, int64_t c[MC_C_COUNT])
+{
+    memset(c, 0, sizeof(int64_t) * MC_C_COUNT);
+    mc_figures_add_case(c, f, S, as_of);
+    cr_assert(mc_figures_identities_hold(c), "identities fail");
+}
+
+TestSuite(figures, .init = setup);
+
+Test(figures, on_time_when_end_equals_due)
+{
+    int64_t c[MC_C_COUNT];
+    mc_case_facts f = base();
+    count(&f, E, c);
+    cr_assert_eq(c[MC_C_RECEIVED_NEW], 1);
+    cr_assert_eq(c[MC_C_RECEIVED_OFFLINE], 1);
+    cr_assert_eq(c[MC_C_RESOLVED_TOTAL], 1);
+    cr_assert_eq(c[MC_C_RESOLVED_ON_TIME], 1);
+    cr_assert_eq(c[MC_C_LATE_TOTAL], 0);
+}
+
+Test(figures, early_and_late)
+{
+    int64_t c[MC_C_COUNT];
+    mc_case_facts f = base();
+    f.end_day = f.due_day - 1;
+    count(&f, E, c);
+    cr_assert_eq(c[MC_C_RESOLVED_EARLY], 1);
+    f.end_day = f.due_day + 1;
+    f.apology = 1;
+    count(&f, E, c);
+    cr_assert_eq(c[MC_C_RESOLVED_LATE], 1);
+    cr_assert_eq(c[MC_C_LATE_TOTAL], 1);
+    cr_assert_eq(c[MC_C_LATE_WITH_APOLOGY], 1);
+}
+
+Test(figures, withdrawn_is_on_time_even_after_due)
+{
+    int64_t c[MC_C_COUNT];
+    mc_case_facts f = base();
+    f.status = 7;
+    f.end_day = f.due_day + 5;
+    count(&f, E, c);
+    cr_assert_eq(c[MC_C_RESOLVED_ON_TIME], 1);
+    cr_assert_eq(c[MC_C_RESOLVED_LATE], 0);
+}
+
+Test(figures, no_due_is_on_time)
+{
+    int64_t c[MC_C_COUNT];
+    mc_case_facts f = base();
+    f.has_due = 0;
+    f.end_day = day(2025, 9, 1);
+    count(&f, E, c);
+    cr_assert_eq(c[MC_C_RESOLVED_ON_TIME], 1);
+}
+
+Test(figures, finished_on_first_day_of_period_counts_as_resolved_and_carried)
+{
+    int64_t c[MC_C_COUNT];
+    mc_case_facts f = base();
+    f.received_day = day(2025, 6, 20);
+    f.due_day = day(2025, 6, 30);
+    f.end_day = S;
+    count(&f, E, c);
+    cr_assert_eq(c[MC_C_CARRIED_OVER], 1);
+    cr_assert_eq(c[MC_C_RECEIVED_NEW], 0);
+    cr_assert_eq(c[MC_C_RESOLVED_TOTAL], 1);
+    cr_assert_eq(c[MC_C_RESOLVED_LATE], 1);
+}
+
+Test(figures, finished_before_period_does_not_count)
+{
+    int64_t c[MC_C_COUNT];
+    mc_case_facts f = base();
+    f.received_day = day(2025, 6, 1);
+    f.due_day = day(2025, 6, 10);
+    f.end_day = S - 1;
+    count(&f, E, c);
+    cr_assert_eq(c[MC_C_RECEIVED_TOTAL], 0);
+}
+
+Test(figures, received_on_as_of_day_counts_received_after_does_not)
+{
+    int64_t c[MC_C_COUNT];
+    int64_t as_of = day(2025, 8, 15);
+    mc_case_facts f = base();
+    f.has_end = 0;
+    f.status = 4;
+    f.received_day = as_of;
+    f.due_day = as_of + 10;
+    count(&f, as_of, c);
+    cr_assert_eq(c[MC_C_RECEIVED_NEW], 1);
+    cr_assert_eq(c[MC_C_IN_PROGRESS_WITHIN], 1);
+    f.received_day = as_of + 1;
+    count(&f, as_of, c);
+    cr_assert_eq(c[MC_C_RECEIVED_TOTAL], 0);
+}
+
+Test(figures, due_on_as_of_day_is_within_due_before_is_overdue)
+{
+    int64_t c[MC_C_COUNT];
+    int64_t as_of = day(2025, 8, 15);
+    mc_case_facts f = base();
+    f.status = 4;
+    f.has_end = 0;
+    f.due_day = as_of;
+    count(&f, as_of, c);
+    cr_assert_eq(c[MC_C_IN_PROGRESS_WITHIN], 1);
+    cr_assert_eq(c[MC_C_IN_PROGRESS_OVERDUE], 0);
+    f.due_day = as_of - 1;
+    f.apology = 0;
+    count(&f, as_of, c);
+    cr_assert_eq(c[MC_C_IN_PROGRESS_OVERDUE], 1);
+    cr_assert_eq(c[MC_C_LATE_TOTAL], 1);
+    cr_assert_eq(c[MC_C_LATE_WITH_APOLOGY], 0);
+}
+
+Test(figures, paused_is_never_overdue)
+{
+    int64_t c[MC_C_COUNT];
+    mc_case_facts f = base();
+    f.status = 5;
+    f.has_end = 0;
+    f.due_day = day(2025, 7, 11);
+    count(&f, E, c);
+    cr_assert_eq(c[MC_C_IN_PROGRESS_WITHIN], 1);
+    f.status = 6;
+    count(&f, E, c);
+    cr_assert_eq(c[MC_C_IN_PROGRESS_WITHIN], 1);
+}
+
+Test(figures, end_after_as_of_is_in_progress)
+{
+    int64_t c[MC_C_COUNT];
+    int64_t as_of = day(2025, 8, 15);
+    mc_case_facts f = base();
+    f.end_day = as_of + 1;
+    f.due_day = as_of + 3;
+    count(&f, as_of, c);
+    cr_assert_eq(c[MC_C_RESOLVED_TOTAL], 0);
+    cr_assert_eq(c[MC_C_IN_PROGRESS_WITHIN], 1);
+}
+
+Test(figures, not_accepted_statuses_are_excluded)
+{
+    int64_t c[MC_C_COUNT];
+    mc_case_facts f = base();
+    f.status = 1;
+    count(&f, E, c);
+    cr_assert_eq(c[MC_C_RECEIVED_TOTAL], 0);
+    f.status = 3;
+    count(&f, E, c);
+    cr_assert_eq(c[MC_C_RECEIVED_TOTAL], 0);
+}
+
+Test(figures, channels_and_online_rates)
+{
+    int64_t c[MC_C_COUNT];
+    memset(c, 0, sizeof c);
+    mc_case_facts f = base();
+    f.channel = 2;
+    f.level = 4;
+    f.has_fee = 1;
+    f.paid_online = 1;
+    f.digitized = 1;
+    mc_figures_add_case(c, &f, S, E);
+    f.channel = 3;
+    f.level = 0;
+    f.paid_online = 0;
+    f.digitized = 0;
+    mc_figures_add_case(c, &f, S, E);
+    f.channel = 2;
+    f.level = 3;
+    f.has_fee = 0;
+    mc_figures_add_case(c, &f, S, E);
+    cr_assert_eq(c[MC_C_RECEIVED_ONLINE], 2);
+    cr_assert_eq(c[MC_C_RECEIVED_OFFLINE], 1);
+    double pct;
+    cr_assert_eq(mc_rate_value(c, MC_R_ONLINE, &pct), 1);
+    cr_assert_float_eq(pct, 200.0 / 3.0, 1e-12);
+    cr_assert_eq(mc_rate_value(c, MC_R_ONLINE_FULL_PROCESS, &pct), 1);
+    cr_assert_float_eq(pct, 100.0 / 3.0, 1e-12);
+    cr_assert_eq(mc_rate_value(c, MC_R_ONLINE_PAYMENT, &pct), 1);
+    cr_assert_float_eq(pct, 50.0, 1e-12);
+    cr_assert_eq(mc_rate_value(c, MC_R_DIGITIZED, &pct), 1);
+    cr_assert_float_eq(pct, 100.0 / 3.0, 1e-12);
+    /* e_result column never seen: null */
+    cr_assert_eq(mc_rate_value(c, MC_R_E_RESULT, &pct), 0);
+}
+
+Test(figures, rates_are_null_on_zero_denominators)
+{
+    int64_t c[MC_C_COUNT];
+    memset(c, 0, sizeof c);
+    double pct;
+    for (int r = 0; r < MC_R_COUNT; r++)
+        cr_assert_eq(mc_rate_value(c, (mc_rate)r, &pct), 0, "rate %d", r);
+}
+
+Test(figures, on_time_766_counts_within_cases)
+{
+    int64_t c[MC_C_COUNT];
+    memset(c, 0, sizeof c);
+    mc_case_facts f = base(); /* resolved on time */
+    mc_figures_add_case(c, &f, S, E);
+    f.end_day = f.due_day + 2; /* resolved late */
+    mc_figures_add_case(c, &f, S, E);
+    f.has_end = 0;
+    f.status = 4;
+    f.due_day = E + 5; /* in progress, within */
+    mc_figures_add_case(c, &f, S, E);
+    double pct;
+    cr_assert_eq(mc_rate_value(c, MC_R_ON_TIME, &pct), 1);
+    cr_assert_float_eq(pct, 50.0, 1e-12);
+    cr_assert_eq(mc_rate_value(c, MC_R_ON_TIME_766, &pct), 1);
+    cr_assert_float_eq(pct, 200.0 / 3.0, 1e-12);
+}

@@ -1,0 +1,187 @@
+/*
+ * test_normalize.c -- header mapping and every row check of SPEC 1.3-1.5.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "transforms/dates.h"
+#include "transforms/normalize.h"
+
+#define NCOLS 12
+static const char *const header[NCOLS] = {
+    "MaHoSo", "MaDonVi", "DonViXuLy", "KenhThucHien", "MucDo", "TrangThaiHoSo",
+    "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "CoXinLoi", "ChuHoSo", "GhiChu"};
+
+static mc_colmap map;
+static char arena[4096];
+
+static void cells_of(const char *const *v, size_t n, mc_field *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = (mc_field){v[i], strlen(v[i])};
+}
+
+static void setup(void)
+{
+    mc_field f[NCOLS];
+    mc_error err;
+    cells_of(header, NCOLS, f);
+    cr_assert_eq(mc_colmap_build(&map, "x.csv", f, NCOLS, &err), 0, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+    mc_colmap_free(&map);
+}
+
+/* Normalize a row given as values in header order. */
+static int run(const char *const *v, mc_record *rec, mc_row_fault *fault)
+{
+    mc_field f[NCOLS];
+    cells_of(v, NCOLS, f);
+    return mc_normalize_row(&map, f, NCOLS, rec, arena, sizeof arena, fault);
+}
+
+TestSuite(normalize, .init = setup, .fini = teardown);
+
+Test(normalize, maps_columns_and_drops_personal_data)
+{
+    cr_assert_eq(map.field_of_col[MC_COL_CASE_ID], 0);
+    cr_assert_eq(map.field_of_col[MC_COL_RECEIVED_AT], 6);
+    cr_assert_eq(map.n_personal, 1);
+    cr_assert_eq(map.n_unknown, 1);
+    cr_assert_str_eq(map.unknown, "GhiChu");
+}
+
+Test(normalize, a_good_row)
+{
+    const char *v[NCOLS] = {" 000.00.72.h56-250701-0001 ", "000.00.72.H56", "UBND  xã Cửa Tùng",
+                            "2", "4", "Đã trả kết quả", "01/07/2025 08:30", "05/07/2025",
+                            "2025-07-04 16:00:00", "", "Nguyễn Văn A", "ghi chú"};
+    mc_record r;
+    mc_row_fault f;
+    cr_assert_eq(run(v, &r, &f), 0, "%s", f.detail);
+    cr_assert_str_eq(r.case_id, "000.00.72.H56-250701-0001");
+    cr_assert_str_eq(r.unit_name, "UBND xã Cửa Tùng");
+    cr_assert_eq(r.status, 10);
+    cr_assert_eq(r.channel, 2);
+    cr_assert_eq(r.service_level, 4);
+    cr_assert_eq(mc_date_day(r.received_at), mc_days_from_civil(2025, 7, 1));
+    cr_assert(mc_date_has_time(r.received_at));
+    cr_assert(!mc_date_has_time(r.due_at));
+    cr_assert_eq(r.apology, MC_FLAG_NO);
+    cr_assert_eq(r.has_fee, MC_FLAG_ABSENT);
+}
+
+struct bad_case {
+    const char *v[NCOLS];
+    mc_reason reason;
+    int col;
+};
+
+Test(normalize, each_fault_has_its_reason_and_column)
+{
+    static const struct bad_case cases[] = {
+        {{"", "U1", "", "1", "", "4", "01/07/2025", "", "", "", "", ""},
+         MC_REASON_MISSING_CASE_ID, MC_COL_CASE_ID},
+        {{"A1", "U1", "", "9", "", "4", "01/07/2025", "", "", "", "", ""},
+         MC_REASON_BAD_VALUE, MC_COL_CHANNEL},
+        {{"A1", "U1", "", "1", "7", "4", "01/07/2025", "", "", "", "", ""},
+         MC_REASON_BAD_VALUE, MC_COL_SERVICE_LEVEL},
+        {{"A1", "U1", "", "1", "", "Đang chờ", "01/07/2025", "", "", "", "", ""},
+         MC_REASON_BAD_STATUS, MC_COL_STATUS},
+        {{"A1", "U1", "", "1", "", "", "01/07/2025", "", "", "", "", ""},
+         MC_REASON_BAD_STATUS, MC_COL_STATUS},
+        {{"A1", "U1", "", "1", "", "4", "31/06/2025", "", "", "", "", ""},
+         MC_REASON_BAD_DATE, MC_COL_RECEIVED_AT},
+        {{"A1", "U1", "", "1", "", "4", "", "", "", "", "", ""},
+         MC_REASON_BAD_DATE, MC_COL_RECEIVED_AT},
+        {{"A1", "U1", "", "1", "", "4", "07/01/2025", "2025/07/10", "", "", "", ""},
+         MC_REASON_BAD_DATE, MC_COL_DUE_AT},
+        {{"A1", "U1", "", "1", "", "4", "01/07/2025", "", "", "maybe", "", ""},
+         MC_REASON_BAD_VALUE, MC_COL_APOLOGY},
+        {{"A1", "", "", "1", "", "4", "01/07/2025", "", "", "", "", ""},
+         MC_REASON_MISSING_UNIT, MC_COL_UNIT_CODE},
+        {{"A1", "U1", "", "1", "", "10", "10/07/2025", "", "09/07/2025", "", "", ""},
+         MC_REASON_FINISH_BEFORE_RECEIPT, MC_COL_FINISHED_AT},
+        {{"A1", "U1", "", "1", "", "4", "10/07/2025", "09/07/2025", "", "", "", ""},
+         MC_REASON_DUE_BEFORE_RECEIPT, MC_COL_DUE_AT},
+        {{"A1", "U1", "", "1", "", "9", "10/07/2025", "", "", "", "", ""},
+         MC_REASON_MISSING_FINISH_DATE, MC_COL_FINISHED_AT},
+        {{"A1", "U1", "", "1", "", "4", "01/07/2025", "", "", "", "bad \xff byte", ""},
+         MC_REASON_BAD_UTF8, -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mc_record r;
+        mc_row_fault f;
+        int rc = run(cases[i].v, &r, &f);
+        cr_assert_eq(rc, (int)cases[i].reason, "case %zu: got %s (%s)", i,
+                     mc_reason_name((mc_reason)rc), f.detail);
+        cr_assert_eq(f.col, cases[i].col, "case %zu: column %d", i, f.col);
+    }
+    mc_record r;
+    mc_row_fault f;
+    run(cases[13].v, &r, &f);
+    cr_assert_str_eq(f.detail, "field 11 ('ChuHoSo') is not valid UTF-8");
+}
+
+Test(normalize, same_day_times_compare_as_dates)
+{
+    /* finished earlier in the day than received, but a date without time:
+     * compared as dates, so not a fault */
+    const char *v[NCOLS] = {"A1", "U1", "", "1", "", "10", "10/07/2025 15:00", "10/07/2025",
+                            "10/07/2025", "", "", ""};
+    mc_record r;
+    mc_row_fault f;
+    cr_assert_eq(run(v, &r, &f), 0, "%s", f.detail);
+    const char *w[NCOLS] = {"A1", "U1", "", "1", "", "10", "10/07/2025 15:00", "",
+                            "10/07/2025 14:00", "", "", ""};
+    cr_assert_eq(run(w, &r, &f), MC_REASON_FINISH_BEFORE_RECEIPT);
+}
+
+Test(normalize, field_count_and_repeated_header)
+{
+    mc_field f[NCOLS];
+    cells_of(header, NCOLS, f);
+    cr_assert(mc_colmap_is_header(&map, f, NCOLS));
+    mc_record r;
+    mc_row_fault fault;
+    cr_assert_eq(mc_normalize_row(&map, f, NCOLS - 1, &r, arena, sizeof arena, &fault),
+                 MC_REASON_BAD_FIELD_COUNT);
+    cr_assert_str_eq(fault.detail, "11 fields, the header has 12");
+}
+
+Test(normalize, masked_copy_never_holds_personal_or_unknown_columns)
+{
+    const char *v[NCOLS] = {"A1", "U1", "", "9", "", "4", "01/07/2025", "", "", "", "Nguyễn Văn A",
+                            "0912345678"};
+    mc_field f[NCOLS];
+    cells_of(v, NCOLS, f);
+    char *m = mc_row_masked(&map, f, NCOLS);
+    cr_assert_not_null(m);
+    cr_assert_null(strstr(m, "Nguyễn"));
+    cr_assert_null(strstr(m, "0912345678"));
+    cr_assert_not_null(strstr(m, "channel=9"));
+    free(m);
+    char *none = mc_row_masked(&map, f, NCOLS - 1);
+    cr_assert_str_eq(none, "");
+    free(none);
+}
+
+Test(normalize, header_refusals, .init = NULL, .fini = NULL)
+{
+    mc_colmap m;
+    mc_error err;
+    const char *no_status[] = {"MaHoSo", "MaDonVi", "NgayTiepNhan", "Foo"};
+    mc_field f[4];
+    cells_of(no_status, 4, f);
+    cr_assert_eq(mc_colmap_build(&m, "a.csv", f, 4, &err), MC_EXIT_DATA);
+    cr_assert_not_null(strstr(err.msg, "status"), "%s", err.msg);
+    cr_assert_not_null(strstr(err.msg, "'Foo'"), "%s", err.msg);
+    const char *twice[] = {"MaHoSo", "Mã hồ sơ", "MaDonVi", "TrangThaiHoSo", "NgayTiepNhan"};
+    mc_field g[5];
+    cells_of(twice, 5, g);
+    cr_assert_eq(mc_colmap_build(&m, "a.csv", g, 5, &err), MC_EXIT_DATA);
+    cr_assert_not_null(strstr(err.msg, "both mean case_id"), "%s", err.msg);
+}

@@ -1,0 +1,805 @@
+/*
+ * test_writers.c -- the report writers (reports/write_*.c): the CSV contract
+ * byte for byte, the Excel CSV's BOM and formula guard, the alignment of the
+ * text table, the escaping and charts of the HTML page, and the workbook as
+ * Excel will read it (unzipped with the unzip tool).
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+#include "reports/report.h"
+
+extern char **environ;
+
+/* ---- the report every test starts from ---------------------------------- */
+
+enum { NEW, ONLINE, CARRIED, EARLY, ON_TIME, LATE, WITHIN, OVERDUE, APOLOGY, FULL, PAID, FEE,
+       DIGIT, DIGIT_KNOWN, ERES, ERES_KNOWN, NF };
+
+/* Counts from the independent figures; the derived ones follow SPEC 5's
+ * identities so the rows are ones figures.c could produce. */
+static void set_counts(mc_unit_row *r, const int64_t f[NF])
+{
+    memset(r->c, 0, sizeof r->c);
+    r->c[MC_C_RECEIVED_NEW] = f[NEW];
+    r->c[MC_C_RECEIVED_ONLINE] = f[ONLINE];
+    r->c[MC_C_RECEIVED_OFFLINE] = f[NEW] - f[ONLINE];
+    r->c[MC_C_CARRIED_OVER] = f[CARRIED];
+    r->c[MC_C_RECEIVED_TOTAL] = f[NEW] + f[CARRIED];
+    r->c[MC_C_RESOLVED_EARLY] = f[EARLY];
+    r->c[MC_C_RESOLVED_ON_TIME] = f[ON_TIME];
+    r->c[MC_C_RESOLVED_LATE] = f[LATE];
+    r->c[MC_C_RESOLVED_TOTAL] = f[EARLY] + f[ON_TIME] + f[LATE];
+    r->c[MC_C_IN_PROGRESS_WITHIN] = f[WITHIN];
+    r->c[MC_C_IN_PROGRESS_OVERDUE] = f[OVERDUE];
+    r->c[MC_C_IN_PROGRESS_TOTAL] = f[WITHIN] + f[OVERDUE];
+    r->c[MC_C_LATE_TOTAL] = f[LATE] + f[OVERDUE];
+    r->c[MC_C_LATE_WITH_APOLOGY] = f[APOLOGY];
+    r->c[MC_C_ONLINE_FULL] = f[FULL];
+    r->c[MC_C_NEW_PAID_ONLINE] = f[PAID];
+    r->c[MC_C_NEW_HAS_FEE] = f[FEE];
+    r->c[MC_C_NEW_DIGITIZED] = f[DIGIT];
+    r->c[MC_C_NEW_DIGITIZED_KNOWN] = f[DIGIT_KNOWN];
+    r->c[MC_C_RESOLVED_E_RESULT] = f[ERES];
+    r->c[MC_C_RESOLVED_E_RESULT_KNOWN] = f[ERES_KNOWN];
+}
+
+static void add_sum(mc_unit_row *to, const mc_unit_row *from)
+{
+    for (int c = 0; c < MC_C_COUNT; c++)
+        to->c[c] += from->c[c];
+}
+
+static void row(mc_unit_row *r, const char *code, const char *name, int kind, int depth)
+{
+    memset(r, 0, sizeof *r);
+    r->unit_code = strdup(code);
+    r->unit_name = strdup(name);
+    r->kind = kind;
+    r->depth = depth;
+    r->in_registry = 1;
+}
+
+static void target(mc_target_row *t, const char *unit, const char *ind, int has_actual,
+                   double actual, const char *op, double value, const char *status,
+                   const char *source)
+{
+    memset(t, 0, sizeof *t);
+    t->unit_code = strdup(unit);
+    t->indicator = strdup(ind);
+    t->has_actual = has_actual;
+    t->actual = actual;
+    snprintf(t->op, sizeof t->op, "%s", op);
+    t->target = value;
+    t->status = status;
+    t->has_gap = has_actual;
+    t->gap = actual - value;
+    t->source = strdup(source);
+}
+
+static void quality(mc_quality_row *q, const char *name, const char *value, const char *status,
+                    const char *detail)
+{
+    q->name = strdup(name);
+    q->value = strdup(value);
+    q->status = strdup(status);
+    q->detail = strdup(detail);
+}
+
+#define X02_NAME "=HYPERLINK(\"http://evil.example\",\"bấm\")"
+
+/* A parent H01 with two communes (one with a comma and quotes in its name,
+ * one named like a formula), a top-level unit with no cases whose name is
+ * markup, and ALL.  Targets: one missed, two met, one with no data. */
+static void build(mc_report *rep)
+{
+    memset(rep, 0, sizeof *rep);
+    strcpy(rep->period, "2025-Q3");
+    strcpy(rep->period_start, "2025-07-01");
+    strcpy(rep->period_end, "2025-09-30");
+    strcpy(rep->as_of, "2025-09-30");
+    rep->convention = "calendar";
+
+    rep->n_rows = 5;
+    rep->rows = calloc(rep->n_rows, sizeof *rep->rows);
+    mc_unit_row *r = rep->rows;
+    row(&r[0], "H01", "Huyện Vĩnh Linh", MC_ROW_PARENT, 0);
+    row(&r[1], "X01", "UBND xã Cửa Tùng, \"Vĩnh Linh\"", MC_ROW_UNIT, 1);
+    row(&r[2], "X02", X02_NAME, MC_ROW_UNIT, 1);
+    row(&r[3], "X03", "<script>alert(1)</script>", MC_ROW_UNIT, 0);
+    row(&r[4], "ALL", "", MC_ROW_ALL, 0);
+    set_counts(&r[1], (const int64_t[NF]){ [NEW] = 40, [ONLINE] = 30, [CARRIED] = 2,
+                                           [EARLY] = 10, [ON_TIME] = 25, [LATE] = 1,
+                                           [WITHIN] = 5, [OVERDUE] = 1, [APOLOGY] = 1,
+                                           [FULL] = 12, [PAID] = 3, [FEE] = 6, [DIGIT] = 20,
+                                           [DIGIT_KNOWN] = 40, [ERES] = 18, [ERES_KNOWN] = 36 });
+    set_counts(&r[2], (const int64_t[NF]){ [NEW] = 10, [ON_TIME] = 10 });
+    set_counts(&r[3], (const int64_t[NF]){ 0 });
+    add_sum(&r[0], &r[1]);
+    add_sum(&r[0], &r[2]);
+    add_sum(&r[4], &r[0]);
+    add_sum(&r[4], &r[3]);
+
+    rep->n_targets = 4;
+    rep->targets = calloc(rep->n_targets, sizeof *rep->targets);
+    target(&rep->targets[0], "X01", "on_time_rate", 1, 100.0 * 35 / 36, ">=", 98, "missed",
+           "KH CCHC 2025 xã Lộc Hòa, \"bản 2\"");
+    target(&rep->targets[1], "X02", "on_time_rate", 1, 100.0, ">=", 98, "met", "KH CCHC 2025");
+    target(&rep->targets[2], "X02", "digitized_rate", 0, 0, ">=", 99.9, "no data",
+           "KH CCHC 2025");
+    target(&rep->targets[3], "ALL", "online_rate", 1, 60.0, ">=", 50, "met", "@NQ 01");
+
+    rep->n_quality = 3;
+    rep->quality = calloc(rep->n_quality, sizeof *rep->quality);
+    quality(&rep->quality[0], "quarantined:bad_date", "3", "warning", "3 dòng có ngày sai");
+    quality(&rep->quality[1], "unknown_unit", "1", "error", "-không khớp, cần kiểm tra");
+    quality(&rep->quality[2], "conflicts", "0", "ok", "");
+}
+
+/* ---- capturing output ----------------------------------------------------- */
+
+typedef struct {
+    char *buf;
+    size_t len;
+    FILE *f;
+} capture;
+
+static FILE *cap_open(capture *c)
+{
+    c->buf = NULL;
+    c->len = 0;
+    c->f = open_memstream(&c->buf, &c->len);
+    cr_assert_not_null(c->f);
+    return c->f;
+}
+
+static char *cap_close(capture *c)
+{
+    fclose(c->f);
+    return c->buf;
+}
+
+static char *csv_of(const mc_report *rep, mc_table t, int people)
+{
+    capture c;
+    mc_error err = { 0 };
+    int rc = mc_write_csv(cap_open(&c), rep, t, people, &err);
+    char *s = cap_close(&c);
+    cr_assert_eq(rc, 0, "mc_write_csv: %s", err.msg);
+    return s;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* ---- CSV: the machine contract -------------------------------------------- */
+
+#define HDR "period,period_start,period_end,as_of,unit_code,unit_name,received_total," \
+    "received_new,received_online,received_offline,carried_over,resolved_total,"        \
+    "resolved_early,resolved_on_time,resolved_late,in_progress_total,"                  \
+    "in_progress_within,in_progress_overdue,late_total,late_with_apology,on_time_rate," \
+    "on_time_rate_766,late_with_apology_rate,online_rate,online_full_process_rate,"     \
+    "online_payment_rate,digitized_rate,e_result_rate\n"
+#define PRE "2025-Q3,2025-07-01,2025-09-30,2025-09-30,"
+
+Test(write_csv, units_machine_bytes)
+{
+    mc_report rep;
+    build(&rep);
+    char *s = csv_of(&rep, MC_TABLE_UNITS, 0);
+    const char *want =
+        HDR
+        PRE "H01,Huyện Vĩnh Linh,52,50,30,20,2,46,10,35,1,6,5,1,2,1,"
+            "97.83,96.15,50.00,60.00,24.00,50.00,40.00,39.13\n"
+        PRE "X01,\"UBND xã Cửa Tùng, \"\"Vĩnh Linh\"\"\",42,40,30,10,2,36,10,25,1,6,5,1,2,1,"
+            "97.22,95.24,50.00,75.00,30.00,50.00,50.00,50.00\n"
+        PRE "X02,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"bấm\"\")\","
+            "10,10,0,10,0,10,0,10,0,0,0,0,0,0,100.00,100.00,,0.00,0.00,,,\n"
+        PRE "X03,<script>alert(1)</script>,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,,,,,,,\n"
+        PRE "ALL,,52,50,30,20,2,46,10,35,1,6,5,1,2,1,"
+            "97.83,96.15,50.00,60.00,24.00,50.00,40.00,39.13\n";
+    cr_assert_str_eq(s, want);
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_csv, targets_machine_bytes)
+{
+    mc_report rep;
+    build(&rep);
+    char *s = csv_of(&rep, MC_TABLE_TARGETS, 0);
+    const char *want =
+        "period,unit_code,indicator,actual,op,target,status,gap,source\n"
+        "2025-Q3,X01,on_time_rate,97.22,>=,98,missed,-0.78,"
+        "\"KH CCHC 2025 xã Lộc Hòa, \"\"bản 2\"\"\"\n"
+        "2025-Q3,X02,on_time_rate,100.00,>=,98,met,2.00,KH CCHC 2025\n"
+        "2025-Q3,X02,digitized_rate,,>=,99.9,no data,,KH CCHC 2025\n"
+        "2025-Q3,ALL,online_rate,60.00,>=,50,met,10.00,@NQ 01\n";
+    cr_assert_str_eq(s, want);
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_csv, quality_machine_bytes)
+{
+    mc_report rep;
+    build(&rep);
+    char *s = csv_of(&rep, MC_TABLE_QUALITY, 0);
+    const char *want = "name,value,status,detail\n"
+                       "quarantined:bad_date,3,warning,3 dòng có ngày sai\n"
+                       "unknown_unit,1,error,\"-không khớp, cần kiểm tra\"\n"
+                       "conflicts,0,ok,\n";
+    cr_assert_str_eq(s, want);
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_csv, quotes_cr_and_lf)
+{
+    mc_report rep;
+    build(&rep);
+    free(rep.quality[2].detail);
+    rep.quality[2].detail = strdup("dòng 1\r\ndòng 2");
+    char *s = csv_of(&rep, MC_TABLE_QUALITY, 0);
+    cr_assert(strstr(s, "conflicts,0,ok,\"dòng 1\r\ndòng 2\"\n") != NULL, "%s", s);
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_csv, empty_report_has_header_only)
+{
+    mc_report rep;
+    memset(&rep, 0, sizeof rep);
+    char *s = csv_of(&rep, MC_TABLE_UNITS, 0);
+    cr_assert_str_eq(s, HDR);
+    free(s);
+    s = csv_of(&rep, MC_TABLE_TARGETS, 0);
+    cr_assert_str_eq(s, "period,unit_code,indicator,actual,op,target,status,gap,source\n");
+    free(s);
+}
+
+/* ---- CSV for people --------------------------------------------------------- */
+
+/* Every line ends in CRLF: no LF without its CR. */
+static void assert_crlf(const char *s)
+{
+    size_t lf = 0;
+    for (const char *p = s; *p; p++)
+        if (*p == '\n') {
+            lf++;
+            cr_assert(p > s && p[-1] == '\r', "bare LF at byte %zu", (size_t)(p - s));
+        }
+    cr_assert_gt(lf, 0);
+}
+
+Test(write_csv, units_for_people)
+{
+    mc_report rep;
+    build(&rep);
+    char *s = csv_of(&rep, MC_TABLE_UNITS, 1);
+    cr_assert(strncmp(s, "\xEF\xBB\xBF" "Kỳ báo cáo,Từ ngày,Đến ngày,Tính đến ngày,Mã đơn vị,"
+                         "Tên đơn vị,Tổng số hồ sơ nhận giải quyết,Số mới tiếp nhận,",
+                      strlen("\xEF\xBB\xBF" "Kỳ báo cáo,Từ ngày,Đến ngày,Tính đến ngày,"
+                             "Mã đơn vị,Tên đơn vị,Tổng số hồ sơ nhận giải quyết,"
+                             "Số mới tiếp nhận,")) == 0,
+              "%s", s);
+    cr_assert(strstr(s, "Tỷ lệ giải quyết trước và đúng hạn (%)") != NULL);
+    assert_crlf(s);
+    /* the formula-like name is guarded inside its quotes; numbers are not */
+    cr_assert(strstr(s, "\r\n2025-Q3,01/07/2025,30/09/2025,30/09/2025,X02,"
+                        "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"bấm\"\")\","
+                        "10,10,0,10,0,10,0,10,0,0,0,0,0,0,100.00,100.00,,0.00,0.00,,,\r\n") != NULL,
+              "%s", s);
+    cr_assert(strstr(s, "\r\n2025-Q3,01/07/2025,30/09/2025,30/09/2025,ALL,Tổng cộng,52,") != NULL);
+    cr_assert_eq(count(s, "'"), 1, "only the formula-like cell is guarded");
+    cr_assert(strstr(s, "2025-07-01") == NULL, "ISO dates left in the people CSV");
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_csv, targets_and_quality_for_people)
+{
+    mc_report rep;
+    build(&rep);
+    char *s = csv_of(&rep, MC_TABLE_TARGETS, 1);
+    assert_crlf(s);
+    cr_assert(strstr(s, "\xEF\xBB\xBF" "Kỳ báo cáo,Mã đơn vị,Tên đơn vị,Chỉ tiêu,") == s, "%s", s);
+    /* a negative gap is a number motcua wrote: no apostrophe */
+    cr_assert(strstr(s, "2025-Q3,X01,\"UBND xã Cửa Tùng, \"\"Vĩnh Linh\"\"\","
+                        "Tỷ lệ giải quyết trước và đúng hạn,97.22,≥,98,Không đạt,-0.78,") != NULL,
+              "%s", s);
+    cr_assert(strstr(s, ",'@NQ 01\r\n") != NULL, "%s", s);
+    cr_assert(strstr(s, ",\"'=HYPERLINK(") != NULL, "unit name of X02 not guarded: %s", s);
+    free(s);
+
+    s = csv_of(&rep, MC_TABLE_QUALITY, 1);
+    cr_assert_str_eq(s, "\xEF\xBB\xBF" "Kiểm tra,Giá trị,Trạng thái,Chi tiết\r\n"
+                        "quarantined:bad_date,3,Cảnh báo,3 dòng có ngày sai\r\n"
+                        "unknown_unit,1,Lỗi,\"'-không khớp, cần kiểm tra\"\r\n"
+                        "conflicts,0,Tốt,\r\n");
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_csv, guard_covers_every_trigger)
+{
+    mc_report rep;
+    build(&rep);
+    const char *risky[] = { "=1+2", "+84 912", "-2+3", "@SUM(A1)", "\tx", "\rx" };
+    const char *want[] = { "'=1+2", "'+84 912", "'-2+3", "'@SUM(A1)", "'\tx", "\"'\rx\"" };
+    for (size_t i = 0; i < sizeof risky / sizeof risky[0]; i++) {
+        free(rep.quality[2].detail);
+        rep.quality[2].detail = strdup(risky[i]);
+        char *s = csv_of(&rep, MC_TABLE_QUALITY, 1);
+        char line[64];
+        snprintf(line, sizeof line, "conflicts,0,Tốt,%s\r\n", want[i]);
+        cr_assert(strstr(s, line) != NULL, "case %zu: %s", i, s);
+        free(s);
+        /* and never in the machine form */
+        s = csv_of(&rep, MC_TABLE_QUALITY, 0);
+        cr_assert(strchr(s, '\'') == NULL, "case %zu: %s", i, s);
+        free(s);
+    }
+    /* a plain negative number is a number, not a formula */
+    free(rep.quality[2].value);
+    rep.quality[2].value = strdup("-2");
+    char *s = csv_of(&rep, MC_TABLE_QUALITY, 1);
+    cr_assert(strstr(s, "\r\nconflicts,-2,Tốt,") != NULL, "%s", s);
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_csv, write_error_is_io)
+{
+    FILE *f = fopen("/dev/full", "w");
+    if (!f)
+        cr_skip_test("no /dev/full");
+    mc_report rep;
+    build(&rep);
+    mc_error err = { 0 };
+    int rc = mc_write_csv(f, &rep, MC_TABLE_UNITS, 0, &err);
+    fclose(f);
+    cr_assert_eq(rc, 74);
+    cr_assert_eq(err.status, 74);
+    cr_assert(err.msg[0] != '\0');
+    mc_report_free(&rep);
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static size_t dwidth_n(const char *s, size_t n)
+{
+    size_t w = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (n > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp);
+        cr_assert_gt(k, 0, "invalid UTF-8 in the text table");
+        w += (size_t)utf8proc_charwidth(cp);
+        p += k;
+        n -= (size_t)k;
+    }
+    return w;
+}
+
+/* The table's lines: from the heading (the line before the rule of '-') to
+ * the first empty line. */
+static size_t table_lines(char *s, char **lines, size_t max)
+{
+    size_t n = 0;
+    for (char *save = NULL, *l = strtok_r(s, "\n", &save); l && n < max;
+         l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    size_t rule = 0;
+    while (rule < n && strspn(lines[rule], "-") != strlen(lines[rule]))
+        rule++;
+    cr_assert_lt(rule, n, "no rule under the heading");
+    cr_assert_gt(rule, 0);
+    size_t end = rule + 1;
+    while (end < n && lines[end][0] != '\0' && strncmp(lines[end], "Mục tiêu:", 11) != 0)
+        end++;
+    memmove(lines, lines + rule - 1, (end - rule + 1) * sizeof *lines);
+    return end - rule + 1;
+}
+
+/* Byte offset in line of display column col. */
+static size_t byte_at_col(const char *line, size_t col)
+{
+    size_t off = 0, w = 0, n = strlen(line);
+    while (off < n && w < col) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)line + off,
+                                              (utf8proc_ssize_t)(n - off), &cp);
+        w += (size_t)utf8proc_charwidth(cp);
+        off += (size_t)k;
+    }
+    return off;
+}
+
+static char *text_of(const mc_report *rep, mc_table t)
+{
+    capture c;
+    mc_error err = { 0 };
+    int rc = mc_write_text(cap_open(&c), rep, t, &err);
+    char *s = cap_close(&c);
+    cr_assert_eq(rc, 0, "mc_write_text: %s", err.msg);
+    return s;
+}
+
+Test(write_text, units_aligned_with_targets)
+{
+    mc_report rep;
+    build(&rep);
+    char *s = text_of(&rep, MC_TABLE_UNITS);
+    cr_assert(strstr(s, "2025-Q3") && strstr(s, "01/07/2025") && strstr(s, "30/09/2025"),
+              "title: %s", s);
+    cr_assert(strstr(s, "\033") == NULL);
+
+    char *lines[64];
+    char *copy = strdup(s);
+    size_t n = table_lines(copy, lines, 64);
+    cr_assert_eq(n, 2 + rep.n_rows, "%s", s);
+    size_t w0 = dwidth_n(lines[0], strlen(lines[0]));
+    for (size_t i = 1; i < n; i++)
+        cr_assert_eq(dwidth_n(lines[i], strlen(lines[i])), w0, "line %zu: [%s]", i, lines[i]);
+    cr_assert_eq(strlen(lines[1]), w0, "rule is not as wide as the table");
+
+    /* "Tổng nhận" heading; the counts below it end where it ends */
+    const char *h = strstr(lines[0], "Tổng nhận");
+    cr_assert_not_null(h);
+    size_t end_col = dwidth_n(lines[0], (size_t)(h - lines[0])) + dwidth_n(h, strlen("Tổng nhận"));
+    const char *l_h01 = lines[2], *l_x03 = lines[5];
+    size_t b = byte_at_col(l_h01, end_col);
+    cr_assert(b >= 2 && strncmp(l_h01 + b - 2, "52", 2) == 0, "[%s]", l_h01);
+    b = byte_at_col(l_x03, end_col);
+    cr_assert(b >= 2 && strncmp(l_x03 + b - 2, " 0", 2) == 0, "[%s]", l_x03);
+
+    /* children indented under their parent, the total row labelled */
+    cr_assert(strstr(lines[3], "  UBND xã Cửa Tùng, \"Vĩnh Linh\"") != NULL, "[%s]", lines[3]);
+    cr_assert(strstr(lines[6], "Tổng cộng") != NULL);
+    /* the rate beside its target, misses marked */
+    cr_assert(strstr(lines[3], "97.22  ≥98 ✗") != NULL, "[%s]", lines[3]);
+    cr_assert(strstr(lines[4], "100.00  ≥98 ✓") != NULL, "[%s]", lines[4]);
+    cr_assert(strstr(lines[6], "60.00  ≥50 ✓") != NULL, "[%s]", lines[6]);
+    cr_assert(strstr(lines[4], "≥99.9 ?") != NULL, "[%s]", lines[4]);
+    cr_assert_eq(count(lines[0], "Mục tiêu"), 3, "one target column per targeted rate");
+    free(copy);
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_text, controls_and_wide_text_keep_alignment)
+{
+    mc_report rep;
+    build(&rep);
+    free(rep.rows[3].unit_name);
+    rep.rows[3].unit_name = strdup("\033[31mđỏ\033[0m\tTab 漢字");
+    char *s = text_of(&rep, MC_TABLE_UNITS);
+    cr_assert(strchr(s, '\033') == NULL, "escape sequence reached the terminal");
+    cr_assert(strchr(s, '\t') == NULL);
+    char *lines[64];
+    size_t n = table_lines(s, lines, 64);
+    size_t w0 = dwidth_n(lines[0], strlen(lines[0]));
+    for (size_t i = 1; i < n; i++)
+        cr_assert_eq(dwidth_n(lines[i], strlen(lines[i])), w0, "line %zu: [%s]", i, lines[i]);
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_text, targets_and_quality)
+{
+    mc_report rep;
+    build(&rep);
+    char *s = text_of(&rep, MC_TABLE_TARGETS);
+    char *lines[64];
+    size_t n = table_lines(s, lines, 64);
+    cr_assert_eq(n, 2 + rep.n_targets);
+    size_t w0 = dwidth_n(lines[0], strlen(lines[0]));
+    for (size_t i = 1; i < n; i++)
+        cr_assert_eq(dwidth_n(lines[i], strlen(lines[i])), w0, "line %zu: [%s]", i, lines[i]);
+    cr_assert(strstr(lines[2], "Không đạt ✗") != NULL && strstr(lines[2], "-0.78") != NULL,
+              "[%s]", lines[2]);
+    free(s);
+
+    s = text_of(&rep, MC_TABLE_QUALITY);
+    n = table_lines(s, lines, 64);
+    cr_assert_eq(n, 2 + rep.n_quality);
+    cr_assert(strstr(lines[3], "unknown_unit") && strstr(lines[3], "Lỗi"));
+    free(s);
+    mc_report_free(&rep);
+}
+
+/* ---- HTML ------------------------------------------------------------------ */
+
+static char *html_of(const mc_report *rep)
+{
+    capture c;
+    mc_error err = { 0 };
+    int rc = mc_write_html(cap_open(&c), rep, &err);
+    char *s = cap_close(&c);
+    cr_assert_eq(rc, 0, "mc_write_html: %s", err.msg);
+    return s;
+}
+
+Test(write_html, escaped_self_contained)
+{
+    mc_report rep;
+    build(&rep);
+    char *s = html_of(&rep);
+    cr_assert(strncmp(s, "<!DOCTYPE html>\n<html lang=\"vi\">", 32) == 0);
+    cr_assert(strstr(s, "<meta charset=\"utf-8\">") != NULL);
+    cr_assert(strcasestr(s, "<script") == NULL, "a <script element in the page");
+    cr_assert(strstr(s, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+    cr_assert(strstr(s, "UBND xã Cửa Tùng, &quot;Vĩnh Linh&quot;") != NULL);
+    cr_assert(strstr(s, "=HYPERLINK(&quot;http://evil.example&quot;,&quot;bấm&quot;)") != NULL);
+    cr_assert(strstr(s, "KH CCHC 2025 xã Lộc Hòa, &quot;bản 2&quot;") != NULL);
+    /* nothing fetched from elsewhere */
+    cr_assert(strstr(s, "src=") == NULL && strstr(s, "href=") == NULL);
+    cr_assert(strstr(s, "url(") == NULL && strstr(s, "@import") == NULL);
+    cr_assert(strstr(s, "<style>") != NULL);
+    /* Vietnamese number forms, the three tables */
+    cr_assert(strstr(s, "97,22") != NULL);
+    cr_assert(strstr(s, "Tổng cộng") != NULL);
+    cr_assert_eq(count(s, "<table>"), 3);
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_html, one_chart_per_rate_with_target_lines)
+{
+    mc_report rep;
+    build(&rep);
+    char *s = html_of(&rep);
+    cr_assert_eq(count(s, "<svg "), MC_R_COUNT);
+    cr_assert_eq(count(s, "</svg>"), MC_R_COUNT);
+
+    /* per chart: target lines of the units with a target, plus the legend's */
+    static const size_t want_lines[MC_R_COUNT] = { 3, 0, 0, 2, 0, 0, 2, 0 };
+    const char *p = s;
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        const char *a = strstr(p, "<svg "), *b = strstr(a, "</svg>");
+        char *chart = strndup(a, (size_t)(b - a));
+        cr_assert_eq(count(chart, "<line class=\"tl\""), want_lines[r], "chart %d", r);
+        cr_assert_eq(count(chart, "<g>"), rep.n_rows, "chart %d", r);
+        cr_assert(strstr(chart, "<text") != NULL);
+        if (r == MC_R_ON_TIME) {
+            /* 98% of a 420-wide axis starting at 240; X01's 97.22% bar red */
+            cr_assert(strstr(chart, "x1=\"651.6\"") != NULL, "%s", chart);
+            cr_assert(strstr(chart, "<rect class=\"b-missed\" x=\"240\" y=\"50\" "
+                                    "width=\"408.3\"") != NULL, "%s", chart);
+            cr_assert_eq(count(chart, "không có số liệu"), 1, "X03 has no resolved case");
+        }
+        free(chart);
+        p = b + 1;
+    }
+    free(s);
+    mc_report_free(&rep);
+}
+
+/* ---- xlsx ------------------------------------------------------------------ */
+
+/* One member of a zip file, via `unzip -p`. */
+static char *unzip_member(const char *zip, const char *member)
+{
+    int fd[2];
+    cr_assert_eq(pipe(fd), 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fd[0]);
+    posix_spawn_file_actions_addclose(&fa, fd[1]);
+    char *argv[] = { "unzip", "-p", (char *)zip, (char *)member, NULL };
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "unzip", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fd[1]);
+    cr_assert_eq(rc, 0, "cannot run unzip: %s", strerror(rc));
+    capture c;
+    FILE *out = cap_open(&c);
+    char buf[4096];
+    ssize_t k;
+    while ((k = read(fd[0], buf, sizeof buf)) > 0)
+        fwrite(buf, 1, (size_t)k, out);
+    close(fd[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    char *s = cap_close(&c);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "unzip %s failed", member);
+    return s;
+}
+
+/* The opening tag of the cell with reference ref, e.g. "B12". */
+static char *cell_tag(const char *sheet, const char *ref)
+{
+    char key[32];
+    snprintf(key, sizeof key, "<c r=\"%s\"", ref);
+    const char *a = strstr(sheet, key);
+    cr_assert_not_null(a, "no cell %s", ref);
+    const char *b = strchr(a, '>');
+    return strndup(a, (size_t)(b - a + 1));
+}
+
+/* The value of the cell with reference ref. */
+static char *cell_value(const char *sheet, const char *ref)
+{
+    char key[32];
+    snprintf(key, sizeof key, "<c r=\"%s\"", ref);
+    const char *a = strstr(sheet, key);
+    cr_assert_not_null(a, "no cell %s", ref);
+    const char *end = strstr(a, "</c>");
+    const char *v = strstr(a, "<v>");
+    cr_assert(v && end && v < end, "cell %s has no value", ref);
+    v += 3;
+    return strndup(v, (size_t)(strstr(v, "</v>") - v));
+}
+
+static char tmpdir[64];
+
+static void make_tmp(void)
+{
+    strcpy(tmpdir, "/tmp/motcua-xlsx-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void drop_tmp(void)
+{
+    char p[128];
+    snprintf(p, sizeof p, "%s/r.xlsx", tmpdir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/r2.xlsx", tmpdir);
+    unlink(p);
+    rmdir(tmpdir);
+}
+
+TestSuite(write_xlsx, .init = make_tmp, .fini = drop_tmp);
+
+Test(write_xlsx, workbook_read_back)
+{
+    mc_report rep;
+    build(&rep);
+    char path[128];
+    snprintf(path, sizeof path, "%s/r.xlsx", tmpdir);
+    mc_error err = { 0 };
+    cr_assert_eq(mc_write_xlsx(path, &rep, &err), 0, "%s", err.msg);
+
+    char *wb = unzip_member(path, "xl/workbook.xml");
+    cr_assert(strstr(wb, "<sheet name=\"Biểu TTHC\" sheetId=\"1\"") != NULL, "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Chỉ tiêu\" sheetId=\"2\"") != NULL, "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Chất lượng dữ liệu\" sheetId=\"3\"") != NULL, "%s", wb);
+    free(wb);
+
+    char *sst = unzip_member(path, "xl/sharedStrings.xml");
+    char *s1 = unzip_member(path, "xl/worksheets/sheet1.xml");
+    char *s2 = unzip_member(path, "xl/worksheets/sheet2.xml");
+    char *s3 = unzip_member(path, "xl/worksheets/sheet3.xml");
+    const char *sheets[] = { s1, s2, s3 };
+    for (int i = 0; i < 3; i++) {
+        cr_assert(strstr(sheets[i], "<f>") == NULL && strstr(sheets[i], "<f ") == NULL,
+                  "a formula in sheet %d", i + 1);
+        cr_assert(strstr(sheets[i], "orientation=\"landscape\"") != NULL);
+        cr_assert(strstr(sheets[i], "paperSize=\"9\"") != NULL);
+        cr_assert(strstr(sheets[i], "fitToHeight=\"0\"") != NULL);
+        cr_assert(strstr(sheets[i], "<pane ") != NULL && strstr(sheets[i], "state=\"frozen\""),
+                  "sheet %d has no frozen heading", i + 1);
+        cr_assert(strstr(sheets[i], "<cols>") != NULL, "sheet %d: no column widths", i + 1);
+    }
+
+    /* sheet 1: the form -- 5 title lines and 8 heading blocks merged */
+    cr_assert(strstr(s1, "<mergeCells count=\"13\">") != NULL);
+    cr_assert(strstr(s1, "<mergeCell ref=\"C6:F6\"/>") != NULL);
+    cr_assert(strstr(s1, "<mergeCell ref=\"A6:A8\"/>") != NULL);
+    cr_assert(strstr(sst, "<t>Số hồ sơ nhận giải quyết</t>") != NULL);
+    cr_assert(strstr(sst, "<t>Số hồ sơ đang giải quyết</t>") != NULL);
+    cr_assert(strstr(sst, "<t>Từ ngày 01/07/2025 đến ngày 30/09/2025") ||
+              strstr(sst, "từ ngày 01/07/2025 đến ngày 30/09/2025"));
+    cr_assert(strstr(sst, "<t>Đơn vị báo cáo: Tất cả đơn vị</t>") != NULL);
+    cr_assert(strstr(sst, "<t>(13)</t>") != NULL);
+    /* X01 (row 11): received total 42 as a number, in column C */
+    char *tag = cell_tag(s1, "C11");
+    cr_assert(strstr(tag, "t=\"s\"") == NULL, "%s", tag);
+    char *v = cell_value(s1, "C11");
+    cr_assert_str_eq(v, "42");
+    free(v);
+    free(tag);
+    /* the formula-like name is a shared string */
+    tag = cell_tag(s1, "B12");
+    cr_assert(strstr(tag, "t=\"s\"") != NULL, "%s", tag);
+    free(tag);
+    cr_assert(strstr(sst, "=HYPERLINK(") != NULL && strstr(sst, "evil.example") != NULL);
+    cr_assert(strstr(sst, "<t>Tổng cộng</t>") != NULL);
+    cr_assert(strstr(sst, "&lt;script&gt;") != NULL);
+    /* the ALL row (14): in progress overdue (M) */
+    v = cell_value(s1, "M14");
+    cr_assert_str_eq(v, "1");
+    free(v);
+
+    /* sheet 2: X01's on-time rate (row 5 = first unit row of X01 = 4 + 8 + 1)
+     * as a fraction, its target beside it */
+    v = cell_value(s2, "D13");
+    cr_assert(strncmp(v, "0.9722", 6) == 0, "%s", v);
+    free(v);
+    v = cell_value(s2, "F13");
+    cr_assert_str_eq(v, "0.98");
+    free(v);
+    v = cell_value(s2, "H13");
+    cr_assert(strncmp(v, "-0.77", 5) == 0, "%s", v);
+    free(v);
+    cr_assert(strstr(sst, "<t>Không đạt</t>") != NULL && strstr(sst, "<t>Đạt</t>") != NULL);
+    /* 5 units x 8 rates under the heading */
+    cr_assert(strstr(s2, "<row r=\"44\"") != NULL && strstr(s2, "<row r=\"45\"") == NULL);
+
+    /* sheet 3: the quality count "3" is a number */
+    tag = cell_tag(s3, "B4");
+    cr_assert(strstr(tag, "t=\"s\"") == NULL, "%s", tag);
+    free(tag);
+    v = cell_value(s3, "B4");
+    cr_assert_str_eq(v, "3");
+    free(v);
+
+    free(sst);
+    free(s1);
+    free(s2);
+    free(s3);
+    mc_report_free(&rep);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f);
+    capture c;
+    FILE *out = cap_open(&c);
+    char buf[4096];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, k, out);
+    fclose(f);
+    char *s = cap_close(&c);
+    *len = c.len;
+    return s;
+}
+
+Test(write_xlsx, same_report_same_bytes)
+{
+    mc_report rep;
+    build(&rep);
+    char p1[128], p2[128];
+    snprintf(p1, sizeof p1, "%s/r.xlsx", tmpdir);
+    snprintf(p2, sizeof p2, "%s/r2.xlsx", tmpdir);
+    mc_error err = { 0 };
+    cr_assert_eq(mc_write_xlsx(p1, &rep, &err), 0, "%s", err.msg);
+    sleep(2);   /* a zip entry time taken from the clock would now differ */
+    cr_assert_eq(mc_write_xlsx(p2, &rep, &err), 0, "%s", err.msg);
+    size_t n1, n2;
+    char *a = slurp(p1, &n1), *b = slurp(p2, &n2);
+    cr_assert_eq(n1, n2);
+    cr_assert(memcmp(a, b, n1) == 0, "two writes of one report differ");
+    free(a);
+    free(b);
+    mc_report_free(&rep);
+}
+
+Test(write_xlsx, unwritable_path_is_io_error)
+{
+    mc_report rep;
+    build(&rep);
+    mc_error err = { 0 };
+    int rc = mc_write_xlsx("/nonexistent-motcua-dir/r.xlsx", &rep, &err);
+    cr_assert_eq(rc, 74);
+    cr_assert(strstr(err.msg, "/nonexistent-motcua-dir/r.xlsx") != NULL, "%s", err.msg);
+    mc_report_free(&rep);
+}

@@ -1,0 +1,359 @@
+/*
+ * normalize.c -- header mapping and row normalization; see normalize.h.
+ *
+ * The order of the checks decides which reason a row with several faults
+ * gets: field count, UTF-8, then the columns in SPEC 1.2 order, then the
+ * unit, then the cross-column checks of SPEC 1.5.  It is fixed so that the
+ * same row always gets the same reason.
+ */
+#include "transforms/normalize.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "transforms/codes.h"
+#include "transforms/columns.h"
+#include "transforms/dates.h"
+#include "transforms/text.h"
+
+static void field_list(const mc_field *cells, size_t n, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && used + 8 < cap; i++) {
+        int w = snprintf(out + used, cap - used, "%s'%.*s'", i ? ", " : "",
+                         (int)(cells[i].len > 60 ? 60 : cells[i].len), cells[i].p);
+        if (w < 0 || (size_t)w >= cap - used) {
+            snprintf(out + (cap > 5 ? cap - 5 : 0), 5, "...");
+            return;
+        }
+        used += (size_t)w;
+    }
+}
+
+int mc_colmap_build(mc_colmap *map, const char *file, const mc_field *cells, size_t n, mc_error *err)
+{
+    memset(map, 0, sizeof *map);
+    for (int c = 0; c < MC_COL_COUNT; c++)
+        map->field_of_col[c] = -1;
+    map->nfields = n;
+    map->col_of_field = malloc(n ? n : 1);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += cells[i].len + 1;
+    map->header_copy = malloc(total + 1);
+    if (!map->col_of_field || !map->header_copy) {
+        mc_colmap_free(map);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: out of memory", file);
+    }
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(map->header_copy + off, cells[i].p, cells[i].len);
+        off += cells[i].len;
+        map->header_copy[off++] = '\x1f';
+    }
+    map->header_len = off;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!mc_utf8_valid(cells[i].p, cells[i].len)) {
+            mc_colmap_free(map);
+            return mc_error_set(err, MC_EXIT_DATA,
+                                "%s: header column %zu is not valid UTF-8", file, i + 1);
+        }
+        mc_col c = mc_column_lookup(cells[i].p, cells[i].len);
+        map->col_of_field[i] = -1;
+        if (c == MC_COL_PERSONAL) {
+            map->n_personal++;
+            continue;
+        }
+        if (c == MC_COL_UNKNOWN || (unsigned)c >= MC_COL_COUNT) {
+            if (cells[i].len == 0)
+                continue;
+            size_t used = strlen(map->unknown);
+            if (map->n_unknown < MC_MAX_UNKNOWN_LISTED && used + cells[i].len + 3 < sizeof map->unknown)
+                snprintf(map->unknown + used, sizeof map->unknown - used, "%s%.*s",
+                         used ? ", " : "", (int)cells[i].len, cells[i].p);
+            map->n_unknown++;
+            continue;
+        }
+        if (map->field_of_col[c] >= 0) {
+            int first = map->field_of_col[c];
+            mc_error_set(err, MC_EXIT_DATA,
+                         "%s: columns %d '%.*s' and %zu '%.*s' both mean %s; keep one of them",
+                         file, first + 1, (int)cells[first].len, cells[first].p, i + 1,
+                         (int)cells[i].len, cells[i].p, mc_col_name(c));
+            mc_colmap_free(map);
+            return MC_EXIT_DATA;
+        }
+        map->field_of_col[c] = (int)i;
+        map->col_of_field[i] = (signed char)c;
+    }
+
+    const char *missing = NULL;
+    if (map->field_of_col[MC_COL_CASE_ID] < 0)
+        missing = "case_id (MaHoSo, Mã hồ sơ)";
+    else if (map->field_of_col[MC_COL_STATUS] < 0)
+        missing = "status (TrangThaiHoSo, Trạng thái)";
+    else if (map->field_of_col[MC_COL_RECEIVED_AT] < 0)
+        missing = "received_at (NgayTiepNhan, Ngày tiếp nhận)";
+    else if (map->field_of_col[MC_COL_UNIT_CODE] < 0 && map->field_of_col[MC_COL_UNIT_NAME] < 0)
+        missing = "unit_code or unit_name (MaDonVi, DonViXuLy, Đơn vị xử lý)";
+    if (missing) {
+        char found[600];
+        field_list(cells, n, found, sizeof found);
+        mc_error_set(err, MC_EXIT_DATA, "%s: required column %s is missing; found: %s",
+                     file, missing, found);
+        mc_colmap_free(map);
+        return MC_EXIT_DATA;
+    }
+    return 0;
+}
+
+void mc_colmap_free(mc_colmap *map)
+{
+    free(map->col_of_field);
+    free(map->header_copy);
+    map->col_of_field = NULL;
+    map->header_copy = NULL;
+}
+
+int mc_colmap_is_header(const mc_colmap *map, const mc_field *cells, size_t n)
+{
+    if (n != map->nfields)
+        return 0;
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (off + cells[i].len + 1 > map->header_len ||
+            memcmp(map->header_copy + off, cells[i].p, cells[i].len) != 0 ||
+            map->header_copy[off + cells[i].len] != '\x1f')
+            return 0;
+        off += cells[i].len + 1;
+    }
+    return off == map->header_len;
+}
+
+/* The raw header text of cell i (ends at 0x1f), for messages. */
+static const char *header_name(const mc_colmap *map, size_t i)
+{
+    const char *p = map->header_copy;
+    while (i-- > 0) {
+        const char *sep = memchr(p, '\x1f', map->header_len - (size_t)(p - map->header_copy));
+        if (!sep)
+            return "";
+        p = sep + 1;
+    }
+    return p;
+}
+
+static int fail(mc_row_fault *f, mc_reason r, int col, const char *fmt, const char *arg)
+{
+    f->reason = r;
+    f->col = col;
+    snprintf(f->detail, sizeof f->detail, fmt, arg ? arg : "");
+    return (int)r;
+}
+
+/* The raw cell of a canonical column, or an empty one when absent. */
+static mc_field cell(const mc_colmap *map, const mc_field *cells, int col)
+{
+    int i = map->field_of_col[col];
+    if (i < 0)
+        return (mc_field){"", 0};
+    return cells[i];
+}
+
+static int blank(mc_field f)
+{
+    for (size_t i = 0; i < f.len; i++)
+        if (f.p[i] != ' ' && f.p[i] != '\t' && f.p[i] != '\r' && f.p[i] != '\n')
+            return 0;
+    return 1;
+}
+
+/* A short, safe echo of a bad value for the detail: cut, printable. */
+static const char *echo(mc_field f, char *buf, size_t cap)
+{
+    size_t n = f.len < 40 ? f.len : 40, o = 0;
+    for (size_t i = 0; i < n && o + 5 < cap; i++) {
+        unsigned char c = (unsigned char)f.p[i];
+        if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", c);
+        else
+            buf[o++] = (char)c;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+int mc_normalize_row(const mc_colmap *map, const mc_field *cells, size_t n,
+                     mc_record *rec, char *arena, size_t arena_cap, mc_row_fault *f)
+{
+    char eb[200];
+    memset(rec, 0, sizeof *rec);
+    f->reason = MC_REASON_NONE;
+    f->col = -1;
+    f->detail[0] = '\0';
+
+    if (n != map->nfields) {
+        f->reason = MC_REASON_BAD_FIELD_COUNT;
+        snprintf(f->detail, sizeof f->detail, "%zu fields, the header has %zu", n, map->nfields);
+        return (int)f->reason;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!mc_utf8_valid(cells[i].p, cells[i].len)) {
+            int c = map->col_of_field[i];
+            f->reason = MC_REASON_BAD_UTF8;
+            f->col = c;
+            const char *name = header_name(map, i);
+            const char *end = strchr(name, '\x1f');
+            snprintf(f->detail, sizeof f->detail, "field %zu ('%.*s') is not valid UTF-8%s",
+                     i + 1, (int)(end ? end - name : 0), name,
+                     memchr(cells[i].p, 0, cells[i].len) ? " (NUL byte)" : "");
+            return (int)f->reason;
+        }
+    }
+
+    size_t used = 0;
+    /* Text columns: NFC, trimmed, folded; empty means null. */
+    static const int text_cols[] = {MC_COL_ALT_CASE_ID, MC_COL_UNIT_CODE, MC_COL_UNIT_NAME,
+                                    MC_COL_PROCEDURE_CODE, MC_COL_PROCEDURE_NAME,
+                                    MC_COL_FIELD_NAME};
+    const char **text_dst[] = {&rec->alt_case_id, &rec->unit_code, &rec->unit_name,
+                               &rec->procedure_code, &rec->procedure_name, &rec->field_name};
+
+    mc_field v = cell(map, cells, MC_COL_CASE_ID);
+    long len = mc_case_id_norm(v.p, v.len, arena + used, arena_cap - used);
+    if (len < 0)
+        return fail(f, MC_REASON_ROW_TOO_LARGE, MC_COL_CASE_ID, "case_id too long%s", NULL);
+    if (len == 0)
+        return fail(f, MC_REASON_MISSING_CASE_ID, MC_COL_CASE_ID, "case_id is empty%s", NULL);
+    rec->case_id = arena + used;
+    used += (size_t)len + 1;
+
+    for (size_t k = 0; k < sizeof text_cols / sizeof text_cols[0]; k++) {
+        v = cell(map, cells, text_cols[k]);
+        *text_dst[k] = NULL;
+        if (v.len == 0)
+            continue;
+        len = mc_text_norm(v.p, v.len, arena + used, arena_cap - used);
+        if (len < 0)
+            return fail(f, MC_REASON_ROW_TOO_LARGE, text_cols[k], "value too long%s", NULL);
+        if (len > 0) {
+            *text_dst[k] = arena + used;
+            used += (size_t)len + 1;
+        }
+    }
+
+    int code;
+    v = cell(map, cells, MC_COL_CHANNEL);
+    if (mc_channel_parse(v.p, v.len, &code) != 0)
+        return fail(f, MC_REASON_BAD_VALUE, MC_COL_CHANNEL, "unknown channel '%s'", echo(v, eb, sizeof eb));
+    rec->channel = code;
+    v = cell(map, cells, MC_COL_SERVICE_LEVEL);
+    if (mc_level_parse(v.p, v.len, &code) != 0)
+        return fail(f, MC_REASON_BAD_VALUE, MC_COL_SERVICE_LEVEL, "unknown service level '%s'",
+                    echo(v, eb, sizeof eb));
+    rec->service_level = code;
+    v = cell(map, cells, MC_COL_STATUS);
+    if (blank(v))
+        return fail(f, MC_REASON_BAD_STATUS, MC_COL_STATUS, "status is empty%s", NULL);
+    if (mc_status_parse(v.p, v.len, &code) != 0)
+        return fail(f, MC_REASON_BAD_STATUS, MC_COL_STATUS, "unknown status '%s'", echo(v, eb, sizeof eb));
+    rec->status = code;
+
+    static const int date_cols[] = {MC_COL_RECEIVED_AT, MC_COL_DUE_AT, MC_COL_NEW_DUE_AT,
+                                    MC_COL_FINISHED_AT, MC_COL_RETURNED_AT, MC_COL_APOLOGY_AT,
+                                    MC_COL_UPDATED_AT};
+    mc_date *date_dst[] = {&rec->received_at, &rec->due_at, &rec->new_due_at, &rec->finished_at,
+                           &rec->returned_at, &rec->apology_at, &rec->updated_at};
+    for (size_t k = 0; k < sizeof date_cols / sizeof date_cols[0]; k++) {
+        v = cell(map, cells, date_cols[k]);
+        *date_dst[k] = MC_DATE_NONE;
+        if (blank(v)) {
+            if (date_cols[k] == MC_COL_RECEIVED_AT)
+                return fail(f, MC_REASON_BAD_DATE, MC_COL_RECEIVED_AT, "received_at is empty%s", NULL);
+            continue;
+        }
+        if (mc_date_parse(v.p, v.len, date_dst[k]) != 0) {
+            char what[120];
+            snprintf(what, sizeof what, "%s '%s' is not a date", mc_col_name(date_cols[k]),
+                     echo(v, eb, sizeof eb));
+            return fail(f, MC_REASON_BAD_DATE, date_cols[k], "%s", what);
+        }
+    }
+
+    static const int flag_cols[] = {MC_COL_APOLOGY, MC_COL_HAS_FEE, MC_COL_PAID_ONLINE,
+                                    MC_COL_DIGITIZED, MC_COL_E_RESULT};
+    signed char *flag_dst[] = {&rec->apology, &rec->has_fee, &rec->paid_online, &rec->digitized,
+                               &rec->e_result};
+    for (size_t k = 0; k < sizeof flag_cols / sizeof flag_cols[0]; k++) {
+        int col = flag_cols[k];
+        if (map->field_of_col[col] < 0) {
+            *flag_dst[k] = MC_FLAG_ABSENT;
+            continue;
+        }
+        v = cell(map, cells, col);
+        int yes;
+        int rc = col == MC_COL_PAID_ONLINE ? mc_paid_online_parse(v.p, v.len, &yes)
+                                           : mc_bool_parse(v.p, v.len, &yes);
+        if (rc != 0) {
+            char what[120];
+            snprintf(what, sizeof what, "%s '%s' is not yes/no", mc_col_name(col), echo(v, eb, sizeof eb));
+            return fail(f, MC_REASON_BAD_VALUE, col, "%s", what);
+        }
+        *flag_dst[k] = yes ? MC_FLAG_YES : MC_FLAG_NO;
+    }
+
+    if (!rec->unit_code && !rec->unit_name)
+        return fail(f, MC_REASON_MISSING_UNIT, map->field_of_col[MC_COL_UNIT_CODE] >= 0
+                                                   ? MC_COL_UNIT_CODE : MC_COL_UNIT_NAME,
+                    "neither unit_code nor unit_name%s", NULL);
+
+    if (mc_date_before(rec->finished_at, rec->received_at))
+        return fail(f, MC_REASON_FINISH_BEFORE_RECEIPT, MC_COL_FINISHED_AT,
+                    "finished_at is earlier than received_at%s", NULL);
+    if (mc_date_before(rec->returned_at, rec->received_at))
+        return fail(f, MC_REASON_FINISH_BEFORE_RECEIPT, MC_COL_RETURNED_AT,
+                    "returned_at is earlier than received_at%s", NULL);
+    if (mc_date_before(rec->due_at, rec->received_at))
+        return fail(f, MC_REASON_DUE_BEFORE_RECEIPT, MC_COL_DUE_AT,
+                    "due_at is earlier than received_at%s", NULL);
+    if (rec->status >= 7 && rec->finished_at == MC_DATE_NONE && rec->returned_at == MC_DATE_NONE)
+        return fail(f, MC_REASON_MISSING_FINISH_DATE, MC_COL_FINISHED_AT,
+                    "a finished status with neither finished_at nor returned_at%s", NULL);
+    return 0;
+}
+
+char *mc_row_masked(const mc_colmap *map, const mc_field *cells, size_t n)
+{
+    if (n != map->nfields)
+        return strdup(""); /* cells do not line up with the header: keep none */
+    size_t cap = 64;
+    for (size_t i = 0; i < n; i++)
+        cap += 24 + 4 * (cells[i].len < 200 ? cells[i].len : 200);
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    out[0] = '\0';
+    for (int c = 0; c < MC_COL_COUNT; c++) {
+        int i = map->field_of_col[c];
+        if (i < 0 || cells[i].len == 0)
+            continue;
+        o += (size_t)snprintf(out + o, cap - o, "%s%s=", o ? "\t" : "", mc_col_name(c));
+        size_t len = cells[i].len < 200 ? cells[i].len : 200;
+        const unsigned char *p = (const unsigned char *)cells[i].p;
+        int valid = mc_utf8_valid(cells[i].p, cells[i].len);
+        while (valid && len < cells[i].len && len > 0 && (p[len] & 0xC0) == 0x80)
+            len--; /* never cut a character in two */
+        for (size_t k = 0; k < len; k++) {
+            if (p[k] < 0x20 || p[k] == 0x7f || (p[k] >= 0x80 && !valid))
+                o += (size_t)snprintf(out + o, cap - o, "\\x%02x", p[k]);
+            else
+                out[o++] = (char)p[k];
+        }
+        out[o] = '\0';
+    }
+    return out;
+}

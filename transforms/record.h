@@ -1,0 +1,132 @@
+/*
+ * record.h -- the canonical case record every module speaks.
+ *
+ * A row of any export, whatever its dialect, becomes one mc_record after
+ * normalization (transforms/normalize.h).  The store keeps records as
+ * versions of a case; the figures read them back.  Values here are already
+ * normalized: text is NFC, trimmed and folded; dates are mc_date values;
+ * codes are small integers.
+ */
+#ifndef MC_RECORD_H
+#define MC_RECORD_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+/*
+ * A date, with or without a time of day, as one ordered integer:
+ *   days since 1970-01-01 * 100000 + (has time ? 1 + seconds of day : 0)
+ * so that a date without a time sorts just before midnight of the same day
+ * and is never equal to it (SPEC 1.3).  MC_DATE_NONE means empty.
+ */
+typedef int64_t mc_date;
+#define MC_DATE_NONE INT64_MIN
+#define MC_DATE_SCALE 100000
+
+/* The day part of a date (days since 1970-01-01); d must not be NONE. */
+static inline int64_t mc_date_day(mc_date d)
+{
+    int64_t q = d / MC_DATE_SCALE;
+    return (d % MC_DATE_SCALE < 0) ? q - 1 : q;
+}
+
+/* One raw cell as the reader hands it over: bytes, not NUL-terminated,
+ * valid only while the callback that received it runs. */
+typedef struct mc_field {
+    const char *p;
+    size_t len;
+} mc_field;
+
+/* 1 when d carries a time of day. */
+static inline int mc_date_has_time(mc_date d)
+{
+    return d - mc_date_day(d) * MC_DATE_SCALE != 0;
+}
+
+/* a earlier than b, comparing as dates when either has no time of day
+ * (SPEC 1.5); 0 when either is empty. */
+static inline int mc_date_before(mc_date a, mc_date b)
+{
+    if (a == MC_DATE_NONE || b == MC_DATE_NONE)
+        return 0;
+    if (!mc_date_has_time(a) || !mc_date_has_time(b))
+        return mc_date_day(a) < mc_date_day(b);
+    return a < b;
+}
+
+/* The canonical columns of SPEC 1.2, in SPEC order. */
+typedef enum {
+    MC_COL_CASE_ID,
+    MC_COL_ALT_CASE_ID,
+    MC_COL_UNIT_CODE,
+    MC_COL_UNIT_NAME,
+    MC_COL_PROCEDURE_CODE,
+    MC_COL_PROCEDURE_NAME,
+    MC_COL_FIELD_NAME,
+    MC_COL_CHANNEL,
+    MC_COL_SERVICE_LEVEL,
+    MC_COL_STATUS,
+    MC_COL_RECEIVED_AT,
+    MC_COL_DUE_AT,
+    MC_COL_NEW_DUE_AT,
+    MC_COL_FINISHED_AT,
+    MC_COL_RETURNED_AT,
+    MC_COL_APOLOGY,
+    MC_COL_APOLOGY_AT,
+    MC_COL_HAS_FEE,
+    MC_COL_PAID_ONLINE,
+    MC_COL_DIGITIZED,
+    MC_COL_E_RESULT,
+    MC_COL_UPDATED_AT,
+    MC_COL_COUNT,          /* number of canonical columns */
+    MC_COL_PERSONAL = 100, /* personal data: dropped, masked in rejects */
+    MC_COL_UNKNOWN = 101   /* not ours: ignored, listed once per file */
+} mc_col;
+
+/* Tri-state for flags: the column may be absent from the export. */
+enum { MC_FLAG_ABSENT = -1, MC_FLAG_NO = 0, MC_FLAG_YES = 1 };
+
+typedef struct mc_record {
+    /* Text: NUL-terminated, NULL when empty.  Owned by whoever filled it. */
+    const char *case_id;
+    const char *alt_case_id;
+    const char *unit_code;
+    const char *unit_name;
+    const char *procedure_code;
+    const char *procedure_name;
+    const char *field_name;
+    int status;         /* 1..10 */
+    int channel;        /* 1 direct, 2 online, 3 postal */
+    int service_level;  /* 2..4, 0 unknown */
+    mc_date received_at, due_at, new_due_at, finished_at, returned_at;
+    mc_date apology_at, updated_at;
+    signed char apology, has_fee, paid_online, digitized, e_result; /* MC_FLAG_* */
+} mc_record;
+
+/* Why a row was quarantined (SPEC 1.3-1.5), plus the reader's own limits. */
+typedef enum {
+    MC_REASON_NONE = 0,
+    MC_REASON_BAD_FIELD_COUNT,
+    MC_REASON_BAD_UTF8,
+    MC_REASON_BAD_DATE,
+    MC_REASON_BAD_VALUE,
+    MC_REASON_BAD_STATUS,
+    MC_REASON_MISSING_CASE_ID,
+    MC_REASON_FINISH_BEFORE_RECEIPT,
+    MC_REASON_DUE_BEFORE_RECEIPT,
+    MC_REASON_MISSING_FINISH_DATE,
+    MC_REASON_MISSING_UNIT,
+    MC_REASON_ROW_TOO_LARGE,     /* a field or row past the reader's limits */
+    MC_REASON_UNTERMINATED_QUOTE,/* a quote still open at the end of the file */
+    MC_REASON_REPEATED_HEADER,   /* the header line again, mid-file */
+    MC_REASON_COUNT
+} mc_reason;
+
+/* The reason's code as written in reports ("bad_date", ...). */
+const char *mc_reason_name(mc_reason r);
+
+/* The canonical column's name as in SPEC 1.2 ("received_at", ...), or
+ * "personal"/"unknown" for the two pseudo-columns. */
+const char *mc_col_name(mc_col c);
+
+#endif
