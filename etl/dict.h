@@ -18,8 +18,9 @@ int mc_dict_get(const mc_dict *d, const char *key, size_t len, int64_t *value);
 int mc_dict_put(mc_dict *d, const char *key, size_t len, int64_t value);
 size_t mc_dict_count(const mc_dict *d);
 
-/* 64-bit FNV-1a of bytes, seedable: the hash the store also uses for row
- * fingerprints. */
+/* A 64-bit hash of bytes, seedable: the hash the store also uses for row
+ * fingerprints (so its value is stored: never change it without a
+ * migration). */
 uint64_t mc_hash64(const void *p, size_t n, uint64_t seed);
 
 #endif

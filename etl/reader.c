@@ -501,7 +501,7 @@ static int prelude(rd *r, size_t *start)
             sep_done = 1;
             r->info->sep_line = 1;
             if (!nl) {
-                r->line = line + 1;
+                r->line = line;
                 return no_header(r, 0);
             }
             pos = end + 1;
@@ -838,21 +838,8 @@ static int finish(rd *r)
             csv_fini(&r->p, on_field, on_row_end, r);
             r->discard = 0;
             r->row_line = line;
-            if (!r->header_done)
-                return mc_error_set(r->err, MC_EXIT_DATA,
-                                    "%s: line %ld: header: a quoted field is never closed",
-                                    r->name, line);
-            if (!r->bad) {
-                r->bad = 1;
-                r->info->rows++;
-                if (r->cb->on_bad_row) {
-                    int st = r->cb->on_bad_row(r->ctx, r->row_line, MC_REASON_UNTERMINATED_QUOTE,
-                                               "quoted field not closed before the end of the file",
-                                               r->err);
-                    if (st)
-                        set_stop(r, st);
-                }
-            }
+            mark_bad(r, MC_REASON_UNTERMINATED_QUOTE,
+                     "quoted field not closed before the end of the file");
             row_reset(r);
         } else {
             csv_fini(&r->p, on_field, on_row_end, r);
@@ -933,7 +920,7 @@ static int run(rd *r, const unsigned char *first2, size_t nfirst)
     size_t start = 0;
     st = prelude(r, &start);
     if (st) {
-        r->info->lines = r->line;
+        r->info->lines = r->line - 1 + (r->info->bytes_text && r->last != '\n');
         return st;
     }
 

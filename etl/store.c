@@ -31,10 +31,9 @@ static const char *const schema_sql =
     " id INTEGER PRIMARY KEY, code TEXT, name TEXT);"
     "CREATE TABLE IF NOT EXISTS versions("
     " id INTEGER PRIMARY KEY, case_key TEXT NOT NULL, file_id INTEGER NOT NULL,"
-    " line INTEGER NOT NULL, fp INTEGER NOT NULL, canon BLOB NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS versions_fp ON versions(fp);"
+    " line INTEGER NOT NULL, canon BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS cases("
-    " case_key TEXT PRIMARY KEY, version_id INTEGER NOT NULL, upd INTEGER,"
+    " case_key TEXT PRIMARY KEY, seen BLOB NOT NULL, version_id INTEGER NOT NULL, upd INTEGER,"
     " progress INTEGER NOT NULL, unit_id INTEGER NOT NULL, status INTEGER NOT NULL,"
     " channel INTEGER NOT NULL, level INTEGER NOT NULL, received_at INTEGER NOT NULL,"
     " due_at INTEGER, end_at INTEGER, apology INTEGER NOT NULL,"
@@ -54,7 +53,8 @@ enum {
     ST_CASE_GET,
     ST_CASE_INSERT,
     ST_CASE_UPDATE,
-    ST_VERSION_BY_FP,
+    ST_CASE_SEEN,
+    ST_VERSION_CANON,
     ST_VERSION_INSERT,
     ST_UNIT_INSERT,
     ST_REJECT_INSERT,
@@ -67,15 +67,16 @@ static const char *const stmt_sql[ST_COUNT] = {
     "INSERT INTO files(name, sha256, size, loaded_at) VALUES (?1, ?2, ?3, ?4)",
     "UPDATE files SET rows_read = ?2, accepted = ?3, duplicate = ?4, quarantined = ?5,"
     " conflicts = ?6, unknown_columns = ?7 WHERE id = ?1",
-    "SELECT version_id, upd, progress, unit_id, received_at FROM cases WHERE case_key = ?1",
+    "SELECT version_id, upd, progress, unit_id, received_at, seen FROM cases WHERE case_key = ?1",
     "INSERT INTO cases(case_key, version_id, upd, progress, unit_id, status, channel, level,"
-    " received_at, due_at, end_at, apology, has_fee, paid_online, digitized, e_result)"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+    " received_at, due_at, end_at, apology, has_fee, paid_online, digitized, e_result, seen)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
     "UPDATE cases SET version_id=?2, upd=?3, progress=?4, unit_id=?5, status=?6, channel=?7,"
     " level=?8, received_at=?9, due_at=?10, end_at=?11, apology=?12, has_fee=?13,"
-    " paid_online=?14, digitized=?15, e_result=?16 WHERE case_key=?1",
-    "SELECT canon FROM versions WHERE fp = ?1",
-    "INSERT INTO versions(case_key, file_id, line, fp, canon) VALUES (?1, ?2, ?3, ?4, ?5)",
+    " paid_online=?14, digitized=?15, e_result=?16, seen=?17 WHERE case_key=?1",
+    "UPDATE cases SET seen = ?2 WHERE case_key = ?1",
+    "SELECT canon FROM versions WHERE id = ?1",
+    "INSERT INTO versions(case_key, file_id, line, canon) VALUES (?1, ?2, ?3, ?4)",
     "INSERT INTO unit_keys(code, name) VALUES (?1, ?2)",
     "INSERT INTO rejects(file_id, line, reason, col, detail, fields) VALUES (?1,?2,?3,?4,?5,?6)",
     "INSERT INTO conflicts(case_key, file_id, line, what, stored, incoming)"
@@ -91,6 +92,10 @@ struct mc_store {
     int in_file;
     char *canon;           /* reusable buffer for a row's canonical bytes */
     size_t canon_cap;
+    char *seen;            /* reusable buffer for a case's version list */
+    size_t seen_cap;
+    char **unit_label;     /* unit_keys.id -> "code\x1fname", for conflicts */
+    size_t n_unit_label;
 };
 
 int mc_store_fail(mc_store *s, int rc, const char *what, mc_error *err)
@@ -130,6 +135,30 @@ int mc_store_exec(mc_store *s, const char *sql, mc_error *err)
     return rc == SQLITE_OK ? 0 : mc_store_fail(s, rc, "updating the store", err);
 }
 
+/* Keep "code\x1fname" of unit id, so conflicts need no query. */
+static int remember_unit(mc_store *s, int64_t id, const char *key, size_t n)
+{
+    if (id < 0)
+        return -1;
+    if ((size_t)id >= s->n_unit_label) {
+        size_t cap = s->n_unit_label ? s->n_unit_label : 64;
+        while (cap <= (size_t)id)
+            cap *= 2;
+        char **v = realloc(s->unit_label, cap * sizeof *v);
+        if (!v)
+            return -1;
+        memset(v + s->n_unit_label, 0, (cap - s->n_unit_label) * sizeof *v);
+        s->unit_label = v;
+        s->n_unit_label = cap;
+    }
+    char *copy = strndup(key, n);
+    if (!copy)
+        return -1;
+    free(s->unit_label[id]);
+    s->unit_label[id] = copy;
+    return 0;
+}
+
 static int load_unit_keys(mc_store *s, mc_error *err)
 {
     sqlite3_stmt *q;
@@ -143,7 +172,8 @@ static int load_unit_keys(mc_store *s, mc_error *err)
         int n = snprintf(buf, sizeof buf, "%s\x1f%s", code ? code : "", name ? name : "");
         if (n < 0 || (size_t)n >= sizeof buf)
             continue;
-        if (mc_dict_put(s->units, buf, (size_t)n, sqlite3_column_int64(q, 0)) != 0) {
+        if (mc_dict_put(s->units, buf, (size_t)n, sqlite3_column_int64(q, 0)) != 0 ||
+            remember_unit(s, sqlite3_column_int64(q, 0), buf, (size_t)n) != 0) {
             sqlite3_finalize(q);
             return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
         }
@@ -263,6 +293,10 @@ void mc_store_close(mc_store *s)
     sqlite3_close(s->db);
     mc_dict_free(s->units);
     free(s->canon);
+    free(s->seen);
+    for (size_t i = 0; i < s->n_unit_label; i++)
+        free(s->unit_label[i]);
+    free(s->unit_label);
     free(s->path);
     free(s);
 }
@@ -386,55 +420,53 @@ static int progress_of(int status)
     }
 }
 
-static int reserve(mc_store *s, size_t need)
+static int reserve(char **buf, size_t *cap, size_t need)
 {
-    if (need <= s->canon_cap)
+    if (need <= *cap)
         return 0;
-    size_t cap = s->canon_cap ? s->canon_cap : 1024;
-    while (cap < need)
-        cap *= 2;
-    char *p = realloc(s->canon, cap);
+    size_t c = *cap ? *cap : 1024;
+    while (c < need)
+        c *= 2;
+    char *p = realloc(*buf, c);
     if (!p)
         return -1;
-    s->canon = p;
-    s->canon_cap = cap;
+    *buf = p;
+    *cap = c;
     return 0;
 }
 
-/* The row's canonical bytes: every canonical field, in SPEC order, each
- * ended by 0x1f; two rows are duplicates exactly when these are equal. */
+/* The row's canonical bytes: every canonical field in SPEC order, texts
+ * with their length, numbers as fixed-width bytes.  Two rows are duplicates
+ * exactly when these are equal. */
 static long canon_of(mc_store *s, const mc_record *r)
 {
     const char *texts[] = {r->case_id, r->alt_case_id, r->unit_code, r->unit_name,
                            r->procedure_code, r->procedure_name, r->field_name};
-    size_t need = 256;
+    size_t need = 128;
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        need += texts[i] ? strlen(texts[i]) + 1 : 2;
-    if (reserve(s, need) != 0)
+        need += (texts[i] ? strlen(texts[i]) : 0) + 4;
+    if (reserve(&s->canon, &s->canon_cap, need) != 0)
         return -1;
     char *o = s->canon;
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        if (texts[i]) {
-            size_t n = strlen(texts[i]);
-            memcpy(o, texts[i], n);
-            o += n;
-        } else {
-            *o++ = '\x1e'; /* null differs from every text */
+        /* length + 1, so that NULL (0) differs from "" (1) */
+        uint32_t n = texts[i] ? (uint32_t)strlen(texts[i]) + 1 : 0;
+        memcpy(o, &n, 4);
+        o += 4;
+        if (n > 1) {
+            memcpy(o, texts[i], n - 1);
+            o += n - 1;
         }
-        *o++ = '\x1f';
     }
-    o += sprintf(o, "%d\x1f%d\x1f%d\x1f", r->status, r->channel, r->service_level);
     const mc_date dates[] = {r->received_at, r->due_at, r->new_due_at, r->finished_at,
                              r->returned_at, r->apology_at, r->updated_at};
-    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
-        if (dates[i] == MC_DATE_NONE)
-            *o++ = '\x1e';
-        else
-            o += sprintf(o, "%lld", (long long)dates[i]);
-        *o++ = '\x1f';
-    }
-    o += sprintf(o, "%d\x1f%d\x1f%d\x1f%d\x1f%d", r->apology, r->has_fee, r->paid_online,
-                 r->digitized, r->e_result);
+    memcpy(o, dates, sizeof dates);
+    o += sizeof dates;
+    const signed char small[] = {(signed char)r->status, (signed char)r->channel,
+                                 (signed char)r->service_level, r->apology, r->has_fee,
+                                 r->paid_online, r->digitized, r->e_result};
+    memcpy(o, small, sizeof small);
+    o += sizeof small;
     return o - s->canon;
 }
 
@@ -457,7 +489,7 @@ static int unit_id_of(mc_store *s, const mc_record *r, int64_t *id, mc_error *er
     if (st)
         return st;
     *id = sqlite3_last_insert_rowid(s->db);
-    if (mc_dict_put(s->units, key, (size_t)n, *id) != 0)
+    if (mc_dict_put(s->units, key, (size_t)n, *id) != 0 || remember_unit(s, *id, key, (size_t)n))
         return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
     return 0;
 }
@@ -470,23 +502,29 @@ static void bind_date(sqlite3_stmt *q, int i, mc_date d)
         sqlite3_bind_int64(q, i, d);
 }
 
-static int is_duplicate(mc_store *s, uint64_t fp, size_t len, int *dup, mc_error *err)
+/* Is the row (canon, fingerprint fp) equal to one of the versions listed in
+ * the case's seen blob?  Fingerprints narrow it down; bytes decide. */
+static int is_duplicate(mc_store *s, const char *seen, size_t seen_len, uint64_t fp, size_t len,
+                        int *dup, mc_error *err)
 {
-    sqlite3_stmt *q = s->st[ST_VERSION_BY_FP];
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)fp);
-    int rc;
     *dup = 0;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const void *b = sqlite3_column_blob(q, 0);
-        if ((size_t)sqlite3_column_bytes(q, 0) == len && memcmp(b, s->canon, len) == 0) {
-            *dup = 1;
-            break;
-        }
+    for (size_t off = 0; off + 16 <= seen_len && !*dup; off += 16) {
+        uint64_t f;
+        int64_t vid;
+        memcpy(&f, seen + off, 8);
+        if (f != fp)
+            continue;
+        memcpy(&vid, seen + off + 8, 8);
+        sqlite3_stmt *q = s->st[ST_VERSION_CANON];
+        sqlite3_bind_int64(q, 1, vid);
+        int rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW)
+            *dup = (size_t)sqlite3_column_bytes(q, 0) == len &&
+                   memcmp(sqlite3_column_blob(q, 0), s->canon, len) == 0;
+        sqlite3_reset(q);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return mc_store_fail(s, rc, "looking for duplicates", err);
     }
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return mc_store_fail(s, rc, "looking for duplicates", err);
     return 0;
 }
 
@@ -513,47 +551,48 @@ static void day_text(mc_date d, char *buf, size_t cap)
     strftime(buf, cap, "%Y-%m-%d", &tm);
 }
 
-static int unit_label(mc_store *s, int64_t unit_id, char *buf, size_t cap)
+static const char *unit_label_of(const mc_store *s, int64_t id)
 {
-    sqlite3_stmt *q;
-    buf[0] = '\0';
-    if (sqlite3_prepare_v2(s->db, "SELECT coalesce(code, ''), coalesce(name, '') FROM unit_keys"
-                                  " WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(q, 1, unit_id);
-    if (sqlite3_step(q) == SQLITE_ROW)
-        snprintf(buf, cap, "%s%s%s", sqlite3_column_text(q, 0),
-                 sqlite3_column_bytes(q, 0) && sqlite3_column_bytes(q, 1) ? " " : "",
-                 sqlite3_column_text(q, 1));
-    sqlite3_finalize(q);
-    return 0;
+    return id >= 0 && (size_t)id < s->n_unit_label && s->unit_label[id] ? s->unit_label[id] : "";
+}
+
+/* "code name" for people, from the "code\x1fname" label. */
+static void unit_text(const mc_store *s, int64_t id, char *buf, size_t cap)
+{
+    const char *l = unit_label_of(s, id);
+    const char *sep = strchr(l, '\x1f');
+    size_t nc = sep ? (size_t)(sep - l) : strlen(l);
+    const char *name = sep ? sep + 1 : "";
+    snprintf(buf, cap, "%.*s%s%s", (int)nc, l, nc && *name ? " " : "", name);
 }
 
 /* Same unit?  Codes decide when both rows have one; otherwise names. */
-static int same_unit(mc_store *s, int64_t a, int64_t b)
+static int same_unit(const mc_store *s, int64_t a, int64_t b)
 {
     if (a == b)
         return 1;
-    sqlite3_stmt *q;
-    int same = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT a.code, b.code, a.name, b.name FROM unit_keys a,"
-                                  " unit_keys b WHERE a.id = ?1 AND b.id = ?2", -1, &q, NULL)
-        != SQLITE_OK)
+    const char *la = unit_label_of(s, a), *lb = unit_label_of(s, b);
+    const char *sa = strchr(la, '\x1f'), *sb = strchr(lb, '\x1f');
+    if (!sa || !sb)
         return 0;
-    sqlite3_bind_int64(q, 1, a);
-    sqlite3_bind_int64(q, 2, b);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        const char *ca = (const char *)sqlite3_column_text(q, 0);
-        const char *cb = (const char *)sqlite3_column_text(q, 1);
-        const char *na = (const char *)sqlite3_column_text(q, 2);
-        const char *nb = (const char *)sqlite3_column_text(q, 3);
-        if (ca && cb)
-            same = strcmp(ca, cb) == 0;
-        else if (!ca && !cb)
-            same = na && nb && strcmp(na, nb) == 0;
-    }
-    sqlite3_finalize(q);
-    return same;
+    size_t ca = (size_t)(sa - la), cb = (size_t)(sb - lb);
+    if (ca && cb)
+        return ca == cb && memcmp(la, lb, ca) == 0;
+    if (!ca && !cb)
+        return strcmp(sa + 1, sb + 1) == 0;
+    return 0;
+}
+
+/* Append (fp, version id) to the case's list of versions. */
+static int seen_append(mc_store *s, const void *old, size_t old_len, uint64_t fp, int64_t vid)
+{
+    if (reserve(&s->seen, &s->seen_cap, old_len + 16) != 0)
+        return -1;
+    if (old_len)
+        memmove(s->seen, old, old_len);
+    memcpy(s->seen + old_len, &fp, 8);
+    memcpy(s->seen + old_len + 8, &vid, 8);
+    return 0;
 }
 
 int mc_store_add(mc_store *s, long line, const mc_record *r, int *outcome, int *conflict,
@@ -571,50 +610,59 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, int *outcome, int *
     int rc = sqlite3_step(q);
     int exists = rc == SQLITE_ROW;
     int64_t cur_upd = INT64_MIN, cur_unit = 0, cur_received = 0;
-    int cur_progress = 0;
+    int cur_progress = 0, st = 0;
+    size_t seen_len = 0;
     if (exists) {
         cur_upd = sqlite3_column_type(q, 1) == SQLITE_NULL ? INT64_MIN : sqlite3_column_int64(q, 1);
         cur_progress = sqlite3_column_int(q, 2);
         cur_unit = sqlite3_column_int64(q, 3);
         cur_received = sqlite3_column_int64(q, 4);
-    }
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return mc_store_fail(s, rc, "looking up a case", err);
-
-    if (exists) {
-        int dup;
-        int st = is_duplicate(s, fp, (size_t)len, &dup, err);
+        seen_len = (size_t)sqlite3_column_bytes(q, 5);
+        const void *seen = sqlite3_column_blob(q, 5);
+        int dup = 0;
+        /* copy out before the statement is reset and the blob goes away */
+        if (reserve(&s->seen, &s->seen_cap, seen_len + 16) != 0)
+            st = mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+        else if (seen_len)
+            memcpy(s->seen, seen, seen_len);
+        sqlite3_reset(q);
+        sqlite3_clear_bindings(q);
         if (st)
+            return st;
+        if ((st = is_duplicate(s, s->seen, seen_len, fp, (size_t)len, &dup, err)))
             return st;
         if (dup) {
             *outcome = MC_ADD_DUPLICATE;
             return 0;
         }
+    } else {
+        sqlite3_reset(q);
+        sqlite3_clear_bindings(q);
+        if (rc != SQLITE_DONE)
+            return mc_store_fail(s, rc, "looking up a case", err);
     }
 
     int64_t unit_id;
-    int st = unit_id_of(s, r, &unit_id, err);
-    if (st)
+    if ((st = unit_id_of(s, r, &unit_id, err)))
         return st;
 
     q = s->st[ST_VERSION_INSERT];
     sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, s->file_id);
     sqlite3_bind_int64(q, 3, line);
-    sqlite3_bind_int64(q, 4, (sqlite3_int64)fp);
-    sqlite3_bind_blob(q, 5, s->canon, (int)len, SQLITE_STATIC);
-    st = step_done(s, q, "storing a row", err);
-    if (st)
+    sqlite3_bind_blob(q, 4, s->canon, (int)len, SQLITE_STATIC);
+    if ((st = step_done(s, q, "storing a row", err)))
         return st;
     int64_t version_id = sqlite3_last_insert_rowid(s->db);
+    if (seen_append(s, s->seen, seen_len, fp, version_id) != 0)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+    seen_len += 16;
 
     if (exists) {
         if (!same_unit(s, cur_unit, unit_id)) {
             char a[600], b[600];
-            unit_label(s, cur_unit, a, sizeof a);
-            unit_label(s, unit_id, b, sizeof b);
+            unit_text(s, cur_unit, a, sizeof a);
+            unit_text(s, unit_id, b, sizeof b);
             if ((st = record_conflict(s, line, r, "unit", a, b, err)))
                 return st;
             *conflict = 1;
@@ -634,8 +682,12 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, int *outcome, int *
     /* The later-loaded version wins ties: it has the greater ingest order. */
     int becomes_current = !exists || upd > cur_upd || (upd == cur_upd && progress >= cur_progress);
     *outcome = exists ? MC_ADD_NEW_VERSION : MC_ADD_NEW_CASE;
-    if (!becomes_current)
-        return 0;
+    if (!becomes_current) {
+        q = s->st[ST_CASE_SEEN];
+        sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(q, 2, s->seen, (int)seen_len, SQLITE_STATIC);
+        return step_done(s, q, "storing a case", err);
+    }
 
     q = s->st[exists ? ST_CASE_UPDATE : ST_CASE_INSERT];
     mc_date end = r->finished_at != MC_DATE_NONE ? r->finished_at : r->returned_at;
@@ -655,6 +707,7 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, int *outcome, int *
     sqlite3_bind_int(q, 14, r->paid_online);
     sqlite3_bind_int(q, 15, r->digitized);
     sqlite3_bind_int(q, 16, r->e_result);
+    sqlite3_bind_blob(q, 17, s->seen, (int)seen_len, SQLITE_STATIC);
     return step_done(s, q, "storing a case", err);
 }
 

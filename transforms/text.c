@@ -12,10 +12,56 @@
 #include <string.h>
 #include <utf8proc.h>
 
+/* Decode one UTF-8 sequence at p (p < end, *p >= 0x80) the way the
+ * standard wants it: no overlong forms, no surrogates, nothing past
+ * U+10FFFF.  Returns its length and *cp, or 0 when it is malformed. */
+static size_t decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
+{
+    unsigned char c = p[0];
+    size_t left = (size_t)(end - p);
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (left < 2 || (p[1] & 0xC0) != 0x80)
+            return 0;
+        *cp = ((uint32_t)(c & 0x1F) << 6) | (p[1] & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (left < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+            return 0;
+        uint32_t v = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))
+            return 0;
+        *cp = v;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (left < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+            return 0;
+        uint32_t v = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+                     ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+        if (v < 0x10000 || v > 0x10FFFF)
+            return 0;
+        *cp = v;
+        return 4;
+    }
+    return 0;
+}
+
 int mc_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     while (p < end) {
+        /* eight ASCII bytes with no NUL at a time: the common case */
+        while (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if ((w & 0x8080808080808080ULL) ||
+                ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+                break;
+            p += 8;
+        }
+        if (p >= end)
+            break;
         unsigned char c = *p;
         if (c >= 0x01 && c < 0x80) {
             p++;
@@ -23,9 +69,9 @@ int mc_utf8_valid(const char *s, size_t n)
         }
         if (c == 0)
             return 0;
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, end - p, &cp);
-        if (k <= 0)
+        uint32_t cp;
+        size_t k = decode(p, end, &cp);
+        if (!k)
             return 0;
         p += k;
     }
@@ -35,17 +81,20 @@ int mc_utf8_valid(const char *s, size_t n)
 /* Code points that NFC never changes and that never combine with a
  * neighbour: everything below the combining marks, and the precomposed
  * Latin letters of U+1E00..U+1EFF that Vietnamese uses. */
-static int nfc_stable(utf8proc_int32_t cp)
+static int nfc_stable(uint32_t cp)
 {
     return cp < 0x300 || (cp >= 0x1E00 && cp <= 0x1EFF);
 }
 
-static int is_space_cp(utf8proc_int32_t cp)
+/* White space as text folding treats it: ASCII space and controls, and
+ * Unicode's space separators (category Zs) plus the invisible ones that
+ * exports carry (zero-width space, BOM). */
+static int is_space_cp(uint32_t cp)
 {
-    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' ||
-           cp == '\f' || cp == 0xA0 || cp == 0x2007 || cp == 0x202F ||
-           cp == 0xFEFF || cp == 0x200B ||
-           utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
+    if (cp < 0x80)
+        return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f';
+    return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F ||
+           cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
 }
 
 /* Does s need utf8proc's NFC at all? */
@@ -57,11 +106,9 @@ static int needs_nfc(const unsigned char *p, size_t n)
             p++;
             continue;
         }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, end - p, &cp);
-        if (k <= 0)
-            return 1;
-        if (!nfc_stable(cp))
+        uint32_t cp;
+        size_t k = decode(p, end, &cp);
+        if (!k || !nfc_stable(cp))
             return 1;
         p += k;
     }
@@ -75,14 +122,14 @@ static long fold_space(const unsigned char *p, size_t n, char *dst, size_t cap)
     size_t out = 0;
     int pending_space = 0;
     while (p < end) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k;
+        uint32_t cp;
+        size_t k;
         if (*p < 0x80) {
             cp = *p;
             k = 1;
         } else {
-            k = utf8proc_iterate(p, end - p, &cp);
-            if (k <= 0)
+            k = decode(p, end, &cp);
+            if (!k)
                 return -1;
         }
         if (is_space_cp(cp)) {
@@ -90,13 +137,13 @@ static long fold_space(const unsigned char *p, size_t n, char *dst, size_t cap)
             p += k;
             continue;
         }
-        if (out + (size_t)pending_space + (size_t)k + 1 > cap)
+        if (out + (size_t)pending_space + k + 1 > cap)
             return -1;
         if (pending_space)
             dst[out++] = ' ';
         pending_space = 0;
-        memcpy(dst + out, p, (size_t)k);
-        out += (size_t)k;
+        memcpy(dst + out, p, k);
+        out += k;
         p += k;
     }
     if (out + 1 > cap)

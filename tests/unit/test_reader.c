@@ -318,6 +318,15 @@ Test(reader, delimiter_detection_from_the_header)
     }
 }
 
+Test(reader, sep_line_with_another_delimiter_is_refused)
+{
+    const char *text = "sep=|\nMaHoSo|MaDonVi\n1|2\n";
+    mc_reader_info in;
+    mc_error err;
+    cr_assert_eq(mc_read_mem("pipe.csv", text, strlen(text), NULL, &CB, NULL, &in, &err), MC_EXIT_DATA);
+    cr_assert_str_eq(err.msg, "pipe.csv: line 1: unsupported delimiter in the sep= line (use ',', ';' or tab)");
+}
+
 Test(reader, quoted_newlines_keep_physical_lines)
 {
     rec r = {0};
@@ -450,6 +459,13 @@ Test(reader, refuses_empty_and_blank_files)
 {
     expect_refused("empty.csv", (const char *[]){"no header line", "empty", NULL}, NULL);
     expect_refused("blank-only.csv", (const char *[]){"no header line", "blank", NULL}, NULL);
+    mc_reader_info in;
+    mc_error err;
+    mc_read_file(BAD "blank-only.csv", NULL, &CB, NULL, &in, &err);
+    cr_assert_eq(in.lines, 5);
+    mc_read_file(BAD "empty.csv", NULL, &CB, NULL, &in, &err);
+    cr_assert_eq(in.lines, 0);
+    cr_assert_eq(in.bytes_raw, 0);
 }
 
 Test(reader, refuses_legacy_encodings_by_name)
@@ -762,8 +778,8 @@ Test(reader, oversized_rows_are_reported_once_and_skipped)
         "H1:2:a|b\nB2:11:field longer than 16 bytes\nR4:2:2|ok\nE0:\n",
         "H1:2:a|b\nR2:2:1|2\nB3:11:field longer than 16 bytes\nE0:\n",
         "H1:2:a|b\nB2:11:row longer than 40 bytes\nR4:2:q|r\"\nE0:\n",
-        "H1:2:a|b\nR2:2:0123456789abcdef|0123456789abcdef\nB3:11:field longer than 16 bytes\n"
-        "B4:11:field longer than 16 bytes\nE0:\n",
+        ("H1:2:a|b\nR2:2:0123456789abcdef|0123456789abcdef\nB3:11:field longer than 16 bytes\n"
+         "B4:11:field longer than 16 bytes\nE0:\n"),
         "H1:2:a|b\nB2:11:field longer than 16 bytes\nR4:2:2|3\nE0:\n",
         "H1:2:a|b\nB2:1:row has more than 6 fields\nR3:2:7|8\nE0:\n",
         "H1:2:a|b\nR2:2:1|x\\r\\ny\nB4:11:field longer than 16 bytes\nE0:\n",
@@ -817,7 +833,7 @@ Test(reader, overlong_header_is_refused)
     cr_assert_str_eq(err.msg, "long.csv: line 1: the header is longer than 32 bytes");
     const char *uq = "\n\na,\"b\nc\nd";
     cr_assert_eq(mc_read_mem("uq.csv", uq, strlen(uq), NULL, &CB, &r, &in, &err), MC_EXIT_DATA);
-    cr_assert_str_eq(err.msg, "uq.csv: line 3: header: a quoted field is never closed");
+    cr_assert_str_eq(err.msg, "uq.csv: line 3: header: quoted field not closed before the end of the file");
     rec_free(&r);
 }
 
