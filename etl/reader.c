@@ -412,7 +412,9 @@ static int sniff(rd *r, const unsigned char *s, size_t n)
             i++;
         }
     }
-    if (invalid > valid && (invalid >= 8 || invalid * 50 >= n)) {
+    /* Eight is below any real legacy-encoded export and above a few bad
+     * bytes in an otherwise ASCII file, whose rows are quarantined instead. */
+    if (invalid > valid && invalid >= 8) {
         const char *enc = guess_legacy(s, n);
         if (enc && strcmp(enc, "Windows-1258") == 0)
             return mc_error_set(r->err, MC_EXIT_DATA,
@@ -854,10 +856,14 @@ static int finish(rd *r)
 
 /* -------------------------------------------------------------- driver */
 
-static int never_space(unsigned char c)
+/* Only the plain space counts as padding.  libcsv then trims it around
+ * unquoted fields (every consumer trims anyway) and, what matters, skips it
+ * after a closing quote: with no space function `"A1" ,B` would reopen the
+ * quote and swallow the rest of the file.  Tab is never padding, so empty
+ * fields of tab-separated files stay apart. */
+static int space_only(unsigned char c)
 {
-    (void)c;    /* fields are delivered raw: libcsv must not trim */
-    return 0;
+    return c == ' ';
 }
 
 static void rd_init(rd *r, const char *name, const mc_reader_opts *o, const mc_reader_cb *cb,
@@ -928,7 +934,7 @@ static int run(rd *r, const unsigned char *first2, size_t nfirst)
         return nomem(r);
     r->p_ready = 1;
     csv_set_delim(&r->p, r->delim);
-    csv_set_space_func(&r->p, never_space);
+    csv_set_space_func(&r->p, space_only);
     csv_set_blk_size(&r->p, CSV_BLOCK);
 
     /* The head goes through in chunk-size steps like the rest, so that the

@@ -365,15 +365,28 @@ Test(reader, blank_and_space_only_lines_are_skipped)
 
 Test(reader, fields_are_raw)
 {
-    /* no trimming, empty fields kept, a stray quote is literal, bad UTF-8
-     * passed through (the file is UTF-8 otherwise) */
+    /* spaces around fields are padding (a space after a closing quote must
+     * not reopen the quote), empty fields kept, bad UTF-8 passed through (the
+     * file is UTF-8 otherwise) */
     const char *text = "a,b,c\n  x , \"y \" ,\n\xE9t\xE9,,\"\"\nCửa Tùng,Đăng ký,xử lý\n";
     rec r = {0};
     mc_reader_info in;
     mc_error err;
     cr_assert_eq(read_mem(text, strlen(text), NULL, &r, &in, &err), 0, "%s", err.msg);
-    cr_assert_str_eq(r.t, "H1:3:a|b|c\nR2:3:  x | \"y \" |\nR3:3:\xE9t\xE9||\nR4:3:Cửa Tùng|Đăng ký|xử lý\n"
+    cr_assert_str_eq(r.t, "H1:3:a|b|c\nR2:3:x|y |\nR3:3:\xE9t\xE9||\nR4:3:Cửa Tùng|Đăng ký|xử lý\n"
                           "E0:\nI gz=0 delim=44 bom=0 sep=0 lines=4 rows=3 text=59\n");
+    rec_free(&r);
+}
+
+Test(reader, space_after_closing_quote_keeps_later_rows)
+{
+    const char *text = "a,b\n\"A1\" ,x\nA2,y\n";
+    rec r = {0};
+    mc_reader_info in;
+    mc_error err;
+    cr_assert_eq(read_mem(text, strlen(text), NULL, &r, &in, &err), 0, "%s", err.msg);
+    cr_assert_str_eq(r.t, "H1:2:a|b\nR2:2:A1|x\nR3:2:A2|y\nE0:\n"
+                          "I gz=0 delim=44 bom=0 sep=0 lines=3 rows=2 text=17\n");
     rec_free(&r);
 }
 
