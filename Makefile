@@ -22,7 +22,7 @@ BUILD   ?= build
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config libcsv-dev zlib1g-dev libsqlite3-dev \
             libpcre2-dev libcriterion-dev libutf8proc-dev libxlsxwriter-dev \
-            libssl-dev libinih-dev sqlite3 unzip
+            libssl-dev libinih-dev sqlite3 unzip python3
 
 LIB_SRC  := $(sort $(wildcard etl/*.c transforms/*.c reports/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -103,3 +103,43 @@ install: motcua
 	install -m 0755 motcua $(DESTDIR)$(PREFIX)/bin/motcua
 	install -m 0644 fixtures/units.csv fixtures/targets.csv $(DESTDIR)$(PREFIX)/share/motcua/
 	install -m 0644 motcua.1 $(DESTDIR)$(PREFIX)/share/man/man1/motcua.1
+
+# Hostile input (issue #6).  `make fuzz SECONDS=N` (default 60): libFuzzer
+# over the reader and the normalizer, tests/fuzz/fuzz_ingest.c, with clang,
+# seeded from the fixtures.  New inputs go to build-fuzz/corpus, crashes to
+# build-fuzz/crashes/: copy one to fixtures/fuzz-regressions/ and `make test`
+# replays it (tests/unit/test_fuzz_regressions.c).
+FUZZ_PKGS := clang libclang-rt-14-dev
+SECONDS   ?= 60
+FUZZ_OPT  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+
+fuzz: deps
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
+	$(MAKE) CC=clang BUILD=build-fuzz OPT="$(FUZZ_OPT)" \
+	  EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" build-fuzz/fuzz_ingest
+	@mkdir -p build-fuzz/corpus build-fuzz/crashes
+	build-fuzz/fuzz_ingest -max_total_time=$(SECONDS) -timeout=30 -rss_limit_mb=2048 \
+	  -max_len=65536 -dict=tests/fuzz/csv.dict -artifact_prefix=build-fuzz/crashes/ \
+	  -print_final_stats=1 build-fuzz/corpus fixtures/exports fixtures/bad fixtures/fuzz-regressions
+
+$(BUILD)/fuzz_ingest: $(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/libmotcua.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/tests/unit/test_fuzz_regressions.o: tests/fuzz/harness.h
+
+# The RFC 4180 cases of the csv-spectrum suite, for tests/unit/test_csv_spectrum.c;
+# a cache outside git.  Offline or without npm the test says "skipped".
+fetch-csv-spectrum:
+	@[ -f tests/cache/npm/node_modules/csv-spectrum/package.json ] || \
+	  { command -v npm >/dev/null && timeout 120 npm install --prefix tests/cache/npm \
+	      --no-save --no-audit --no-fund --loglevel=error csv-spectrum >/dev/null 2>&1; } || \
+	  echo "make: csv-spectrum not fetched (no npm or no network); its test will be skipped"
+
+deps: fetch-csv-spectrum
+
+clean: clean-hostile
+clean-hostile:
+	rm -rf build-fuzz build-vg
+
+.PHONY: fetch-csv-spectrum clean-hostile
