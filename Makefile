@@ -30,7 +30,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 GEN_SRC  := fixtures/gen/motcua-gen.c
 
-.PHONY: all deps test unit e2e check demo clean install bench fuzz
+.PHONY: all deps deps-browser test unit e2e check demo clean install bench fuzz
 
 all: motcua
 
@@ -62,6 +62,15 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null || exit 1; \
 	fi
 
+# Chromium renders the HTML report in the end-to-end tests; a machine
+# without it still passes them, saying the page was not rendered.
+deps-browser:
+	@dpkg -s chromium >/dev/null 2>&1 || { \
+	  echo "make deps-browser: installing chromium"; \
+	  [ "$$(id -u)" = 0 ] && apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } || \
+	  echo "make deps-browser: chromium not installed; the HTML page will not be rendered"
+
 unit: $(BUILD)/unit_tests
 	cd tests/unit && ../../$(BUILD)/unit_tests --jobs 2
 
@@ -69,6 +78,7 @@ e2e: motcua $(BUILD)/motcua-gen
 	MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen tests/e2e/run.sh
 
 test: deps
+	@$(MAKE) --no-print-directory deps-browser
 	$(MAKE) unit
 	$(MAKE) e2e
 
