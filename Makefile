@@ -7,16 +7,17 @@
 #   tests/e2e/run.sh                    -> end-to-end tests on the real binary
 
 CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
 PKGS    := libutf8proc xlsxwriter sqlite3 libpcre2-8 zlib libcrypto inih
 HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 OPT     ?= -O2 -g
 CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(HARDEN) -I. \
+           -DMC_DATADIR=\"$(PREFIX)/share/motcua\" \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
 LDFLAGS := -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
 LIBS    := -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
-PREFIX  ?= /usr/local
-DESTDIR ?=
 BUILD   ?= build
 
 # Debian packages the build, the tests and the demo need.
@@ -93,17 +94,20 @@ motcua-san: $(BUILD)/main.o $(BUILD)/libmotcua.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/motcua $^ $(LIBS)
 	MOTCUA=$(CURDIR)/$(BUILD)/motcua tests/e2e/run.sh
 
+# The nightly job on the bundled exports, as cron would run it, then the
+# 2025-Q3 quarter re-run by hand (the exports are from 2025).
 demo: deps motcua
-	@rm -rf demo && mkdir -p demo
-	./motcua ingest --db demo/motcua.db fixtures/exports/*; \
-	  st=$$?; [ $$st -eq 0 ] || [ $$st -eq 65 ] || exit $$st
-	./motcua report --db demo/motcua.db --table files --format text
-	./motcua report --db demo/motcua.db --period 2025-Q3 --as-of 2025-09-30 --format text
-	./motcua report --db demo/motcua.db --period 2025-Q3 --as-of 2025-09-30 --format xlsx -o demo/2025-Q3.xlsx
-	./motcua report --db demo/motcua.db --period 2025-Q3 --as-of 2025-09-30 --format html -o demo/2025-Q3.html
-	./motcua report --db demo/motcua.db --period 2025-Q3 --as-of 2025-09-30 --format csv -o demo/2025-Q3.csv
+	@rm -rf demo && mkdir -p demo/inbox
+	cp fixtures/exports/* demo/inbox/
+	@touch -d '10 minutes ago' demo/inbox/*   # settled: not still being written
+	@printf '[motcua]\ndb = motcua.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = reports\n' >demo/motcua.conf
+	./motcua run --config demo/motcua.conf; st=$$?; [ $$st -eq 0 ] || [ $$st -eq 65 ] || exit $$st
+	./motcua rerun --config demo/motcua.conf --period 2025-Q3
+	./motcua report --config demo/motcua.conf --table files
+	./motcua report --config demo/motcua.conf --period 2025-Q3 --table targets | head -n 25
 	@echo
-	@echo "demo: the store is demo/motcua.db; the 2025-Q3 reports are demo/2025-Q3.xlsx, .html and .csv"
+	@echo "demo: the store is demo/motcua.db; the exports went to demo/archive/;"
+	@echo "demo: the 2025-Q3 reports are in demo/reports/2025-Q3/ (report.xlsx, report.html, units.csv, ...)"
 
 clean:
 	rm -rf build build-san motcua demo tests/e2e/out
@@ -113,6 +117,9 @@ install: motcua
 	install -m 0755 motcua $(DESTDIR)$(PREFIX)/bin/motcua
 	install -m 0644 fixtures/units.csv fixtures/targets.csv $(DESTDIR)$(PREFIX)/share/motcua/
 	install -m 0644 motcua.1 $(DESTDIR)$(PREFIX)/share/man/man1/motcua.1
+	install -d $(DESTDIR)$(PREFIX)/share/doc/motcua/examples
+	install -m 0644 cron/motcua.conf cron/motcua.cron cron/motcua.service cron/motcua.timer \
+	  cron/motcua.logrotate README.md $(DESTDIR)$(PREFIX)/share/doc/motcua/examples/
 
 # Hostile input (issue #6).  `make fuzz SECONDS=N` (default 60): libFuzzer
 # over the reader and the normalizer, tests/fuzz/fuzz_ingest.c, with clang,

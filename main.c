@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "etl/commands.h"
 #include "etl/config.h"
@@ -139,6 +140,12 @@ static int parse_number(const char *opt, const char *s, double *out)
 
 int main(int argc, char **argv)
 {
+    /* The store and the reports hold citizens' cases: nothing motcua creates
+     * is readable by others, whatever umask cron gives it (a stricter one is
+     * kept). */
+    mode_t mask = umask(0);
+    umask(mask | 027);
+
     mc_options o;
     memset(&o, 0, sizeof o);
     o.argv0 = argv[0];

@@ -47,6 +47,24 @@ static void query_failed(checker *c, int rc, const char *what)
     (void)rc;
 }
 
+/* integrity_check may answer with several lines in one row; messages are
+ * one line each. */
+static void one_line(const char *in, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (; *in && o + 3 < cap; in++) {
+        if (*in == '\n') {
+            if (in[1]) {
+                out[o++] = ';';
+                out[o++] = ' ';
+            }
+        } else if (*in != '\r') {
+            out[o++] = *in;
+        }
+    }
+    out[o] = '\0';
+}
+
 static void integrity(checker *c)
 {
     sqlite3_stmt *q;
@@ -58,8 +76,10 @@ static void integrity(checker *c)
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         const char *line = (const char *)sqlite3_column_text(q, 0);
         if (line && strcmp(line, "ok") != 0) {
+            char flat[2048];
+            one_line(line, flat, sizeof flat);
             c->problems++;
-            mc_log_error("%s: integrity_check: %s", mc_store_path(c->s), line);
+            mc_log_error("%s: integrity_check: %s", mc_store_path(c->s), flat);
         }
     }
     sqlite3_finalize(q);

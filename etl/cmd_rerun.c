@@ -451,8 +451,9 @@ int mc_cmd_rerun(mc_options *o)
     mc_report_inputs_free(&in);
     if (!o->quiet) {
         if (o->from_archive)
-            printf("motcua rerun: store %s rebuilt from %ld archived exports (%ld loaded, "
+            printf("motcua rerun: store %s rebuilt from %ld archived export%s (%ld loaded, "
                    "%ld already loaded, %ld refused; %lld rows)%s%s%s; ", o->db, t.files,
+                   t.files == 1 ? "" : "s",
                    t.loaded, t.already, t.refused, (long long)t.rows,
                    t.had_old ? "; the old store is kept as " : "", t.had_old ? o->db : "",
                    t.had_old ? ".bak" : "");

@@ -31,7 +31,7 @@
 #define MAX_PERIODS 4
 
 typedef struct totals {
-    long exports, loaded, already, refused, left, moved_failed;
+    long exports, loaded, already, refused, left;
     int64_t rows, accepted, duplicate, quarantined;
 } totals;
 
@@ -40,17 +40,26 @@ typedef struct bar {
     int shown;
 } bar;
 
-static void bar_draw(bar *b, size_t done, size_t total, const char *name)
+/* The bar moves by bytes, not files: one large export is most of the work. */
+static void bar_draw(bar *b, double done_bytes, double total_bytes, size_t done, size_t total,
+                     const char *what)
 {
-    if (!b->on || total == 0)
+    if (!b->on)
         return;
     enum { WIDTH = 30 };
-    size_t fill = done * WIDTH / total;
+    size_t fill = total_bytes > 0 ? (size_t)(done_bytes * WIDTH / total_bytes) : 0;
+    if (fill > WIDTH)
+        fill = WIDTH;
     char cells[WIDTH + 1];
     for (size_t i = 0; i < WIDTH; i++)
         cells[i] = i < fill ? '#' : '.';
     cells[WIDTH] = '\0';
-    fprintf(stderr, "\r\033[Kmotcua run: [%s] %zu/%zu %.40s", cells, done, total, name);
+    char safe[200];
+    mc_escape_controls(what, safe, sizeof safe);
+    if (total)
+        fprintf(stderr, "\r\033[Kmotcua run: [%s] %zu/%zu %.40s", cells, done, total, safe);
+    else
+        fprintf(stderr, "\r\033[Kmotcua run: [%s] %.50s", cells, safe);
     fflush(stderr);
     b->shown = 1;
 }
@@ -133,8 +142,9 @@ static int one_export(mc_store *s, const mc_options *o, const mc_entry *e, bar *
     }
 
     if (st == MC_EXIT_DATA) {
-        char reason[sizeof err.msg];
-        snprintf(reason, sizeof reason, "%s", err.msg);
+        /* The reason file holds one line, whatever the file's name holds. */
+        char reason[4 * sizeof err.msg + 1];
+        mc_escape_controls(err.msg, reason, sizeof reason);
         snprintf(dest, sizeof dest, "%s", o->quarantine);
         int mst = mc_move_unique(o->inbox, e->name, dest, ".reason.txt", final, sizeof final,
                                  &err);
@@ -142,7 +152,6 @@ static int one_export(mc_store *s, const mc_options *o, const mc_entry *e, bar *
         if (mst) {
             mc_log_error("%s (file refused, nothing of it loaded); %s", reason, err.msg);
             t->left++;
-            t->moved_failed++;
             return mc_exit_worst(MC_EXIT_DATA, mst);
         }
         t->refused++;
@@ -198,7 +207,6 @@ static int one_export(mc_store *s, const mc_options *o, const mc_entry *e, bar *
         bar_clear(b);
         mc_log_error("%s (it is loaded; the next run archives it)", err.msg);
         t->left++;
-        t->moved_failed++;
         return mc_exit_worst(result, mst);
     }
     return result;
@@ -287,21 +295,27 @@ int mc_cmd_run(mc_options *o)
     mc_entry *v = NULL;
     size_t n = 0;
     st = mc_inbox_scan(o->inbox, mc_run_settle_seconds(), time(NULL), &v, &n, &err);
+    int scanned = !st;
     if (st) {
         mc_log_error("%s (set 'inbox' in the config file, or create the folder)", err.msg);
         worst = st;
         stop = 1;
     }
     size_t todo = 0, done = 0;
+    double todo_bytes = 0, done_bytes = 0;
     for (size_t i = 0; i < n; i++)
-        todo += v[i].kind == MC_ENTRY_EXPORT;
+        if (v[i].kind == MC_ENTRY_EXPORT) {
+            todo++;
+            todo_bytes += (double)v[i].size;
+        }
     for (size_t i = 0; i < n && !stop; i++) {
         const mc_entry *e = &v[i];
         switch (e->kind) {
         case MC_ENTRY_EXPORT:
-            bar_draw(&b, done, todo, e->name);
+            bar_draw(&b, done_bytes, todo_bytes, done + 1, todo, e->name);
             worst = mc_exit_worst(worst, one_export(s, o, e, &b, &t, &stop));
             done++;
+            done_bytes += (double)e->size;
             break;
         case MC_ENTRY_UNSETTLED:
         case MC_ENTRY_PARTIAL:
@@ -326,7 +340,7 @@ int mc_cmd_run(mc_options *o)
         }
     }
     bar_clear(&b);
-    if (v)
+    if (scanned)
         worst = mc_exit_worst(worst, freshness(o, v, n));
 
     char refreshed[MAX_PERIODS * 70] = "";
@@ -340,8 +354,11 @@ int mc_cmd_run(mc_options *o)
         size_t np = open_periods(mc_day_today(), in.convention, p);
         for (size_t i = 0; i < np; i++) {
             mc_error_clear(&err);
-            char canon[64];
+            char canon[64], what[100];
+            snprintf(what, sizeof what, "report %s", p[i].canon);
+            bar_draw(&b, (double)i, (double)np, 0, 0, what);
             st = mc_outputs_refresh(s, &in, p[i].canon, NULL, o->output, formats, canon, &err);
+            bar_clear(&b);
             if (st) {
                 mc_log_error("%s; report %s not refreshed", err.msg, p[i].canon);
                 worst = mc_exit_worst(worst, st);
@@ -362,11 +379,14 @@ int mc_cmd_run(mc_options *o)
     if (!o->quiet) {
         printf("motcua run: %ld file%s: %ld loaded, %ld already loaded, %ld refused; "
                "%ld left in the inbox; rows: %lld read, %lld accepted, %lld duplicate, "
-               "%lld quarantined; reports: %s; %.1f s%s\n",
+               "%lld quarantined; reports: %s; %.1f s",
                t.exports, t.exports == 1 ? "" : "s", t.loaded, t.already, t.refused, t.left,
                (long long)t.rows, (long long)t.accepted, (long long)t.duplicate,
                (long long)t.quarantined, refreshed[0] ? refreshed : "none",
-               mc_clock_seconds() - t0, worst ? "; needs attention" : "");
+               mc_clock_seconds() - t0);
+        if (worst)
+            printf("; needs attention (status %d)", worst);
+        putchar('\n');
         if (fflush(stdout) != 0)
             worst = mc_exit_worst(worst, MC_EXIT_IO);
     }

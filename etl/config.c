@@ -83,7 +83,7 @@ typedef struct cfg {
     long line;               /* lines handed to inih so far */
     int indented;            /* the last line started with white space */
     mc_error *err;
-    int failed;              /* an error was recorded: keep the first */
+    int failed;              /* the MC_EXIT_* of the first error, 0 when none */
 } cfg;
 
 static void fail(cfg *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -92,7 +92,7 @@ static void fail(cfg *c, const char *fmt, ...)
 {
     if (c->failed)
         return;
-    c->failed = 1;
+    c->failed = MC_EXIT_USAGE;
     char msg[900];
     va_list ap;
     va_start(ap, fmt);
@@ -256,10 +256,8 @@ static int handler(void *user, const char *section, const char *name, const char
         *sp = s;
     return 1;
 nomem:
-    if (!c->failed) {
-        c->failed = 1;
-        mc_error_set(c->err, MC_EXIT_SOFTWARE, "out of memory");
-    }
+    if (!c->failed)
+        c->failed = mc_error_set(c->err, MC_EXIT_SOFTWARE, "out of memory");
     return 0;
 }
 
@@ -318,7 +316,7 @@ int mc_config_apply(mc_options *o, mc_error *err)
     int read_error = ferror(c.fp);
     fclose(c.fp);
     if (c.failed)
-        return err->status;
+        return c.failed;
     if (read_error)
         return mc_error_set(err, MC_EXIT_IO, "%s: cannot read the config file", path);
     if (rc > 0)

@@ -220,6 +220,20 @@ int mc_move_unique(const char *dir, const char *name, const char *dst_dir,
                         from, MAX_SUFFIX, dst_dir);
 }
 
+void mc_escape_controls(const char *s, char *out, size_t cap)
+{
+    size_t o = 0;
+    if (cap == 0)
+        return;
+    for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < cap; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", *p);
+        else
+            out[o++] = (char)*p;
+    }
+    out[o] = '\0';
+}
+
 int mc_write_new_file(const char *path, const char *text, mc_error *err)
 {
     char tmp[4200], dir[4096];

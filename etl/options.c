@@ -30,7 +30,11 @@ int mc_options_bundled(const char *argv0, const char *name, char *buf, unsigned 
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
+            /* a build tree, then an installation under any PREFIX */
             snprintf(buf, cap, "%s/fixtures/%s", exe, name);
+            if (readable(buf))
+                return 1;
+            snprintf(buf, cap, "%s/../share/motcua/%s", exe, name);
             if (readable(buf))
                 return 1;
         }

@@ -39,7 +39,8 @@ typedef struct mc_options {
 } mc_options;
 
 /* Find a bundled data file (units.csv, targets.csv): beside the binary in
- * fixtures/, then in the installed data folder.  Returns 1 and the path in
+ * fixtures/, then in ../share/motcua/ of the binary's folder, then in the
+ * data folder of the build's PREFIX.  Returns 1 and the path in
  * buf, or 0 when there is none. */
 int mc_options_bundled(const char *argv0, const char *name, char *buf, unsigned cap);
 

@@ -66,6 +66,10 @@ int mc_run_open_store(const char *path, mc_store **out, mc_error *err)
         rc = sqlite3_step(q);
         if (rc == SQLITE_ROW) {
             snprintf(first, sizeof first, "%s", (const char *)sqlite3_column_text(q, 0));
+            /* one line: quick_check may list several problems in one row */
+            for (char *p = first; *p; p++)
+                if (*p == '\n' || *p == '\r')
+                    *p = p[1] ? ' ' : '\0';
             rc = SQLITE_OK;
         }
         sqlite3_finalize(q);
