@@ -24,7 +24,7 @@
 
 import { createRequire } from 'node:module';
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const [csv, dbPath, outPath, unitsPath, period] = process.argv.slice(2);
@@ -53,7 +53,7 @@ const [S, E] = periodBounds(period);
 const A = E; // a past period: as-of is its last day
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const pkgDir = process.env.DUCKDB_NODE_DIR || join(here, 'cache', 'node');
+const pkgDir = resolve(process.env.DUCKDB_NODE_DIR || join(here, 'cache', 'node'));
 const require = createRequire(join(pkgDir, 'package.json'));
 const { DuckDBInstance } = await import(pathToFileURL(require.resolve('@duckdb/node-api')).href);
 

@@ -17,7 +17,8 @@
 #
 # Environment: MOTCUA (./motcua), MOTCUA_GEN (build/motcua-gen), BENCH_RUNS (3),
 # BENCH_BIG (0), BENCH_BIG_RUNS (1), BENCH_CACHE (bench/cache),
-# BENCH_UNITS (fixtures/units.csv), BENCH_PERIOD (2025-Q3).
+# BENCH_UNITS (fixtures/units.csv), BENCH_PERIOD (2025-Q3),
+# BENCH_JOBS (which groups to run, default "motcua duckdb sqlite nightly").
 set -euo pipefail
 # A safety net only: every step below handles its own failure.
 trap 'echo "bench: unexpected error at line $LINENO; stopping (exit 0 all the same)"; exit 0' ERR
@@ -31,11 +32,14 @@ BIG_RUNS=${BENCH_BIG_RUNS:-1}
 CACHE=${BENCH_CACHE:-bench/cache}
 UNITS=${BENCH_UNITS:-fixtures/units.csv}
 PERIOD=${BENCH_PERIOD:-2025-Q3}
+JOBS=" ${BENCH_JOBS:-motcua duckdb sqlite nightly} "
+want() { [[ $JOBS == *" $1 "* ]]; }
 DUCKDB_NODE_API=1.5.6-r.1   # pinned, so figures from different days compare
 
 mkdir -p "$CACHE/work" "$CACHE/out"
 WORK=$CACHE/work
 OUT=$CACHE/out
+rm -f "$OUT"/*.csv   # so the ALL-row look below shows this run's jobs only
 LOG=$CACHE/last-run.log
 : >"$LOG"
 RESULTS=()     # "label|runs|wall|rows/s|MB/s|rss|cpu" per measured job
@@ -160,26 +164,32 @@ fresh_db() { rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-journal" "$WORK/run.duckdb" "$
 
 # ---------------------------------------------------------------- motcua --
 HAVE_MOTCUA=0
-if [ -x "$MOTCUA" ]; then
-    HAVE_MOTCUA=1
-    measure "motcua ingest+report, plain" 1000000 "$B1M" "$RUNS" fresh_db -- \
-        "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E1M" "$PERIOD" "$OUT/motcua-plain.csv"
-    # keep the last plain run's store: the nightly jobs start from it
-    STORE=$WORK/store-1m.db
-    rm -f "$STORE" "$STORE-wal" "$STORE-shm"
-    if [ -s "$DB" ]; then
-        cp "$DB" "$STORE"; [ ! -e "$DB-wal" ] || cp "$DB-wal" "$STORE-wal"
-    fi
-    measure "motcua ingest+report, gzip" 1000000 "$B1M" "$RUNS" fresh_db -- \
-        "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E1MGZ" "$PERIOD" "$OUT/motcua-gzip.csv"
-else
+STORE=$WORK/store-1m.db
+rm -f "$STORE" "$STORE-wal" "$STORE-shm"
+keep_store() { # the store of the last plain run: the nightly jobs start from it
+    [ -s "$DB" ] || return 1
+    cp "$DB" "$STORE"; [ ! -e "$DB-wal" ] || cp "$DB-wal" "$STORE-wal"
+}
+if ! want motcua && ! want nightly; then
+    :
+elif [ ! -x "$MOTCUA" ]; then
     note "motcua: skipped ($MOTCUA not found; make motcua)"
+else
+    HAVE_MOTCUA=1
+    if want motcua; then
+        measure "motcua ingest+report, plain" 1000000 "$B1M" "$RUNS" fresh_db -- \
+            "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E1M" "$PERIOD" "$OUT/motcua-plain.csv"
+        keep_store || true
+        measure "motcua ingest+report, gzip" 1000000 "$B1M" "$RUNS" fresh_db -- \
+            "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E1MGZ" "$PERIOD" "$OUT/motcua-gzip.csv"
+    fi
 fi
 
 # ---------------------------------------------------------------- DuckDB --
 DDB_DIR=$CACHE/node
-HAVE_DUCKDB=0
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+if ! want duckdb; then
+    :
+elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     note "duckdb: skipped (node and npm not found)"
 elif [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 18 ]; then
     note "duckdb: skipped (node $(node --version) is older than 18)"
@@ -194,7 +204,6 @@ else
         fi
     fi
     if [ -f "$DDB_DIR/node_modules/@duckdb/node-api/package.json" ]; then
-        HAVE_DUCKDB=1
         export DUCKDB_NODE_DIR=$DDB_DIR
         measure "duckdb job, plain" 1000000 "$B1M" "$RUNS" fresh_db -- \
             node bench/duckdb-job.mjs "$E1M" "$WORK/run.duckdb" "$OUT/duckdb-plain.csv" "$UNITS" "$PERIOD"
@@ -204,7 +213,9 @@ else
 fi
 
 # --------------------------------------------------------------- sqlite3 --
-if command -v sqlite3 >/dev/null; then
+if ! want sqlite; then
+    :
+elif command -v sqlite3 >/dev/null; then
     measure "sqlite3 shell job, plain" 1000000 "$B1M" "$RUNS" fresh_db -- \
         "$WORK/sqlite-job.sh" "$DB" "$E1M" "$UNITS" "$PERIOD" "$P_START" "$P_END" "$OUT/sqlite-plain.csv"
 else
@@ -212,7 +223,13 @@ else
 fi
 
 # --------------------------------------------------------------- nightly --
-if [ "$HAVE_MOTCUA" = 1 ] && [ -s "${STORE:-}" ] && [ -s "$N10K" ]; then
+if want nightly && [ "$HAVE_MOTCUA" = 1 ] && [ ! -s "$STORE" ]; then
+    echo "bench: building the 1M store for the nightly jobs (untimed)"
+    { fresh_db && "$WORK/ingest-only.sh" "$MOTCUA" "$DB" "$E1M" && keep_store; } >>"$LOG" 2>&1 || true
+fi
+if ! want nightly || [ "$HAVE_MOTCUA" = 0 ]; then
+    :
+elif [ -s "$STORE" ] && [ -s "$N10K" ]; then
     from_store() { fresh_db; cp "$STORE" "$DB"; [ ! -e "$STORE-wal" ] || cp "$STORE-wal" "$DB-wal"; }
     measure "nightly: ingest 10k into 1M store" 10000 "$B10K" "$RUNS" from_store -- \
         "$WORK/ingest-only.sh" "$MOTCUA" "$DB" "$N10K"
@@ -226,12 +243,12 @@ if [ "$HAVE_MOTCUA" = 1 ] && [ -s "${STORE:-}" ] && [ -s "$N10K" ]; then
     else
         note "nightly: could not build the 1M+10k store (see $LOG)"
     fi
-elif [ "$HAVE_MOTCUA" = 1 ]; then
-    note "nightly: skipped (no 1M store from the plain run)"
+else
+    note "nightly: skipped (no 1M store could be built; see $LOG)"
 fi
 
 # ----------------------------------------------------------- flat memory --
-if [ "$BIG" = 1 ] && [ "$HAVE_MOTCUA" = 1 ] && [ -s "$E5M" ]; then
+if [ "$BIG" = 1 ] && want motcua && [ "$HAVE_MOTCUA" = 1 ] && [ -s "$E5M" ]; then
     measure "motcua ingest+report, 5M rows" 5000000 "$(size_of "$E5M")" "$BIG_RUNS" fresh_db -- \
         "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E5M" "$PERIOD" "$OUT/motcua-5m.csv"
 fi

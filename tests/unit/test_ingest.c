@@ -1,0 +1,435 @@
+/*
+ * test_ingest.c -- loading one export (etl/ingest.c): the two-thread
+ * pipeline and the single-thread path give the same store, row for row and
+ * in file order, and every failure (the store full, the file truncated)
+ * leaves nothing of the file behind.
+ *
+ * The exports are built here, row kinds chosen by row number so that the
+ * expected counts are known: new cases, later versions (some moving unit,
+ * hence conflicts), exact repeats, and quarantined rows of three kinds.
+ * Which path a file takes depends on its size on disk (small files are
+ * loaded by the calling thread alone), so the same rows are written plain
+ * (large: threads) and gzip'd (small: one thread), and the sizes are
+ * checked so that a change of threshold cannot silently test one path twice.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "etl/ingest.h"
+#include "etl/store.h"
+
+/* The size below which ingest.c reads on the calling thread (its
+ * THREAD_MIN_FILE); only used to check that both paths are exercised. */
+#define THREAD_MIN_FILE (64 * 1024)
+
+/* ------------------------------------------------------------ helpers */
+
+typedef struct {
+    long rows, accepted, duplicate, quarantined, conflicts;
+} expect;
+
+static char dir[64];
+
+static void make_dir(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/mc-ingest-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void path_of(char *buf, size_t cap, const char *name)
+{
+    snprintf(buf, cap, "%s/%s", dir, name);
+}
+
+#define HEADER "MaHoSo,MaDonVi,DonViXuLy,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayCapNhat"
+
+/* n data rows (plus the header); *e gets what loading them must count.
+ * Returns a malloc'd text. */
+static char *export_text(long n, expect *e, size_t *len)
+{
+    char *t = NULL;
+    FILE *f = open_memstream(&t, len);
+    cr_assert_not_null(f);
+    memset(e, 0, sizeof *e);
+    fputs(HEADER "\n", f);
+    char last[256] = "";   /* the last good row, for repeats */
+    long last_case = -1;   /* its case, for later versions */
+    for (long i = 1; i <= n; i++) {
+        char row[256];
+        e->rows++;
+        if (i % 1000 == 500) {
+            snprintf(row, sizeof row, "%s", HEADER);
+            e->quarantined++;
+        } else if (i % 97 == 3) {
+            snprintf(row, sizeof row, "HS-%07ld,000.21.05.H30,UBND xã Cẩm Thành,2,"
+                     "31/02/2025 10:00:00,10/07/2025 17:00:00,20/07/2025 08:00:00", i);
+            e->quarantined++;
+        } else if (i % 331 == 7) {
+            snprintf(row, sizeof row, "HS-%07ld,000.21.05.H30,2", i);
+            e->quarantined++;
+        } else if (i % 50 == 7 && last[0]) {
+            snprintf(row, sizeof row, "%s", last);
+            e->duplicate++;
+        } else if (i % 40 == 11 && last_case >= 0) {
+            /* a later version: another update time, and every other one
+             * another unit, which the store records as a conflict */
+            int moved = i % 80 == 51;
+            snprintf(row, sizeof row, "HS-%07ld,%s,%s,2,01/07/2025 08:00:00,10/07/2025 17:00:00,"
+                     "20/07/2025 %02ld:%02ld:%02ld", last_case,
+                     moved ? "000.24.05.H30" : "000.21.05.H30",
+                     moved ? "UBND xã Cẩm Xuyên" : "UBND xã Cẩm Thành",
+                     i / 3600 % 24, i / 60 % 60, i % 60);
+            e->accepted++;
+            e->conflicts += moved;
+            snprintf(last, sizeof last, "%s", row);
+        } else {
+            snprintf(row, sizeof row, "HS-%07ld,000.21.05.H30,UBND xã Cẩm Thành,2,"
+                     "01/07/2025 08:00:00,10/07/2025 17:00:00,20/07/2025 %02ld:%02ld:%02ld",
+                     i, i / 3600 % 24, i / 60 % 60, i % 60);
+            e->accepted++;
+            last_case = i;
+            snprintf(last, sizeof last, "%s", row);
+        }
+        fprintf(f, "%s\n", row);
+    }
+    cr_assert_eq(fclose(f), 0);
+    return t;
+}
+
+static uint64_t write_plain(const char *path, const char *t, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(t, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    return (uint64_t)st.st_size;
+}
+
+static uint64_t write_gzip(const char *path, const char *t, size_t len)
+{
+    gzFile g = gzopen(path, "wb9");
+    cr_assert_not_null(g);
+    cr_assert_eq(gzwrite(g, t, (unsigned)len), (int)len);
+    cr_assert_eq(gzclose(g), Z_OK);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    return (uint64_t)st.st_size;
+}
+
+static mc_store *open_store(const char *name)
+{
+    char p[128];
+    path_of(p, sizeof p, name);
+    mc_store *s = NULL;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_store_open(p, MC_STORE_READWRITE, &s, &err), 0, "%s", err.msg);
+    return s;
+}
+
+/* One query's rows as text, one line each, columns joined by '|'. */
+static char *dump(mc_store *s, const char *sql)
+{
+    char *t = NULL;
+    size_t len;
+    FILE *f = open_memstream(&t, &len);
+    cr_assert_not_null(f);
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_prepare_v2(mc_store_db(s), sql, -1, &q, NULL), SQLITE_OK, "%s", sql);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(q); c++) {
+            const unsigned char *v = sqlite3_column_text(q, c);
+            int n = sqlite3_column_bytes(q, c);
+            fprintf(f, "%s", c ? "|" : "");
+            for (int k = 0; v && k < n; k++)
+                fprintf(f, v[k] >= 0x20 && v[k] != '|' ? "%c" : "\\x%02x", v[k]);
+        }
+        fputc('\n', f);
+    }
+    cr_assert_eq(rc, SQLITE_DONE);
+    sqlite3_finalize(q);
+    cr_assert_eq(fclose(f), 0);
+    return t;
+}
+
+static long count(mc_store *s, const char *sql)
+{
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_prepare_v2(mc_store_db(s), sql, -1, &q, NULL), SQLITE_OK, "%s", sql);
+    cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+    long n = (long)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
+/* Everything a load leaves in the store, but the ledger's own row. */
+static const char *const tables[] = {
+    "SELECT case_key, file_id, line, hex(canon) FROM versions ORDER BY id",
+    "SELECT * FROM cases ORDER BY case_key",
+    "SELECT file_id, line, reason, col, detail, fields FROM rejects ORDER BY id",
+    "SELECT case_key, file_id, line, what, stored, incoming FROM conflicts ORDER BY id",
+    "SELECT * FROM unit_keys ORDER BY id",
+};
+
+static void assert_counts(const mc_ingest_result *r, const expect *e)
+{
+    cr_assert_eq(r->counts.rows_read, e->rows);
+    cr_assert_eq(r->counts.accepted, e->accepted);
+    cr_assert_eq(r->counts.duplicate, e->duplicate);
+    cr_assert_eq(r->counts.quarantined, e->quarantined);
+    cr_assert_eq(r->counts.conflicts, e->conflicts);
+}
+
+static void assert_nothing_stored(mc_store *s)
+{
+    cr_assert_eq(count(s, "SELECT count(*) FROM files"), 0);
+    cr_assert_eq(count(s, "SELECT count(*) FROM versions"), 0);
+    cr_assert_eq(count(s, "SELECT count(*) FROM cases"), 0);
+    cr_assert_eq(count(s, "SELECT count(*) FROM rejects"), 0);
+    cr_assert_eq(count(s, "SELECT count(*) FROM conflicts"), 0);
+}
+
+/* ------------------------------------------------------------ tests */
+
+TestSuite(ingest, .init = make_dir, .fini = remove_dir, .timeout = 120);
+
+/* The same rows through both paths: the same store, in file order. */
+Test(ingest, threads_and_one_thread_agree)
+{
+    expect e;
+    size_t len;
+    char *t = export_text(5000, &e, &len);
+    char plain[128], gz[128];
+    path_of(plain, sizeof plain, "rows.csv");
+    path_of(gz, sizeof gz, "rows.csv.gz");
+    cr_assert_geq(write_plain(plain, t, len), THREAD_MIN_FILE, "the plain file must use threads");
+    cr_assert_lt(write_gzip(gz, t, len), THREAD_MIN_FILE, "the gzip file must use one thread");
+    free(t);
+
+    mc_store *a = open_store("a.db"), *b = open_store("b.db");
+    mc_ingest_result ra, rb;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_ingest_file(a, plain, NULL, &ra, &err), 0, "%s", err.msg);
+    cr_assert_eq(mc_ingest_file(b, gz, NULL, &rb, &err), 0, "%s", err.msg);
+    assert_counts(&ra, &e);
+    assert_counts(&rb, &e);
+    cr_assert_eq(ra.gzip, 0);
+    cr_assert_eq(rb.gzip, 1);
+    cr_assert(e.conflicts > 0 && e.duplicate > 0 && e.quarantined > 0);
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char *da = dump(a, tables[i]), *db = dump(b, tables[i]);
+        cr_assert_str_eq(da, db, "%s", tables[i]);
+        free(da);
+        free(db);
+    }
+    /* file order: every version and every reject in line order */
+    cr_assert_eq(count(a, "SELECT count(*) FROM versions v JOIN versions w ON w.id = v.id + 1"
+                          " WHERE w.line <= v.line"), 0);
+    cr_assert_eq(count(a, "SELECT count(*) FROM rejects v JOIN rejects w ON w.id = v.id + 1"
+                          " WHERE w.line <= v.line"), 0);
+    cr_assert_eq(count(a, "SELECT count(*) FROM rejects WHERE reason = 'repeated_header'"), 5);
+    cr_assert_eq(count(a, "SELECT line FROM rejects WHERE reason = 'repeated_header'"
+                          " ORDER BY id LIMIT 1"), 501);
+    mc_store_close(a);
+    mc_store_close(b);
+}
+
+/* A few rows: loaded by the calling thread, counted as ever. */
+Test(ingest, small_file)
+{
+    expect e;
+    size_t len;
+    char *t = export_text(60, &e, &len);
+    char plain[128];
+    path_of(plain, sizeof plain, "small.csv");
+    cr_assert_lt(write_plain(plain, t, len), THREAD_MIN_FILE);
+    free(t);
+    mc_store *s = open_store("s.db");
+    mc_ingest_result r;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_ingest_file(s, plain, NULL, &r, &err), 0, "%s", err.msg);
+    assert_counts(&r, &e);
+    cr_assert_eq(count(s, "SELECT rows_read FROM files"), 60);
+    /* the second time it is known by its SHA-256 */
+    cr_assert_eq(mc_ingest_file(s, plain, NULL, &r, &err), 0, "%s", err.msg);
+    cr_assert_eq(r.already_loaded, 1);
+    mc_store_close(s);
+}
+
+typedef struct {
+    int calls;
+    uint64_t last, total;
+    int backwards;
+} progress_log;
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    progress_log *l = ctx;
+    if (done < l->last || done > total)
+        l->backwards = 1;
+    l->calls++;
+    l->last = done;
+    l->total = total;
+}
+
+/* Progress comes from the calling thread, batch by batch, never backwards. */
+Test(ingest, progress)
+{
+    expect e;
+    size_t len;
+    char *t = export_text(20000, &e, &len);
+    char plain[128];
+    path_of(plain, sizeof plain, "rows.csv");
+    uint64_t size = write_plain(plain, t, len);
+    free(t);
+    mc_store *s = open_store("p.db");
+    progress_log l = {0};
+    mc_ingest_opts o = {.chunk_size = 4096, .progress = on_progress, .progress_ctx = &l};
+    mc_ingest_result r;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_ingest_file(s, plain, &o, &r, &err), 0, "%s", err.msg);
+    assert_counts(&r, &e);
+    cr_assert_gt(l.calls, 3);
+    cr_assert_eq(l.backwards, 0);
+    cr_assert_eq(l.total, size);
+    cr_assert_leq(l.last, size);
+    mc_store_close(s);
+}
+
+/* The store fills up mid-file: its error is returned, the reading thread
+ * is stopped, nothing of the file stays, and the store still works. */
+static void store_full(const char *name, long rows, int gzip)
+{
+    expect e;
+    size_t len;
+    char *t = export_text(rows, &e, &len);
+    char p[128];
+    path_of(p, sizeof p, name);
+    uint64_t size = gzip ? write_gzip(p, t, len) : write_plain(p, t, len);
+    cr_assert(gzip ? size < THREAD_MIN_FILE : size >= THREAD_MIN_FILE);
+    free(t);
+
+    mc_store *s = open_store("full.db");
+    mc_error err;
+    mc_error_clear(&err);
+    long pages = count(s, "PRAGMA page_count");
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %ld", pages + 8);
+    cr_assert_eq(mc_store_exec(s, sql, &err), 0, "%s", err.msg);
+    mc_ingest_result r;
+    cr_assert_eq(mc_ingest_file(s, p, NULL, &r, &err), MC_EXIT_IO, "%s", err.msg);
+    cr_assert(strstr(err.msg, "disk full"), "%s", err.msg);
+    cr_assert_lt(r.counts.rows_read, e.rows, "the load should stop early");
+    assert_nothing_stored(s);
+
+    cr_assert_eq(mc_store_exec(s, "PRAGMA max_page_count = 1073741823", &err), 0, "%s", err.msg);
+    mc_error_clear(&err);
+    cr_assert_eq(mc_ingest_file(s, p, NULL, &r, &err), 0, "%s", err.msg);
+    assert_counts(&r, &e);
+    mc_store_close(s);
+}
+
+Test(ingest, store_full_threads)
+{
+    store_full("rows.csv", 20000, 0);
+}
+
+Test(ingest, store_full_one_thread)
+{
+    store_full("rows.csv.gz", 5000, 1);
+}
+
+/* The file turns out truncated after many rows were applied: refused,
+ * nothing of it stays, and the whole file loads afterwards. */
+static void truncated(const char *name, long rows, int threads)
+{
+    expect e;
+    size_t len;
+    char *t = export_text(rows, &e, &len);
+    char whole[128], cut[128];
+    path_of(whole, sizeof whole, name);
+    snprintf(cut, sizeof cut, "%s/cut-%s", dir, name);
+    uint64_t size = write_gzip(whole, t, len);
+    free(t);
+    cr_assert(threads ? size >= THREAD_MIN_FILE : size < THREAD_MIN_FILE, "size %llu",
+              (unsigned long long)size);
+    /* the cut copy: the first 90% of the compressed bytes */
+    FILE *in = fopen(whole, "rb");
+    cr_assert_not_null(in);
+    char *buf = malloc(size);
+    cr_assert_eq(fread(buf, 1, size, in), size);
+    fclose(in);
+    FILE *out = fopen(cut, "wb");
+    cr_assert_not_null(out);
+    cr_assert_eq(fwrite(buf, 1, size * 9 / 10, out), size * 9 / 10);
+    fclose(out);
+    free(buf);
+
+    mc_store *s = open_store("cut.db");
+    mc_ingest_result r;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_ingest_file(s, cut, NULL, &r, &err), MC_EXIT_DATA, "%s", err.msg);
+    cr_assert(strstr(err.msg, "cut-"), "%s", err.msg);
+    assert_nothing_stored(s);
+    mc_error_clear(&err);
+    cr_assert_eq(mc_ingest_file(s, whole, NULL, &r, &err), 0, "%s", err.msg);
+    assert_counts(&r, &e);
+    mc_store_close(s);
+}
+
+Test(ingest, truncated_gzip_threads)
+{
+    truncated("big.csv.gz", 40000, 1);
+}
+
+Test(ingest, truncated_gzip_one_thread)
+{
+    truncated("small.csv.gz", 3000, 0);
+}
+
+/* A file with no rows at all is refused whichever path reads it. */
+Test(ingest, header_only_and_refused)
+{
+    char p[128];
+    path_of(p, sizeof p, "header.csv");
+    write_plain(p, HEADER "\n", strlen(HEADER) + 1);
+    mc_store *s = open_store("h.db");
+    mc_ingest_result r;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_ingest_file(s, p, NULL, &r, &err), 0, "%s", err.msg);
+    cr_assert_eq(r.counts.rows_read, 0);
+
+    /* a large file whose header lacks a required column: refused */
+    char big[128];
+    path_of(big, sizeof big, "noheader.csv");
+    FILE *f = fopen(big, "w");
+    cr_assert_not_null(f);
+    fputs("Foo,Bar\n", f);
+    for (int i = 0; i < 20000; i++)
+        fprintf(f, "%d,x\n", i);
+    fclose(f);
+    cr_assert_eq(mc_ingest_file(s, big, NULL, &r, &err), MC_EXIT_DATA, "%s", err.msg);
+    cr_assert_eq(count(s, "SELECT count(*) FROM files"), 1);
+    mc_store_close(s);
+}
