@@ -1,22 +1,19 @@
 /*
  * targets.c -- plan targets of SPEC 6; see targets.h.
  *
- * The file is fed to libcsv one physical line at a time so that every
- * error can name the line a row starts on, and so that comment and blank
- * lines can be dropped before the CSV parser sees them.
+ * csvtable.c reads the file (lines, comments, header); each row is checked
+ * here and becomes one target.
  */
 #include "reports/targets.h"
 
-#include <csv.h>
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "reports/csvtable.h"
 #include "transforms/text.h"
 
 enum { COL_UNIT, COL_INDICATOR, COL_OP, COL_VALUE, COL_PERIOD, COL_SOURCE, COL_COUNT };
@@ -27,121 +24,47 @@ static const char *const col_names[COL_COUNT] = {
 
 #define HEADER_HINT "unit,indicator,op,value,period,source"
 
+static const mc_csvtable_spec spec = {
+    .cols = col_names,
+    .ncols = COL_COUNT,
+    .nrequired = COL_SOURCE, /* source is only a citation: a file without it still states targets */
+    .flags = MC_CSVTABLE_READ_ERRNO,
+    .twice = "named twice in the header",
+    .bad_csv = "malformed CSV: ",
+    .unclosed = "malformed CSV: a quoted field is never closed",
+};
+
+/* The targets read so far. */
 typedef struct loader {
-    const char *path;
     mc_convention conv;
     mc_targets *out;
     size_t cap;
-    mc_error *err;
-    int status;            /* first error, 0 while all is well */
-    char **fields;         /* the record being collected */
-    size_t nf, capf;
-    long rec_line;         /* line the record started on; 0 between records */
-    int have_header;
-    int col[COL_COUNT];    /* field index of each column, -1 if absent */
 } loader;
 
-static int oom(loader *ld)
-{
-    ld->status = mc_error_set(ld->err, MC_EXIT_SOFTWARE, "%s: out of memory", ld->path);
-    return ld->status;
-}
-
-static void on_field(void *s, size_t len, void *data)
-{
-    loader *ld = data;
-    if (ld->status)
-        return;
-    if (ld->nf == ld->capf) {
-        size_t nc = ld->capf ? 2 * ld->capf : 8;
-        char **nv = realloc(ld->fields, nc * sizeof *nv);
-        if (!nv) {
-            oom(ld);
-            return;
-        }
-        ld->fields = nv;
-        ld->capf = nc;
-    }
-    char *f = malloc(len + 1);
-    if (!f) {
-        oom(ld);
-        return;
-    }
-    if (len)
-        memcpy(f, s, len);
-    f[len] = '\0';
-    ld->fields[ld->nf++] = f;
-}
-
 /* A field's text, NFC and trimmed, into a new string; "" for a missing
- * field.  NULL with ld->status set on failure. */
-static char *field_text(loader *ld, int col)
+ * field.  NULL on failure, the error set and its status in *rc. */
+static char *field_text(const mc_csvtable *tab, int col, int *rc)
 {
-    const char *raw = (ld->col[col] >= 0 && (size_t)ld->col[col] < ld->nf)
-                          ? ld->fields[ld->col[col]] : "";
+    const char *raw = mc_csvtable_cell(tab, col);
     size_t n = strlen(raw);
     if (!mc_utf8_valid(raw, n)) {
-        ld->status = mc_error_set(ld->err, MC_EXIT_DATA,
-                                  "%s:%ld: column '%s': not valid UTF-8 (save the file as UTF-8)",
-                                  ld->path, ld->rec_line, col_names[col]);
+        *rc = mc_csvtable_error(tab, col, "not valid UTF-8 (save the file as UTF-8)");
         return NULL;
     }
     size_t cap = 3 * n + 1;
     char *dst = malloc(cap);
-    if (!dst) {
-        oom(ld);
-        return NULL;
-    }
-    if (mc_text_norm(raw, n, dst, cap) < 0) {
+    if (!dst || mc_text_norm(raw, n, dst, cap) < 0) {
         free(dst);
-        oom(ld);
+        *rc = mc_csvtable_oom(tab);
         return NULL;
     }
     return dst;
 }
 
-static int data_error(loader *ld, int col, const char *what, const char *text)
+static int data_error(const mc_csvtable *tab, int col, const char *what, const char *text)
 {
-    ld->status = mc_error_set(ld->err, MC_EXIT_DATA, "%s:%ld: column '%s': %s%s%.200s%s",
-                              ld->path, ld->rec_line, col_names[col], what,
-                              text ? " '" : "", text ? text : "", text ? "'" : "");
-    return ld->status;
-}
-
-static void read_header(loader *ld)
-{
-    for (int c = 0; c < COL_COUNT; c++)
-        ld->col[c] = -1;
-    for (size_t i = 0; i < ld->nf; i++) {
-        char *name = ld->fields[i];
-        /* the header may carry spaces around names ("unit, indicator") */
-        while (isspace((unsigned char)*name))
-            name++;
-        size_t n = strlen(name);
-        while (n && isspace((unsigned char)name[n - 1]))
-            n--;
-        for (int c = 0; c < COL_COUNT; c++) {
-            if (strlen(col_names[c]) != n || strncasecmp(name, col_names[c], n) != 0)
-                continue;
-            if (ld->col[c] >= 0) {
-                ld->status = mc_error_set(ld->err, MC_EXIT_DATA,
-                                          "%s:%ld: column '%s': named twice in the header",
-                                          ld->path, ld->rec_line, col_names[c]);
-                return;
-            }
-            ld->col[c] = (int)i;
-        }
-    }
-    /* source is only a citation: a file without it still states targets */
-    for (int c = 0; c < COL_SOURCE; c++)
-        if (ld->col[c] < 0) {
-            ld->status = mc_error_set(ld->err, MC_EXIT_DATA,
-                                      "%s:%ld: column '%s': missing from the header "
-                                      "(expected " HEADER_HINT ")",
-                                      ld->path, ld->rec_line, col_names[c]);
-            return;
-        }
-    ld->have_header = 1;
+    return mc_csvtable_error(tab, col, "%s%s%.200s%s", what, text ? " '" : "", text ? text : "",
+                             text ? "'" : "");
 }
 
 /*
@@ -187,13 +110,13 @@ static int parse_value(const char *s, double *v, char *norm, size_t cap)
     return 0;
 }
 
-static int add_target(loader *ld, mc_target *t)
+static int add_target(loader *ld, const mc_csvtable *tab, mc_target *t)
 {
     if (ld->out->n == ld->cap) {
         size_t nc = ld->cap ? 2 * ld->cap : 16;
         mc_target *nv = realloc(ld->out->v, nc * sizeof *nv);
         if (!nv)
-            return oom(ld);
+            return mc_csvtable_oom(tab);
         ld->out->v = nv;
         ld->cap = nc;
     }
@@ -209,29 +132,34 @@ static void free_target(mc_target *t)
     free(t->source);
 }
 
-static void read_row(loader *ld)
+/* One data row: a target added to ld->out, or an error.  0 or status. */
+static int read_row(void *ctx, const mc_csvtable *tab)
 {
     static const char *const ops[] = {">=", ">", "<=", "<", "="};
+    loader *ld = ctx;
     mc_target t;
     char *op = NULL, *value = NULL, *period = NULL;
+    int rc = 0;
 
     memset(&t, 0, sizeof t);
-    t.line = ld->rec_line;
-    if (!(t.unit = field_text(ld, COL_UNIT)) || !(t.indicator = field_text(ld, COL_INDICATOR)) ||
-        !(op = field_text(ld, COL_OP)) || !(value = field_text(ld, COL_VALUE)) ||
-        !(period = field_text(ld, COL_PERIOD)) || !(t.source = field_text(ld, COL_SOURCE)))
+    t.line = tab->line;
+    if (!(t.unit = field_text(tab, COL_UNIT, &rc)) ||
+        !(t.indicator = field_text(tab, COL_INDICATOR, &rc)) ||
+        !(op = field_text(tab, COL_OP, &rc)) || !(value = field_text(tab, COL_VALUE, &rc)) ||
+        !(period = field_text(tab, COL_PERIOD, &rc)) ||
+        !(t.source = field_text(tab, COL_SOURCE, &rc)))
         goto out;
 
-    /* ",,,,," is what spreadsheets leave below the data */
+    /* " , ,," is what spreadsheets may leave below the data, too */
     if (!*t.unit && !*t.indicator && !*op && !*value && !*period && !*t.source)
         goto out;
 
     if (!*t.unit) {
-        data_error(ld, COL_UNIT, "empty (a unit code, or * for every unit)", NULL);
+        rc = data_error(tab, COL_UNIT, "empty (a unit code, or * for every unit)", NULL);
         goto out;
     }
     if (!*t.indicator) {
-        data_error(ld, COL_INDICATOR, "empty", NULL);
+        rc = data_error(tab, COL_INDICATOR, "empty", NULL);
         goto out;
     }
     for (char *c = t.indicator; *c; c++)
@@ -242,125 +170,52 @@ static void read_row(loader *ld)
         if (strcmp(op, ops[k]) == 0)
             break;
     if (k == sizeof ops / sizeof ops[0]) {
-        data_error(ld, COL_OP, "unknown operator (expected >=, >, <=, < or =):", op);
+        rc = data_error(tab, COL_OP, "unknown operator (expected >=, >, <=, < or =):", op);
         goto out;
     }
     memcpy(t.op, ops[k], strlen(ops[k]) + 1);
 
     size_t vcap = strlen(value) + 2;
     if (!(t.value_text = malloc(vcap))) {
-        oom(ld);
+        rc = mc_csvtable_oom(tab);
         goto out;
     }
     if (parse_value(value, &t.value, t.value_text, vcap) != 0) {
-        data_error(ld, COL_VALUE, "not a number (e.g. 98 or 99.9):", value);
+        rc = data_error(tab, COL_VALUE, "not a number (e.g. 98 or 99.9):", value);
         goto out;
     }
 
     mc_error perr;
     mc_error_clear(&perr);
     if (mc_period_parse(period, ld->conv, &t.period, &perr) != 0) {
-        ld->status = mc_error_set(ld->err, MC_EXIT_DATA, "%s:%ld: column 'period': %s",
-                                  ld->path, ld->rec_line, perr.msg);
+        rc = mc_csvtable_error(tab, COL_PERIOD, "%s", perr.msg);
         goto out;
     }
 
-    if (add_target(ld, &t) == 0)
+    if ((rc = add_target(ld, tab, &t)) == 0)
         memset(&t, 0, sizeof t);  /* now owned by ld->out */
 out:
     free_target(&t);
     free(op);
     free(value);
     free(period);
-}
-
-static void on_record(int c, void *data)
-{
-    loader *ld = data;
-    (void)c;
-    if (!ld->status) {
-        if (!ld->have_header)
-            read_header(ld);
-        else
-            read_row(ld);
-    }
-    for (size_t i = 0; i < ld->nf; i++)
-        free(ld->fields[i]);
-    ld->nf = 0;
-    ld->rec_line = 0;
-}
-
-/* 1 when a line outside any record holds nothing for the parser. */
-static int skippable(const char *s)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    return *s == '\0' || *s == '#';
+    return rc;
 }
 
 int mc_targets_load(const char *path, mc_convention conv, mc_targets *out, mc_error *err)
 {
-    loader ld;
-    struct csv_parser p;
-    char *line = NULL;
-    size_t lcap = 0;
-    ssize_t len;
-    long lineno = 0;
+    loader ld = {.conv = conv, .out = out};
+    mc_csvtable tab;
 
     out->v = NULL;
     out->n = 0;
-    memset(&ld, 0, sizeof ld);
-    ld.path = path;
-    ld.conv = conv;
-    ld.out = out;
-    ld.err = err;
-
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mc_error_set(err, MC_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-        fclose(f);
-        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: out of memory", path);
-    }
-
-    while (!ld.status && (len = getline(&line, &lcap, f)) >= 0) {
-        char *s = line;
-        size_t n = (size_t)len;
-        if (++lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-            s += 3;
-            n -= 3;
-        }
-        if (ld.rec_line == 0) {
-            if (skippable(s))
-                continue;
-            ld.rec_line = lineno;
-        }
-        if (csv_parse(&p, s, n, on_field, on_record, &ld) != n && !ld.status)
-            ld.status = mc_error_set(err, MC_EXIT_DATA, "%s:%ld: malformed CSV: %s",
-                                     path, lineno, csv_strerror(csv_error(&p)));
-    }
-    if (!ld.status && ferror(f))
-        ld.status = mc_error_set(err, MC_EXIT_IO, "%s: read error: %s", path, strerror(errno));
-    if (!ld.status) {
-        long start = ld.rec_line;
-        if (csv_fini(&p, on_field, on_record, &ld) != 0 && !ld.status)
-            ld.status = mc_error_set(err, MC_EXIT_DATA,
-                                     "%s:%ld: malformed CSV: a quoted field is never closed",
-                                     path, start);
-    }
-    if (!ld.status && !ld.have_header)
-        ld.status = mc_error_set(err, MC_EXIT_DATA, "%s:%ld: column 'unit': no header line "
-                                 "(expected " HEADER_HINT ")", path, lineno ? lineno : 1);
-
-    csv_free(&p);
-    free(line);
-    for (size_t i = 0; i < ld.nf; i++)
-        free(ld.fields[i]);
-    free(ld.fields);
-    fclose(f);
-    if (ld.status)
+    int rc = mc_csvtable_read(&tab, path, &spec, read_row, &ld, err);
+    if (!rc && !tab.header_n)
+        rc = mc_error_set(err, MC_EXIT_DATA, "%s:%ld: column 'unit': no header line "
+                          "(expected " HEADER_HINT ")", path, tab.lines ? tab.lines : 1);
+    if (rc)
         mc_targets_free(out);
-    return ld.status;
+    return rc;
 }
 
 void mc_targets_free(mc_targets *t)

@@ -1,26 +1,22 @@
 /*
  * units.c -- the units registry of SPEC 3; see units.h.
  *
- * The file is fed to libcsv one physical line at a time so that every error
- * can name the line its row starts on, and so that comment and blank lines
- * can be dropped before the parser sees them.  Rows are checked one by one
- * as they arrive (fields, dates, patterns); the checks that need the whole
- * file (duplicate codes, unknown parents, cycles) run after the last row.
+ * csvtable.c reads the file (lines, comments, header); rows are checked
+ * here one by one as they arrive (fields, dates, patterns); the checks that
+ * need the whole file (duplicate codes, unknown parents, cycles) run after
+ * the last row.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include "reports/units.h"
 
-#include <csv.h>
-#include <errno.h>
 #include <pcre2.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <utf8proc.h>
 
+#include "reports/csvtable.h"
 #include "transforms/dates.h"
 #include "transforms/text.h"
 
@@ -37,32 +33,31 @@ static const char *const col_names[COL_COUNT] = {
     "code", "name", "parent", "aliases", "valid_from", "valid_to",
 };
 
+/* units.h promises "parent_code" as another name for parent. */
+static const char *const col_alt[COL_COUNT] = {[COL_PARENT] = "parent_code"};
+
+static const mc_csvtable_spec spec = {
+    .cols = col_names,
+    .alt = col_alt,
+    .ncols = COL_COUNT,
+    .nrequired = 2, /* code and name */
+    .flags = MC_CSVTABLE_NORM_NAMES | MC_CSVTABLE_SKIP_EMPTY_HEADER | MC_CSVTABLE_BAD_CSV_AT_ROW,
+    .twice = "appears twice in the header",
+    .bad_csv = "",
+    .unclosed = "unterminated quoted field",
+};
+
 /* A unit while loading, before sorting: the compiled pattern travels with it. */
 typedef struct pending {
     mc_unit u;
     pcre2_code *re;
 } pending;
 
+/* The units read so far. */
 typedef struct loader {
-    const char *path;
-    mc_error *err;
-    int status;                /* first error; 0 while all is well */
-    char **fields;             /* the record being collected */
-    size_t nf, capf;
-    long rec_line;             /* line the record started on */
-    int have_header;
-    size_t header_n;           /* fields in the header */
-    int col[COL_COUNT];        /* field index of each column, -1 if absent */
     pending *p;
     size_t np, capp;
 } loader;
-
-static int oom(loader *ld)
-{
-    if (!ld->status)
-        ld->status = mc_error_set(ld->err, MC_EXIT_SOFTWARE, "%s: out of memory", ld->path);
-    return ld->status;
-}
 
 /* ---- text helpers ---- */
 
@@ -113,113 +108,15 @@ static int nfc_dup(const char *s, size_t n, char **out)
     return 0;
 }
 
-/* ---- the record being collected ---- */
-
-static void clear_fields(loader *ld)
-{
-    for (size_t i = 0; i < ld->nf; i++)
-        free(ld->fields[i]);
-    ld->nf = 0;
-}
-
-static void on_field(void *s, size_t len, void *data)
-{
-    loader *ld = data;
-    if (ld->status)
-        return;
-    if (ld->nf == ld->capf) {
-        size_t nc = ld->capf ? 2 * ld->capf : 8;
-        char **nv = realloc(ld->fields, nc * sizeof *nv);
-        if (!nv) {
-            oom(ld);
-            return;
-        }
-        ld->fields = nv;
-        ld->capf = nc;
-    }
-    char *f = malloc(len + 1);
-    if (!f) {
-        oom(ld);
-        return;
-    }
-    if (len)
-        memcpy(f, s, len);
-    f[len] = '\0';
-    ld->fields[ld->nf++] = f;
-}
-
-/* Set a data error on the current record's line, naming column col (or no
- * column when col < 0). */
-__attribute__((format(printf, 3, 4)))
-static int data_error(loader *ld, int col, const char *fmt, ...)
-{
-    char what[700];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    if (col >= 0)
-        ld->status = mc_error_set(ld->err, MC_EXIT_DATA, "%s:%ld: column '%s': %s", ld->path,
-                                  ld->rec_line, col_names[col], what);
-    else
-        ld->status = mc_error_set(ld->err, MC_EXIT_DATA, "%s:%ld: %s", ld->path, ld->rec_line, what);
-    return ld->status;
-}
-
-static void header_row(loader *ld)
-{
-    for (int c = 0; c < COL_COUNT; c++)
-        ld->col[c] = -1;
-    for (size_t i = 0; i < ld->nf; i++) {
-        char *name = NULL;
-        int rc = norm_dup(ld->fields[i], strlen(ld->fields[i]), &name);
-        if (rc == -2) {
-            oom(ld);
-            return;
-        }
-        if (rc == -1) {
-            data_error(ld, -1, "the header is not UTF-8");
-            return;
-        }
-        int c = -1;
-        for (int k = 0; k < COL_COUNT; k++)
-            if (strcasecmp(name, col_names[k]) == 0)
-                c = k;
-        if (strcasecmp(name, "parent_code") == 0)
-            c = COL_PARENT;
-        if (c >= 0 && ld->col[c] >= 0) {
-            data_error(ld, c, "appears twice in the header");
-            free(name);
-            return;
-        }
-        if (c >= 0)
-            ld->col[c] = (int)i;
-        free(name);
-    }
-    if (ld->col[COL_CODE] < 0 || ld->col[COL_NAME] < 0) {
-        data_error(ld, ld->col[COL_CODE] < 0 ? COL_CODE : COL_NAME,
-                   "missing from the header (expected code,name,parent,aliases,valid_from,"
-                   "valid_to)");
-        return;
-    }
-    ld->header_n = ld->nf;
-    ld->have_header = 1;
-}
-
-static const char *field(const loader *ld, int c)
-{
-    return ld->col[c] >= 0 ? ld->fields[ld->col[c]] : "";
-}
-
 /* A normalized text column into *out (NULL when empty).  0 ok, else error set. */
-static int text_col(loader *ld, int c, char **out)
+static int text_col(const mc_csvtable *t, int c, char **out)
 {
-    const char *f = field(ld, c);
+    const char *f = mc_csvtable_cell(t, c);
     int rc = norm_dup(f, strlen(f), out);
     if (rc == -2)
-        return oom(ld);
+        return mc_csvtable_oom(t);
     if (rc == -1)
-        return data_error(ld, c, "not valid UTF-8");
+        return mc_csvtable_error(t, c, "not valid UTF-8");
     if (!**out) {
         free(*out);
         *out = NULL;
@@ -227,23 +124,21 @@ static int text_col(loader *ld, int c, char **out)
     return 0;
 }
 
-static int date_col(loader *ld, int c, int64_t open, int64_t *day)
+static int date_col(const mc_csvtable *t, int c, int64_t open, int64_t *day)
 {
     char *s = NULL;
-    if (text_col(ld, c, &s))
-        return ld->status;
-    if (!s) {
+    int rc = text_col(t, c, &s);
+    if (rc || !s) {
         *day = open;
-        return 0;
+        return rc;
     }
-    int rc = mc_day_parse(s, day);
-    if (rc != 0)
-        data_error(ld, c, "'%s' is not a date (YYYY-MM-DD)", s);
+    if (mc_day_parse(s, day) != 0)
+        rc = mc_csvtable_error(t, c, "'%s' is not a date (YYYY-MM-DD)", s);
     free(s);
-    return ld->status;
+    return rc;
 }
 
-static int compile_aliases(loader *ld, const char *pattern, pcre2_code **re)
+static int compile_aliases(const mc_csvtable *t, const char *pattern, pcre2_code **re)
 {
     int errcode;
     PCRE2_SIZE erroff;
@@ -257,8 +152,8 @@ static int compile_aliases(loader *ld, const char *pattern, pcre2_code **re)
         PCRE2_UCHAR msg[256];
         if (pcre2_get_error_message(errcode, msg, sizeof msg) < 0)
             snprintf((char *)msg, sizeof msg, "error %d", errcode);
-        return data_error(ld, COL_ALIASES, "pattern does not compile at offset %zu: %s",
-                          (size_t)erroff, (const char *)msg);
+        return mc_csvtable_error(t, COL_ALIASES, "pattern does not compile at offset %zu: %s",
+                                 (size_t)erroff, (const char *)msg);
     }
 #ifndef MC_NO_JIT
     /* Without JIT (unsupported CPU, or built without it) the interpreter
@@ -269,96 +164,54 @@ static int compile_aliases(loader *ld, const char *pattern, pcre2_code **re)
     return 0;
 }
 
-static void unit_row(loader *ld)
+/* One data row of the registry: a pending unit, or an error.  0 or status. */
+static int unit_row(void *ctx, const mc_csvtable *t)
 {
-    if (ld->nf != ld->header_n) {
-        data_error(ld, -1, "%zu fields, the header has %zu", ld->nf, ld->header_n);
-        return;
-    }
+    loader *ld = ctx;
+    if (t->n != t->header_n)
+        return mc_csvtable_error(t, -1, "%zu fields, the header has %zu", t->n, t->header_n);
     if (ld->np == ld->capp) {
         size_t nc = ld->capp ? 2 * ld->capp : 32;
         pending *nv = realloc(ld->p, nc * sizeof *nv);
-        if (!nv) {
-            oom(ld);
-            return;
-        }
+        if (!nv)
+            return mc_csvtable_oom(t);
         ld->p = nv;
         ld->capp = nc;
     }
     pending *p = &ld->p[ld->np];
     memset(p, 0, sizeof *p);
     mc_unit *u = &p->u;
-    u->line = ld->rec_line;
+    u->line = t->line;
     u->parent_ix = SIZE_MAX;
     ld->np++; /* counted now so that a failure below still frees what was filled */
 
-    if (text_col(ld, COL_CODE, &u->code) || text_col(ld, COL_NAME, &u->name) ||
-        text_col(ld, COL_PARENT, &u->parent))
-        return;
-    if (!u->code) {
-        data_error(ld, COL_CODE, "empty");
-        return;
-    }
-    if (!u->name) {
-        data_error(ld, COL_NAME, "empty (unit '%s')", u->code);
-        return;
-    }
-    if (!(u->name_key = fold_case(u->name))) {
-        oom(ld);
-        return;
-    }
-    if (date_col(ld, COL_FROM, MC_UNIT_OPEN_FROM, &u->valid_from) ||
-        date_col(ld, COL_TO, MC_UNIT_OPEN_TO, &u->valid_to))
-        return;
+    int rc;
+    if ((rc = text_col(t, COL_CODE, &u->code)) || (rc = text_col(t, COL_NAME, &u->name)) ||
+        (rc = text_col(t, COL_PARENT, &u->parent)))
+        return rc;
+    if (!u->code)
+        return mc_csvtable_error(t, COL_CODE, "empty");
+    if (!u->name)
+        return mc_csvtable_error(t, COL_NAME, "empty (unit '%s')", u->code);
+    if (!(u->name_key = fold_case(u->name)))
+        return mc_csvtable_oom(t);
+    if ((rc = date_col(t, COL_FROM, MC_UNIT_OPEN_FROM, &u->valid_from)) ||
+        (rc = date_col(t, COL_TO, MC_UNIT_OPEN_TO, &u->valid_to)))
+        return rc;
     if (u->valid_from != MC_UNIT_OPEN_FROM && u->valid_to != MC_UNIT_OPEN_TO &&
-        u->valid_to < u->valid_from) {
-        data_error(ld, COL_TO, "'%s' is before valid_from '%s'", field(ld, COL_TO),
-                   field(ld, COL_FROM));
-        return;
-    }
-    const char *al = field(ld, COL_ALIASES);
+        u->valid_to < u->valid_from)
+        return mc_csvtable_error(t, COL_TO, "'%s' is before valid_from '%s'",
+                                 mc_csvtable_cell(t, COL_TO), mc_csvtable_cell(t, COL_FROM));
+    const char *al = mc_csvtable_cell(t, COL_ALIASES);
     size_t aln = strlen(al);
-    if (aln) {
-        int rc = nfc_dup(al, aln, &u->aliases);
-        if (rc == -2) {
-            oom(ld);
-            return;
-        }
-        if (rc == -1) {
-            data_error(ld, COL_ALIASES, "not valid UTF-8");
-            return;
-        }
-        compile_aliases(ld, u->aliases, &p->re);
-    }
-}
-
-static void on_record(int c, void *data)
-{
-    (void)c;
-    loader *ld = data;
-    if (!ld->status) {
-        int all_empty = 1;
-        for (size_t i = 0; i < ld->nf && all_empty; i++)
-            all_empty = ld->fields[i][0] == '\0';
-        /* Spreadsheets save trailing rows of bare commas: not units. */
-        if (!all_empty) {
-            if (!ld->have_header)
-                header_row(ld);
-            else
-                unit_row(ld);
-        }
-    }
-    clear_fields(ld);
-    ld->rec_line = 0;
-}
-
-/* A line outside any record that holds nothing or starts with '#'. */
-static int skippable(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    return i == n || s[i] == '\n' || s[i] == '\r' || s[i] == '#';
+    if (!aln)
+        return 0;
+    rc = nfc_dup(al, aln, &u->aliases);
+    if (rc == -2)
+        return mc_csvtable_oom(t);
+    if (rc == -1)
+        return mc_csvtable_error(t, COL_ALIASES, "not valid UTF-8");
+    return compile_aliases(t, u->aliases, &p->re);
 }
 
 /* ---- whole-file checks ---- */
@@ -490,8 +343,6 @@ mc_units *mc_units_empty(void)
 
 static void free_loader(loader *ld)
 {
-    clear_fields(ld);
-    free(ld->fields);
     for (size_t i = 0; i < ld->np; i++) {
         free_unit(&ld->p[i].u);
         pcre2_code_free(ld->p[i].re);
@@ -499,53 +350,13 @@ static void free_loader(loader *ld)
     free(ld->p);
 }
 
-static int feed_file(loader *ld, FILE *f)
-{
-    struct csv_parser cp;
-    if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI) != 0)
-        return oom(ld);
-    char *line = NULL;
-    size_t lcap = 0;
-    ssize_t len;
-    long lineno = 0;
-    while (!ld->status && (len = getline(&line, &lcap, f)) >= 0) {
-        lineno++;
-        char *s = line;
-        size_t n = (size_t)len;
-        if (lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-            s += 3;
-            n -= 3;
-        }
-        if (ld->rec_line == 0) {
-            if (skippable(s, n))
-                continue;
-            ld->rec_line = lineno;
-        }
-        if (csv_parse(&cp, s, n, on_field, on_record, ld) != n && !ld->status)
-            ld->status = mc_error_set(ld->err, MC_EXIT_DATA, "%s:%ld: %s", ld->path, ld->rec_line,
-                                      csv_strerror(csv_error(&cp)));
-    }
-    int read_err = ferror(f);
-    free(line);
-    if (!ld->status && read_err)
-        ld->status = mc_error_set(ld->err, MC_EXIT_IO, "%s: read error", ld->path);
-    if (!ld->status && csv_fini(&cp, on_field, on_record, ld) != 0 && !ld->status)
-        ld->status = mc_error_set(ld->err, MC_EXIT_DATA, "%s:%ld: unterminated quoted field",
-                                  ld->path, ld->rec_line);
-    csv_free(&cp);
-    return ld->status;
-}
-
 int mc_units_load(const char *path, mc_units **out, mc_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mc_error_set(err, MC_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
-    loader ld = {.path = path, .err = err};
-    int rc = feed_file(&ld, f);
-    fclose(f);
-    if (!rc && !ld.have_header)
+    loader ld = {0};
+    mc_csvtable t;
+    int rc = mc_csvtable_read(&t, path, &spec, unit_row, &ld, err);
+    if (!rc && !t.header_n)
         rc = mc_error_set(err, MC_EXIT_DATA, "%s: no header line (expected code,name,parent,"
                           "aliases,valid_from,valid_to)", path);
     if (rc) {
@@ -576,9 +387,6 @@ int mc_units_load(const char *path, mc_units **out, mc_error *err)
     }
     u->n = ld.np;
     free(ld.p);
-    ld.p = NULL;
-    ld.np = 0;
-    free_loader(&ld);
     rc = link_units(path, u->v, u->n, err);
     if (rc) {
         mc_units_free(u);

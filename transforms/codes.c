@@ -103,31 +103,6 @@ static int is_blank_ascii(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
-/* Narrow s[0..*n) to its content without surrounding ASCII white space and
- * NBSP (spreadsheets pad cells with it). */
-static const char *trim(const char *s, size_t *n)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + *n;
-    for (;;) {
-        if (p < end && is_blank_ascii(*p))
-            p++;
-        else if (end - p >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
-            p += 2;
-        else
-            break;
-    }
-    for (;;) {
-        if (end > p && is_blank_ascii(end[-1]))
-            end--;
-        else if (end - p >= 2 && end[-2] == 0xC2 && end[-1] == 0xA0)
-            end -= 2;
-        else
-            break;
-    }
-    *n = (size_t)(end - p);
-    return (const char *)p;
-}
-
 /* s[0..n) as a decimal number when it is all ASCII digits (leading zeros
  * allowed) and at most 9999; else -1. */
 static int small_number(const char *s, size_t n)
@@ -185,7 +160,7 @@ static int find(const code_entry *t, size_t count, const char *key, int *value)
 
 int mc_status_parse(const char *s, size_t n, int *code)
 {
-    s = trim(s, &n);
+    s = mc_text_trim_blanks(s, &n);
     int v = small_number(s, n);
     if (v >= 1 && v <= 10) {
         *code = v;
@@ -201,7 +176,7 @@ int mc_status_parse(const char *s, size_t n, int *code)
 
 int mc_channel_parse(const char *s, size_t n, int *channel)
 {
-    s = trim(s, &n);
+    s = mc_text_trim_blanks(s, &n);
     if (n == 0) {
         *channel = 1;
         return 0;
@@ -221,7 +196,7 @@ int mc_channel_parse(const char *s, size_t n, int *channel)
 
 int mc_level_parse(const char *s, size_t n, int *level)
 {
-    s = trim(s, &n);
+    s = mc_text_trim_blanks(s, &n);
     if (n == 0) {
         *level = 0;
         return 0;
@@ -253,7 +228,7 @@ int mc_level_parse(const char *s, size_t n, int *level)
 /* Shared body of the two boolean parsers: codes 0..max_yes, 0 meaning no. */
 static int parse_bool(const char *s, size_t n, int *yes, int max_yes)
 {
-    s = trim(s, &n);
+    s = mc_text_trim_blanks(s, &n);
     if (n == 0) {
         *yes = 0;
         return 0;

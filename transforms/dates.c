@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "transforms/text.h"
+
 /* Howard Hinnant's days_from_civil: exact for the whole int range of years,
  * no tables, no loops. */
 int64_t mc_days_from_civil(int y, unsigned m, unsigned d)
@@ -111,11 +113,6 @@ static long parse_time(const unsigned char *p, const unsigned char *end, int str
     return (long)h * 3600 + mi * 60 + s;
 }
 
-static int is_blank(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
 /* Make a date from validated parts; sod < 0 means no time of day. */
 static int make(int y, int m, int d, long sod, mc_date *out)
 {
@@ -143,25 +140,9 @@ static long time_tail(const unsigned char *p, const unsigned char *end, int iso_
 
 int mc_date_parse(const char *s, size_t n, mc_date *out)
 {
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    /* NBSP (C2 A0) is trimmed too: spreadsheets paste it around dates. */
-    for (;;) {
-        if (p < end && is_blank(*p))
-            p++;
-        else if (end - p >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
-            p += 2;
-        else
-            break;
-    }
-    for (;;) {
-        if (end > p && is_blank(end[-1]))
-            end--;
-        else if (end - p >= 2 && end[-2] == 0xC2 && end[-1] == 0xA0)
-            end -= 2;
-        else
-            break;
-    }
-    size_t len = (size_t)(end - p);
+    /* NBSP is trimmed too: spreadsheets paste it around dates. */
+    size_t len = n;
+    const unsigned char *p = (const unsigned char *)mc_text_trim_blanks(s, &len), *end = p + len;
     if (len < 8)
         return -1;
 

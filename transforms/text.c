@@ -97,6 +97,30 @@ static int is_space_cp(uint32_t cp)
            cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
 }
 
+const char *mc_text_trim_blanks(const char *s, size_t *n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + *n;
+    /* is_space_cp's ASCII part is exactly the blanks promised in text.h */
+    for (;;) {
+        if (p < end && *p < 0x80 && is_space_cp(*p))
+            p++;
+        else if (end - p >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
+            p += 2;
+        else
+            break;
+    }
+    for (;;) {
+        if (end > p && end[-1] < 0x80 && is_space_cp(end[-1]))
+            end--;
+        else if (end - p >= 2 && end[-2] == 0xC2 && end[-1] == 0xA0)
+            end -= 2;
+        else
+            break;
+    }
+    *n = (size_t)(end - p);
+    return (const char *)p;
+}
+
 /* Does s need utf8proc's NFC at all? */
 static int needs_nfc(const unsigned char *p, size_t n)
 {

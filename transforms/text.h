@@ -40,6 +40,14 @@ long mc_text_key(const char *s, size_t n, char *dst, size_t cap);
  */
 long mc_text_key_words(const char *s, size_t n, char *dst, size_t cap);
 
+/*
+ * Narrow s[0..*n) to its content without the ASCII white space (space, tab,
+ * CR, LF, VT, FF) and NBSP (C2 A0) around it: spreadsheets pad cells with
+ * both.  Returns the start and sets *n to the new length; no copy, no
+ * allocation, any bytes (the content need not be UTF-8).
+ */
+const char *mc_text_trim_blanks(const char *s, size_t *n);
+
 /* Columns a UTF-8 string takes on a terminal (East Asian wide = 2,
  * combining = 0). */
 size_t mc_text_width(const char *s);
