@@ -7,6 +7,7 @@
 #include "etl/commands.h"
 #include "etl/ingest.h"
 #include "etl/log.h"
+#include "etl/runcommon.h"
 #include "etl/store.h"
 
 int mc_exit_worst(int a, int b)
@@ -32,7 +33,9 @@ int mc_cmd_ingest(mc_options *o)
     mc_error err;
     mc_error_clear(&err);
     mc_store *s;
-    int st = mc_store_open(o->db, MC_STORE_READWRITE, &s, &err);
+    /* quick_check first, as run does: a load touches only some pages, so a
+     * damaged store would otherwise often be written to, not refused */
+    int st = mc_run_open_store(o->db, &s, &err);
     if (st) {
         mc_log_error("%s", err.msg);
         return st;

@@ -19,22 +19,24 @@ static int readable(const char *p)
 
 int mc_options_bundled(const char *argv0, const char *name, char *buf, unsigned cap)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0 && argv0) {
-        snprintf(exe, sizeof exe, "%s", argv0);
-        n = (ssize_t)strlen(exe);
-    }
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            /* a build tree, then an installation under any PREFIX */
-            snprintf(buf, cap, "%s/fixtures/%s", exe, name);
-            if (readable(buf))
-                return 1;
-            snprintf(buf, cap, "%s/../share/motcua/%s", exe, name);
+    /* The folder of the running binary, by /proc/self/exe; then by argv0,
+     * which is the only one that names motcua when a tool such as valgrind
+     * runs it (/proc/self/exe is then the tool). */
+    char exe[2][PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe[0], sizeof exe[0] - 1);
+    exe[0][n > 0 ? n : 0] = '\0';
+    snprintf(exe[1], sizeof exe[1], "%s", argv0 ? argv0 : "");
+    for (int k = 0; k < 2; k++) {
+        char *slash = strrchr(exe[k], '/');
+        if (!slash)
+            continue;
+        *slash = '\0';
+        /* a build tree (the binary at its top, or in a build folder such as
+         * build-san/), then an installation under any PREFIX */
+        static const char *const where[] = {"%s/fixtures/%s", "%s/../fixtures/%s",
+                                            "%s/../share/motcua/%s"};
+        for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
+            snprintf(buf, cap, where[i], exe[k], name);
             if (readable(buf))
                 return 1;
         }

@@ -74,7 +74,7 @@ typedef struct rd {
     long line;                     /* physical line of the next byte */
     long row_line;                 /* line where the open row started */
     int in_row, header_done, bad, discard, stop;
-    int skipping, sk_state, sk_quoted;
+    int skipping, sk_state, sk_quoted, sk_spaces;
     unsigned char last;            /* last text byte, for the line count */
 
     /* the open row: field bytes in store, spans into it */
@@ -476,6 +476,13 @@ static int prelude(rd *r, size_t *start)
                !r->text_eof) {
             if (r->head_len - pos > r->max_row + 2)
                 return header_too_long(r, line);
+            if (pos >= SAMPLE) {
+                /* Drop the blank lines already skipped: a file that starts
+                 * with a million of them must not grow the head with it. */
+                memmove(r->head, r->head + pos, r->head_len - pos);
+                r->head_len -= pos;
+                pos = 0;
+            }
             size_t more = r->head_len > r->chunk ? r->head_len : r->chunk;
             if ((st = head_fill(r, r->head_len + more)))
                 return st;
@@ -484,7 +491,7 @@ static int prelude(rd *r, size_t *start)
         if (is_blank(r->head + pos, end - pos)) {
             if (!nl) {
                 r->line = line;
-                return no_header(r, r->head_len == (size_t)(r->info->bom ? 3 : 0));
+                return no_header(r, r->info->bytes_text == (uint64_t)(r->info->bom ? 3 : 0));
             }
             pos = end + 1;
             line++;
@@ -723,6 +730,7 @@ static void start_skip(rd *r)
 {
     r->sk_state = r->p.pstate;
     r->sk_quoted = r->p.quoted;
+    r->sk_spaces = r->p.spaces > 0;
     r->discard = 1;
     csv_fini(&r->p, on_field, on_row_end, r);   /* resets the parser */
     r->discard = 0;
@@ -731,12 +739,13 @@ static void start_skip(rd *r)
 
 /*
  * Consume bytes of a dropped row without keeping them, following libcsv's
- * machine (no space trimming, CR or LF ends a row outside quotes) so the row
+ * machine (CR or LF ends a row outside quotes; a space is padding before a
+ * field and after a closing quote, as space_only tells libcsv) so the row
  * ends exactly where libcsv would have ended it.  Returns bytes consumed.
  */
 static size_t skip(rd *r, const unsigned char *s, size_t n)
 {
-    int st = r->sk_state, q = r->sk_quoted;
+    int st = r->sk_state, q = r->sk_quoted, sp = r->sk_spaces;
     unsigned char d = r->delim;
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i++];
@@ -748,7 +757,7 @@ static size_t skip(rd *r, const unsigned char *s, size_t n)
         case ST_FIELD_NOT_BEGUN:
             if (c == '\r' || c == '\n')
                 end = 1;
-            else if (c != d) {
+            else if (c != d && c != ' ') { /* a space before a field is padding */
                 st = ST_FIELD_BEGUN;
                 q = c == '"';
             }
@@ -764,11 +773,15 @@ static size_t skip(rd *r, const unsigned char *s, size_t n)
             break;
         default: /* ST_MIGHT_HAVE_ENDED: a closing quote, or half of "" */
             if (c == d)
-                st = ST_FIELD_NOT_BEGUN;
+                st = ST_FIELD_NOT_BEGUN, sp = 0;
             else if (c == '\r' || c == '\n')
                 end = 1;
+            else if (c == ' ')
+                sp = 1;     /* padding after the closing quote */
+            else if (c == '"' && sp)
+                sp = 0;     /* '"a" "': text, and the field may still end */
             else
-                st = ST_FIELD_BEGUN;
+                st = ST_FIELD_BEGUN, sp = 0;
             break;
         }
         if (end) {
@@ -781,6 +794,7 @@ static size_t skip(rd *r, const unsigned char *s, size_t n)
     }
     r->sk_state = st;
     r->sk_quoted = q;
+    r->sk_spaces = sp;
     return n;
 }
 

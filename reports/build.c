@@ -120,6 +120,13 @@ int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_peopl
     int st;
     if (f == MC_FORMAT_XLSX) {
         st = mc_write_xlsx(tmp, rep, err);
+        size_t tl = strlen(tmp);
+        if (st && err && strncmp(err->msg, tmp, tl) == 0) {
+            /* name the file that was asked for, not the hidden temporary one */
+            char rest[sizeof err->msg];
+            snprintf(rest, sizeof rest, "%s", err->msg + tl);
+            mc_error_set(err, st, "%s%s", path, rest);
+        }
     } else {
         FILE *fp = fopen(tmp, "w");
         if (!fp) {
