@@ -109,6 +109,12 @@ demo: deps motcua
 	@echo "demo: the store is demo/motcua.db; the exports went to demo/archive/;"
 	@echo "demo: the 2025-Q3 reports are in demo/reports/2025-Q3/ (report.xlsx, report.html, units.csv, ...)"
 
+# Speed, measured and printed, never asserted (issue #5, BENCH.md): the
+# generated exports are cached in bench/cache/, DuckDB and the sqlite3
+# shell do the same job beside motcua.  Never fails the build.
+bench: deps motcua $(BUILD)/motcua-gen
+	-MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen bench/run.sh
+
 clean:
 	rm -rf build build-san motcua demo tests/e2e/out
 

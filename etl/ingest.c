@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "etl/hash.h"
+#include "etl/fingerprint.h"
 #include "etl/reader.h"
 #include "transforms/normalize.h"
 
@@ -73,7 +74,10 @@ typedef struct item {
      * arena offset + 1 (0: NULL); the pointers are set when it is sealed. */
     size_t text[N_TEXT];
     union {
-        mc_record rec;          /* ITEM_ADD */
+        struct {
+            mc_record rec;
+            unsigned char fp[MC_FP_LEN];
+        };                      /* ITEM_ADD */
         struct {
             mc_reason reason;
             int col;            /* mc_col, or -1 */
@@ -100,6 +104,7 @@ typedef struct pipeline {
     mc_colmap map;
     int have_map;
     char *scratch;              /* mc_normalize_row's arena, reused per row */
+    mc_fingerprinter *fpr;      /* fingerprints rows on the reading side */
     size_t scratch_cap;
     batch *cur;                 /* the batch being filled */
     size_t next_limit;
@@ -297,6 +302,8 @@ static int push_record(pipeline *p, long line, const mc_record *rec, mc_error *e
     memset(&proto, 0, sizeof proto);
     proto.kind = ITEM_ADD;
     proto.rec = *rec;
+    if (mc_fingerprint(p->fpr, rec, proto.fp) != 0)
+        return no_memory(p, line, err);
     const char *texts[N_TEXT];
     for (int k = 0; k < N_TEXT; k++)
         texts[k] = *(const char *const *)((const char *)rec + record_text[k]);
@@ -391,7 +398,8 @@ static int apply(pipeline *p, const batch *b)
                                  it->rej.detail, it->rej.fields ? it->rej.fields : "", p->err);
         } else {
             int outcome, conflict;
-            st = mc_store_add(p->store, it->line, &it->rec, &outcome, &conflict, p->err);
+            st = mc_store_add(p->store, it->line, &it->rec, it->fp, &outcome, &conflict,
+                              p->err);
             if (!st) {
                 if (outcome == MC_ADD_DUPLICATE)
                     p->counts.duplicate++;
@@ -500,6 +508,11 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     p.size = res->size;
     p.err = err;
     atomic_init(&p.stop, 0);
+    if (!(p.fpr = mc_fingerprinter_new())) {
+        mc_store_file_rollback(s);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot start SHA-256 (out of memory?)",
+                            path);
+    }
 
     pthread_t tid;
     if (res->size >= THREAD_MIN_FILE && start_reader(&p, &tid)) {
@@ -539,5 +552,6 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
         free(p.all[i]);
     }
     free(p.scratch);
+    mc_fingerprinter_free(p.fpr);
     return st;
 }

@@ -15,9 +15,10 @@
 
 #include "etl/clock.h"
 #include "etl/dict.h"
+#include "etl/fingerprint.h"
 
 #define MC_APPLICATION_ID 0x4d435541 /* "MCUA": this file is a motcua store */
-#define MC_SCHEMA_VERSION 1
+#define MC_SCHEMA_VERSION 2 /* 2: versions keep a fingerprint, not their fields */
 
 static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS files("
@@ -31,7 +32,7 @@ static const char *const schema_sql =
     " id INTEGER PRIMARY KEY, code TEXT, name TEXT);"
     "CREATE TABLE IF NOT EXISTS versions("
     " id INTEGER PRIMARY KEY, case_key TEXT NOT NULL, file_id INTEGER NOT NULL,"
-    " line INTEGER NOT NULL, canon BLOB NOT NULL);"
+    " line INTEGER NOT NULL, fp BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS cases("
     " case_key TEXT PRIMARY KEY, seen BLOB NOT NULL, version_id INTEGER NOT NULL, upd INTEGER,"
     " progress INTEGER NOT NULL, unit_id INTEGER NOT NULL, status INTEGER NOT NULL,"
@@ -54,7 +55,6 @@ enum {
     ST_CASE_INSERT,
     ST_CASE_UPDATE,
     ST_CASE_SEEN,
-    ST_VERSION_CANON,
     ST_VERSION_INSERT,
     ST_UNIT_INSERT,
     ST_REJECT_INSERT,
@@ -75,8 +75,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     " level=?8, received_at=?9, due_at=?10, end_at=?11, apology=?12, has_fee=?13,"
     " paid_online=?14, digitized=?15, e_result=?16, seen=?17 WHERE case_key=?1",
     "UPDATE cases SET seen = ?2 WHERE case_key = ?1",
-    "SELECT canon FROM versions WHERE id = ?1",
-    "INSERT INTO versions(case_key, file_id, line, canon) VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO versions(case_key, file_id, line, fp) VALUES (?1, ?2, ?3, ?4)",
     "INSERT INTO unit_keys(code, name) VALUES (?1, ?2)",
     "INSERT INTO rejects(file_id, line, reason, col, detail, fields) VALUES (?1,?2,?3,?4,?5,?6)",
     "INSERT INTO conflicts(case_key, file_id, line, what, stored, incoming)"
@@ -90,9 +89,7 @@ struct mc_store {
     mc_dict *units;        /* "code\x1fname" -> unit_keys.id */
     int64_t file_id;       /* the file being loaded, 0 when none */
     int in_file;
-    char *canon;           /* reusable buffer for a row's canonical bytes */
-    size_t canon_cap;
-    char *seen;            /* reusable buffer for a case's version list */
+    char *seen;            /* reusable buffer for a case's fingerprints */
     size_t seen_cap;
     char **unit_label;     /* unit_keys.id -> "code\x1fname", for conflicts */
     size_t n_unit_label;
@@ -194,8 +191,23 @@ static int check_identity(mc_store *s, mc_error *err)
     sqlite3_finalize(q);
     if (rc != SQLITE_ROW)
         return mc_store_fail(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "opening the store", err);
-    if (app == MC_APPLICATION_ID)
+    if (app == MC_APPLICATION_ID) {
+        rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
+        if (rc != SQLITE_OK)
+            return mc_store_fail(s, rc, "opening the store", err);
+        rc = sqlite3_step(q);
+        int64_t version = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+        sqlite3_finalize(q);
+        if (rc != SQLITE_ROW)
+            return mc_store_fail(s, rc, "opening the store", err);
+        if (version != MC_SCHEMA_VERSION)
+            return mc_error_set(err, MC_EXIT_DATA,
+                                "%s: this store has layout %lld, this motcua uses layout %d; "
+                                "it was not changed. Rebuild it from the archived exports "
+                                "with 'motcua rerun --from-archive' into a new --db",
+                                s->path, (long long)version, MC_SCHEMA_VERSION);
         return 0;
+    }
     rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &q, NULL);
     if (rc != SQLITE_OK)
         return mc_store_fail(s, rc, "opening the store", err);
@@ -292,7 +304,6 @@ void mc_store_close(mc_store *s)
         sqlite3_finalize(s->st[i]);
     sqlite3_close(s->db);
     mc_dict_free(s->units);
-    free(s->canon);
     free(s->seen);
     for (size_t i = 0; i < s->n_unit_label; i++)
         free(s->unit_label[i]);
@@ -435,41 +446,6 @@ static int reserve(char **buf, size_t *cap, size_t need)
     return 0;
 }
 
-/* The row's canonical bytes: every canonical field in SPEC order, texts
- * with their length, numbers as fixed-width bytes.  Two rows are duplicates
- * exactly when these are equal. */
-static long canon_of(mc_store *s, const mc_record *r)
-{
-    const char *texts[] = {r->case_id, r->alt_case_id, r->unit_code, r->unit_name,
-                           r->procedure_code, r->procedure_name, r->field_name};
-    size_t need = 128;
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        need += (texts[i] ? strlen(texts[i]) : 0) + 4;
-    if (reserve(&s->canon, &s->canon_cap, need) != 0)
-        return -1;
-    char *o = s->canon;
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        /* length + 1, so that NULL (0) differs from "" (1) */
-        uint32_t n = texts[i] ? (uint32_t)strlen(texts[i]) + 1 : 0;
-        memcpy(o, &n, 4);
-        o += 4;
-        if (n > 1) {
-            memcpy(o, texts[i], n - 1);
-            o += n - 1;
-        }
-    }
-    const mc_date dates[] = {r->received_at, r->due_at, r->new_due_at, r->finished_at,
-                             r->returned_at, r->apology_at, r->updated_at};
-    memcpy(o, dates, sizeof dates);
-    o += sizeof dates;
-    const signed char small[] = {(signed char)r->status, (signed char)r->channel,
-                                 (signed char)r->service_level, r->apology, r->has_fee,
-                                 r->paid_online, r->digitized, r->e_result};
-    memcpy(o, small, sizeof small);
-    o += sizeof small;
-    return o - s->canon;
-}
-
 /* The id of the row's (unit_code, unit_name) pair, added when new. */
 static int unit_id_of(mc_store *s, const mc_record *r, int64_t *id, mc_error *err)
 {
@@ -502,29 +478,12 @@ static void bind_date(sqlite3_stmt *q, int i, mc_date d)
         sqlite3_bind_int64(q, i, d);
 }
 
-/* Is the row (canon, fingerprint fp) equal to one of the versions listed in
- * the case's seen blob?  Fingerprints narrow it down; bytes decide. */
-static int is_duplicate(mc_store *s, const char *seen, size_t seen_len, uint64_t fp, size_t len,
-                        int *dup, mc_error *err)
+/* Is fp one of the case's fingerprints (its seen blob)? */
+static int is_duplicate(const char *seen, size_t seen_len, const unsigned char *fp)
 {
-    *dup = 0;
-    for (size_t off = 0; off + 16 <= seen_len && !*dup; off += 16) {
-        uint64_t f;
-        int64_t vid;
-        memcpy(&f, seen + off, 8);
-        if (f != fp)
-            continue;
-        memcpy(&vid, seen + off + 8, 8);
-        sqlite3_stmt *q = s->st[ST_VERSION_CANON];
-        sqlite3_bind_int64(q, 1, vid);
-        int rc = sqlite3_step(q);
-        if (rc == SQLITE_ROW)
-            *dup = (size_t)sqlite3_column_bytes(q, 0) == len &&
-                   memcmp(sqlite3_column_blob(q, 0), s->canon, len) == 0;
-        sqlite3_reset(q);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return mc_store_fail(s, rc, "looking for duplicates", err);
-    }
+    for (size_t off = 0; off + MC_FP_LEN <= seen_len; off += MC_FP_LEN)
+        if (memcmp(seen + off, fp, MC_FP_LEN) == 0)
+            return 1;
     return 0;
 }
 
@@ -583,27 +542,20 @@ static int same_unit(const mc_store *s, int64_t a, int64_t b)
     return 0;
 }
 
-/* Append (fp, version id) to the case's list of versions. */
-static int seen_append(mc_store *s, const void *old, size_t old_len, uint64_t fp, int64_t vid)
+/* Append fp to the case's fingerprints, already in s->seen[0..len). */
+static int seen_append(mc_store *s, size_t len, const unsigned char *fp)
 {
-    if (reserve(&s->seen, &s->seen_cap, old_len + 16) != 0)
+    if (reserve(&s->seen, &s->seen_cap, len + MC_FP_LEN) != 0)
         return -1;
-    if (old_len)
-        memmove(s->seen, old, old_len);
-    memcpy(s->seen + old_len, &fp, 8);
-    memcpy(s->seen + old_len + 8, &vid, 8);
+    memcpy(s->seen + len, fp, MC_FP_LEN);
     return 0;
 }
 
-int mc_store_add(mc_store *s, long line, const mc_record *r, int *outcome, int *conflict,
-                 mc_error *err)
+int mc_store_add(mc_store *s, long line, const mc_record *r, const unsigned char *fp,
+                 int *outcome, int *conflict, mc_error *err)
 {
     *outcome = 0;
     *conflict = 0;
-    long len = canon_of(s, r);
-    if (len < 0)
-        return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
-    uint64_t fp = mc_hash64(s->canon, (size_t)len, 0);
 
     sqlite3_stmt *q = s->st[ST_CASE_GET];
     sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
@@ -619,9 +571,8 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, int *outcome, int *
         cur_received = sqlite3_column_int64(q, 4);
         seen_len = (size_t)sqlite3_column_bytes(q, 5);
         const void *seen = sqlite3_column_blob(q, 5);
-        int dup = 0;
         /* copy out before the statement is reset and the blob goes away */
-        if (reserve(&s->seen, &s->seen_cap, seen_len + 16) != 0)
+        if (reserve(&s->seen, &s->seen_cap, seen_len + MC_FP_LEN) != 0)
             st = mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
         else if (seen_len)
             memcpy(s->seen, seen, seen_len);
@@ -629,9 +580,7 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, int *outcome, int *
         sqlite3_clear_bindings(q);
         if (st)
             return st;
-        if ((st = is_duplicate(s, s->seen, seen_len, fp, (size_t)len, &dup, err)))
-            return st;
-        if (dup) {
+        if (is_duplicate(s->seen, seen_len, fp)) {
             *outcome = MC_ADD_DUPLICATE;
             return 0;
         }
@@ -650,13 +599,13 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, int *outcome, int *
     sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, s->file_id);
     sqlite3_bind_int64(q, 3, line);
-    sqlite3_bind_blob(q, 4, s->canon, (int)len, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 4, fp, MC_FP_LEN, SQLITE_STATIC);
     if ((st = step_done(s, q, "storing a row", err)))
         return st;
     int64_t version_id = sqlite3_last_insert_rowid(s->db);
-    if (seen_append(s, s->seen, seen_len, fp, version_id) != 0)
+    if (seen_append(s, seen_len, fp) != 0)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
-    seen_len += 16;
+    seen_len += MC_FP_LEN;
 
     if (exists) {
         if (!same_unit(s, cur_unit, unit_id)) {

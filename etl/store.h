@@ -44,11 +44,13 @@ int mc_store_file_begin(mc_store *s, const char *name, const char *sha256, uint6
 /* What happened to one accepted row. */
 enum { MC_ADD_NEW_CASE = 1, MC_ADD_NEW_VERSION = 2, MC_ADD_DUPLICATE = 3 };
 
-/* Add one normalized row of the open file.  *outcome is MC_ADD_*; *conflict
+/* Add one normalized row of the open file, fp being its mc_fingerprint
+ * (MC_FP_LEN bytes): a row whose fingerprint the case already has is a
+ * duplicate.  *outcome is MC_ADD_*; *conflict
  * is 1 when the row disagrees with the case's current version on unit or
  * received date (recorded in the conflicts table). */
-int mc_store_add(mc_store *s, long line, const mc_record *rec, int *outcome, int *conflict,
-                 mc_error *err);
+int mc_store_add(mc_store *s, long line, const mc_record *rec, const unsigned char *fp,
+                 int *outcome, int *conflict, mc_error *err);
 
 /* Quarantine one row of the open file; fields is the masked copy
  * (mc_row_masked) or "". */

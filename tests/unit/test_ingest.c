@@ -180,7 +180,7 @@ static long count(mc_store *s, const char *sql)
 
 /* Everything a load leaves in the store, but the ledger's own row. */
 static const char *const tables[] = {
-    "SELECT case_key, file_id, line, hex(canon) FROM versions ORDER BY id",
+    "SELECT case_key, file_id, line, hex(fp) FROM versions ORDER BY id",
     "SELECT * FROM cases ORDER BY case_key",
     "SELECT file_id, line, reason, col, detail, fields FROM rejects ORDER BY id",
     "SELECT case_key, file_id, line, what, stored, incoming FROM conflicts ORDER BY id",
