@@ -561,11 +561,13 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, const unsigned char
     sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     int exists = rc == SQLITE_ROW;
-    int64_t cur_upd = INT64_MIN, cur_unit = 0, cur_received = 0;
+    mc_date cur_upd = MC_DATE_NONE;
+    int64_t cur_unit = 0, cur_received = 0;
     int cur_progress = 0, st = 0;
     size_t seen_len = 0;
     if (exists) {
-        cur_upd = sqlite3_column_type(q, 1) == SQLITE_NULL ? INT64_MIN : sqlite3_column_int64(q, 1);
+        cur_upd = sqlite3_column_type(q, 1) == SQLITE_NULL ? MC_DATE_NONE
+                                                            : sqlite3_column_int64(q, 1);
         cur_progress = sqlite3_column_int(q, 2);
         cur_unit = sqlite3_column_int64(q, 3);
         cur_received = sqlite3_column_int64(q, 4);
@@ -626,10 +628,11 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, const unsigned char
         }
     }
 
-    int64_t upd = r->updated_at == MC_DATE_NONE ? INT64_MIN : r->updated_at;
     int progress = progress_of(r->status);
-    /* The later-loaded version wins ties: it has the greater ingest order. */
-    int becomes_current = !exists || upd > cur_upd || (upd == cur_upd && progress >= cur_progress);
+    /* The greatest (updated_at, progress, ingest order) is current (SPEC 2);
+     * the later-loaded version wins ties: it has the greater ingest order. */
+    int upd_vs_cur = exists ? mc_date_cmp(r->updated_at, cur_upd) : 1;
+    int becomes_current = upd_vs_cur > 0 || (upd_vs_cur == 0 && progress >= cur_progress);
     *outcome = exists ? MC_ADD_NEW_VERSION : MC_ADD_NEW_CASE;
     if (!becomes_current) {
         q = s->st[ST_CASE_SEEN];

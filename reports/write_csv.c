@@ -60,12 +60,12 @@ static void cell_int(csv_w *w, int64_t v)
     cell_raw(w, b);
 }
 
-/* "%.2f", or an empty cell for a null value. */
+/* Two decimals (mc_wu_fmt2), or an empty cell for a null value. */
 static void cell_opt2(csv_w *w, int has, double v)
 {
     char b[64] = "";
     if (has)
-        snprintf(b, sizeof b, "%.2f", v);
+        mc_wu_fmt2(v, 0, b, sizeof b);
     cell_raw(w, b);
 }
 

@@ -80,6 +80,16 @@ static void fmt_int(char *out, size_t cap, int64_t v)
 }
 
 /* 97.5 as "97,50". */
+/* Two decimals (mc_wu_fmt2, plus sign when plus), with the decimal comma
+ * Vietnamese readers use. */
+static void fmt_dec2(char *out, size_t cap, int plus, double v)
+{
+    mc_wu_fmt2(v, plus, out, cap);
+    char *dot = strchr(out, '.');
+    if (dot)
+        *dot = ',';
+}
+
 static void fmt_dec(char *out, size_t cap, const char *f, double v)
 {
     snprintf(out, cap, f, v);
@@ -178,7 +188,7 @@ static void units_table(FILE *out, const mc_report *rep)
             double v;
             const mc_target_row *t = mc_wu_target(rep, row->unit_code, mc_rate_name((mc_rate)r));
             if (mc_rate_value(row->c, (mc_rate)r, &v)) {
-                fmt_dec(b, sizeof b, "%.2f", v);
+                fmt_dec2(b, sizeof b, 0, v);
                 fprintf(out, "<td class=\"n\">%s", b);
             } else {
                 fputs("<td class=\"n\">–", out);
@@ -246,7 +256,7 @@ static void chart(FILE *out, const mc_report *rep, mc_rate r)
             const char *cls = !t ? "b-none" : strcmp(status_class(t->status), "missed") == 0
                                                   ? "b-missed"
                                                   : "b-met";
-            fmt_dec(b, sizeof b, "%.2f", v);
+            fmt_dec2(b, sizeof b, 0, v);
             fprintf(out,
                     "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>"
                     "<text class=\"lb\" x=\"%d\" y=\"%d\">%s%%</text>",
@@ -301,7 +311,7 @@ static void targets_table(FILE *out, const mc_report *rep)
         esc(out, r >= 0 ? mc_rate_label_vi((mc_rate)r) : t->indicator);
         fputs("</td><td class=\"n\">", out);
         if (t->has_actual) {
-            fmt_dec(b, sizeof b, "%.2f", t->actual);
+            fmt_dec2(b, sizeof b, 0, t->actual);
             fputs(b, out);
         } else {
             fputs("–", out);
@@ -313,7 +323,7 @@ static void targets_table(FILE *out, const mc_report *rep)
         esc(out, mc_wu_status_vi(t->status));
         fputs("</td><td class=\"n\">", out);
         if (t->has_gap) {
-            fmt_dec(b, sizeof b, "%+.2f", t->gap);
+            fmt_dec2(b, sizeof b, 1, t->gap);
             fputs(b, out);
         } else {
             fputs("–", out);

@@ -247,8 +247,9 @@ static int units_table(tbl *t, const mc_report *rep)
             tbl_addf(t, "%" PRId64, row->c[form_counts[k]]);
         for (int r = 0; r < MC_R_COUNT; r++) {
             double v;
+            char num[64];
             if (mc_rate_value(row->c, (mc_rate)r, &v))
-                tbl_addf(t, "%.2f", v);
+                tbl_addf(t, "%s", mc_wu_fmt2(v, 0, num, sizeof num));
             else
                 tbl_add(t, "–");
             if (has_t[r])
@@ -270,10 +271,11 @@ static int targets_table(tbl *t, const mc_report *rep)
     t->right[2] = t->right[4] = t->right[6] = 1;
     for (size_t i = 0; i < rep->n_targets; i++) {
         const mc_target_row *tg = &rep->targets[i];
+        char num[64];
         tbl_add(t, tg->unit_code);
         tbl_add(t, tg->indicator);
         if (tg->has_actual)
-            tbl_addf(t, "%.2f", tg->actual);
+            tbl_addf(t, "%s", mc_wu_fmt2(tg->actual, 0, num, sizeof num));
         else
             tbl_add(t, "–");
         tbl_add(t, mc_wu_op_vi(tg->op));
@@ -281,7 +283,7 @@ static int targets_table(tbl *t, const mc_report *rep)
         const char *st = mc_wu_str(tg->status);
         tbl_addf(t, "%s%s", mc_wu_status_vi(st), strcmp(st, "missed") == 0 ? " ✗" : "");
         if (tg->has_gap)
-            tbl_addf(t, "%+.2f", tg->gap);
+            tbl_addf(t, "%s", mc_wu_fmt2(tg->gap, 1, num, sizeof num));
         else
             tbl_add(t, "–");
         tbl_add(t, tg->source);

@@ -4,6 +4,8 @@
 #include "reports/write_util.h"
 
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const mc_target_row *mc_wu_target(const mc_report *rep, const char *unit_code,
@@ -130,4 +132,26 @@ const char *mc_wu_row_label(const mc_unit_row *row)
     if (row->unit_name && row->unit_name[0])
         return row->unit_name;
     return mc_wu_str(row->unit_code);
+}
+
+char *mc_wu_fmt2(double v, int plus, char *out, size_t cap)
+{
+    char ten[64];
+    int neg = v < 0;
+    snprintf(ten, sizeof ten, "%.10f", neg ? -v : v);
+    char *dot = strchr(ten, '.');
+    if (!dot || strlen(ten) > 40) { /* not finite, or beyond any rate */
+        snprintf(out, cap, "%.2f", v);
+        return out;
+    }
+    /* whole part and two decimals as one integer of hundredths */
+    unsigned long long hundredths = strtoull(ten, NULL, 10) * 100ULL +
+                                    (unsigned long long)((dot[1] - '0') * 10 + (dot[2] - '0'));
+    if (dot[3] >= '5')
+        hundredths++;
+    if (hundredths == 0)
+        neg = 0;
+    snprintf(out, cap, "%s%llu.%02llu", neg ? "-" : plus ? "+" : "", hundredths / 100,
+             hundredths % 100);
+    return out;
 }

@@ -47,6 +47,16 @@ const char *mc_wu_op_vi(const char *op);
  * name, else its code. */
 const char *mc_wu_row_label(const mc_unit_row *row);
 
+/*
+ * v with two decimals, rounded half away from zero as people and Excel's
+ * ROUND do (201/20000 = 1.005 % is "1.01", 1/32 = 3.125 % is "3.13"), into
+ * out; "-0.00" is written "0.00", and plus is "+" prefixed.  Rates are
+ * ratios of counts: printed with ten decimals first, a double lands on the
+ * exact decimal tie it stands for, so the rounding is that of the exact
+ * ratio and not of its binary approximation.  Returns out.
+ */
+char *mc_wu_fmt2(double v, int plus, char *out, size_t cap);
+
 /* s, or "" for NULL: the model allows absent strings. */
 static inline const char *mc_wu_str(const char *s)
 {

@@ -54,6 +54,21 @@ static inline int mc_date_before(mc_date a, mc_date b)
     return a < b;
 }
 
+/* -1, 0 or 1 as a is earlier than, the same as, or later than b, comparing
+ * as dates when either has no time of day (SPEC 1.5), so "2025-09-03" and
+ * "2025-09-03 17:16" tie; an empty date sorts before every other (SPEC 2:
+ * a missing updated_at sorts first). */
+static inline int mc_date_cmp(mc_date a, mc_date b)
+{
+    if (a == MC_DATE_NONE || b == MC_DATE_NONE)
+        return (a != MC_DATE_NONE) - (b != MC_DATE_NONE);
+    if (!mc_date_has_time(a) || !mc_date_has_time(b)) {
+        int64_t da = mc_date_day(a), db = mc_date_day(b);
+        return (da > db) - (da < db);
+    }
+    return (a > b) - (a < b);
+}
+
 /* The canonical columns of SPEC 1.2, in SPEC order. */
 typedef enum {
     MC_COL_CASE_ID,

@@ -162,6 +162,15 @@ def date_sort_key(v):
     return (1, d.toordinal(), 1, t)
 
 
+def upd_cmp(a, b):
+    """-1/0/1; missing first; as dates when either has no time of day."""
+    if a is None or b is None:
+        return (a is not None) - (b is not None)
+    if a[1] is None or b[1] is None:
+        return (a[0] > b[0]) - (a[0] < b[0])
+    return (a > b) - (a < b)
+
+
 def time_less(a, b):
     """a < b, comparing as dates when either has no time of day."""
     if a[1] is None or b[1] is None:
@@ -497,8 +506,14 @@ class Store:
     def current_versions(self):
         out = []
         for key, lst in self.versions.items():
-            best = max(lst, key=lambda x: (date_sort_key(x["updated_at"]),
-                                           progress(x["status"]), x["seq"]))
+            # In ingest order, each version against the current one: the
+            # comparison of updated_at ties a date without a time with any
+            # time that day (SPEC 1.5), so it is not a sort key.
+            best = None
+            for x in sorted(lst, key=lambda x: x["seq"]):
+                c = 1 if best is None else upd_cmp(x["updated_at"], best["updated_at"])
+                if c > 0 or (c == 0 and progress(x["status"]) >= progress(best["status"])):
+                    best = x
             out.append(best)
         return out
 
@@ -687,7 +702,9 @@ def case_figures(v, S, A):
 def rate(num, den):
     if den == 0:
         return ""
-    return "%.2f" % (100.0 * num / den)
+    # half away from zero on the exact ratio, as Excel's ROUND
+    hundredths = (20000 * num + den) // (2 * den)
+    return "%d.%02d" % (hundredths // 100, hundredths % 100)
 
 
 def row_out(period, S, E, A, code, name, c):

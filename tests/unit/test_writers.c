@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "reports/write_util.h"
 #include <utf8proc.h>
 
 #include "reports/report.h"
@@ -802,4 +804,23 @@ Test(write_xlsx, unwritable_path_is_io_error)
     cr_assert_eq(rc, 74);
     cr_assert(strstr(err.msg, "/nonexistent-motcua-dir/r.xlsx") != NULL, "%s", err.msg);
     mc_report_free(&rep);
+}
+
+/* Rates are printed with two decimals, half away from zero, on the exact
+ * ratio (mc_wu_fmt2). */
+Test(writers, two_decimals_round_half_up_on_the_exact_ratio)
+{
+    char b[64];
+    cr_expect_str_eq(mc_wu_fmt2(100.0 * 201 / 20000, 0, b, sizeof b), "1.01"); /* 1.005 */
+    cr_expect_str_eq(mc_wu_fmt2(100.0 * 1 / 32, 0, b, sizeof b), "3.13");      /* 3.125 */
+    cr_expect_str_eq(mc_wu_fmt2(100.0 * 21 / 32, 0, b, sizeof b), "65.63");    /* 65.625 */
+    cr_expect_str_eq(mc_wu_fmt2(100.0 * 2 / 3, 0, b, sizeof b), "66.67");
+    cr_expect_str_eq(mc_wu_fmt2(100.0 * 1 / 3, 0, b, sizeof b), "33.33");
+    cr_expect_str_eq(mc_wu_fmt2(100.0, 0, b, sizeof b), "100.00");
+    cr_expect_str_eq(mc_wu_fmt2(0.0, 0, b, sizeof b), "0.00");
+    cr_expect_str_eq(mc_wu_fmt2(100.0 * 1 / 2000001, 0, b, sizeof b), "0.00");
+    cr_expect_str_eq(mc_wu_fmt2(-0.004, 0, b, sizeof b), "0.00", "never -0.00");
+    cr_expect_str_eq(mc_wu_fmt2(-2.855, 0, b, sizeof b), "-2.86");
+    cr_expect_str_eq(mc_wu_fmt2(1.5, 1, b, sizeof b), "+1.50");
+    cr_expect_str_eq(mc_wu_fmt2(0.0, 1, b, sizeof b), "+0.00");
 }

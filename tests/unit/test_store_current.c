@@ -1,0 +1,106 @@
+/*
+ * test_store_current.c -- which version of a case is current (SPEC 2), in
+ * etl/store.c, where updated_at values of different precision meet: a date
+ * without a time of day ties with any time on that day (SPEC 1.5), so
+ * progress, then ingest order, decide.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "etl/fingerprint.h"
+#include "etl/store.h"
+
+static char path[64];
+
+static void setup(void)
+{
+    snprintf(path, sizeof path, "/tmp/mc-current-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    unlink(path);
+}
+
+static void teardown(void)
+{
+    char p[80];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+static mc_record version(int status, mc_date updated)
+{
+    mc_record r;
+    memset(&r, 0, sizeof r);
+    r.case_id = "000.00.41.H30-250903-5000";
+    r.unit_code = "000.00.41.H30";
+    r.status = status;
+    r.channel = 1;
+    r.received_at = 20330 * MC_DATE_SCALE;
+    r.due_at = r.new_due_at = r.returned_at = r.apology_at = MC_DATE_NONE;
+    r.finished_at = status >= 7 ? 20333 * MC_DATE_SCALE : MC_DATE_NONE;
+    r.updated_at = updated;
+    r.apology = r.has_fee = r.paid_online = r.digitized = r.e_result = MC_FLAG_ABSENT;
+    return r;
+}
+
+/* Load the versions in order, one file; return the current status. */
+static int current_status(const mc_record *v, int n)
+{
+    mc_store *s;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_store_open(path, MC_STORE_READWRITE, &s, &err), 0, "%s", err.msg);
+    cr_assert_eq(mc_store_file_begin(s, "a.csv", "00", 1, &err), 0, "%s", err.msg);
+    mc_fingerprinter *f = mc_fingerprinter_new();
+    for (int i = 0; i < n; i++) {
+        unsigned char fp[MC_FP_LEN];
+        int outcome, conflict;
+        cr_assert_eq(mc_fingerprint(f, &v[i], fp), 0);
+        cr_assert_eq(mc_store_add(s, i + 2, &v[i], fp, &outcome, &conflict, &err), 0, "%s",
+                     err.msg);
+    }
+    mc_fingerprinter_free(f);
+    mc_file_counts c = {.rows_read = n, .accepted = n};
+    cr_assert_eq(mc_store_file_commit(s, &c, "", &err), 0, "%s", err.msg);
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_prepare_v2(mc_store_db(s), "SELECT status FROM cases", -1, &q, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+    int status = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    mc_store_close(s);
+    teardown();
+    return status;
+}
+
+TestSuite(current, .init = setup, .fini = teardown);
+
+Test(current, date_only_ties_with_a_time_that_day_progress_decides)
+{
+    mc_date day = 20334 * MC_DATE_SCALE, timed = day + 1 + 17 * 3600 + 16 * 60 + 6;
+    mc_record v[2] = {version(9, timed), version(10, day)};
+    cr_expect_eq(current_status(v, 2), 10, "released then done: done wins on progress");
+    mc_record w[2] = {version(10, day), version(9, timed)};
+    cr_expect_eq(current_status(w, 2), 10, "loaded the other way round: still done");
+}
+
+Test(current, later_time_wins_over_progress_and_missing_sorts_first)
+{
+    mc_date day = 20334 * MC_DATE_SCALE;
+    mc_record v[2] = {version(10, day + 1 + 3600), version(4, day + 1 + 7200)};
+    cr_expect_eq(current_status(v, 2), 4, "a later update wins even with less progress");
+    mc_record w[2] = {version(4, day), version(10, MC_DATE_NONE)};
+    cr_expect_eq(current_status(w, 2), 4, "a missing updated_at sorts first");
+    mc_record x[2] = {version(4, day - MC_DATE_SCALE), version(4, day)};
+    x[1].procedure_name = "other";
+    cr_expect_eq(current_status(x, 2), 4);
+    mc_record y[2] = {version(9, day), version(8, day)};
+    cr_expect_eq(current_status(y, 2), 8, "equal update and progress: the later-loaded wins");
+}
