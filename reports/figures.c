@@ -151,9 +151,50 @@ static void runits_free(runits *u)
 
 /* Names the registry could not place, for the quality table. */
 typedef struct name_note {
-    char *name;
+    const char *name;
     int ambiguous;
 } name_note;
+
+/* Note a name for the quality table, once. */
+static void add_note(name_note *notes, size_t *n, const char *name, int ambiguous)
+{
+    for (size_t j = 0; j < *n; j++)
+        if (strcmp(notes[j].name, name) == 0)
+            return;
+    notes[*n].name = name;
+    notes[(*n)++].ambiguous = ambiguous;
+}
+
+/*
+ * A name that matches several registry units ("UBND Cẩm Xuyên": the
+ * district until 2025-06-30, the commune from 2025-07-01).  Each case goes
+ * to the one candidate valid on the day it was received; when none or
+ * several are, it stays with the name's own unit, which is listed (SPEC 3:
+ * never merged by guesswork -- the registry's dates are not a guess).
+ */
+#define MAX_CANDIDATES 8
+typedef struct ambiguous_key {
+    const mc_unit *cand[MAX_CANDIDATES];
+    size_t n;
+    const char *name;
+    int noted;
+} ambiguous_key;
+
+/* The runit index + 1 of the one candidate valid on day, or 0. */
+static size_t resolve_on(const ambiguous_key *a, const runits *u, int64_t day)
+{
+    const mc_unit *only = NULL;
+    size_t valid = 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (mc_unit_valid_during(a->cand[i], day, day)) {
+            only = a->cand[i];
+            valid++;
+        }
+    int64_t p;
+    if (valid != 1 || !mc_dict_get(u->by_code, only->code, strlen(only->code), &p))
+        return 0;
+    return (size_t)p + 1;
+}
 
 static int cmp_rows(const void *a, const void *b)
 {
@@ -308,8 +349,9 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
     int st = 0;
     runits u = {0};
     mc_unit_key *keys = NULL;
-    size_t n_keys = 0, *key_unit = NULL, n_notes = 0;
+    size_t n_keys = 0, *key_unit = NULL, n_notes = 0, *amb_of = NULL, n_amb = 0;
     name_note *notes = NULL;
+    ambiguous_key *amb = NULL;
     int64_t max_id = 0;
     sqlite3_stmt *q = NULL;
 
@@ -321,8 +363,10 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
         if (keys[i].id > max_id)
             max_id = keys[i].id;
     key_unit = calloc((size_t)max_id + 1, sizeof *key_unit);
+    amb_of = calloc((size_t)max_id + 1, sizeof *amb_of);
     notes = calloc(n_keys ? n_keys : 1, sizeof *notes);
-    if (!key_unit || !notes)
+    amb = calloc(n_keys ? n_keys : 1, sizeof *amb);
+    if (!key_unit || !amb_of || !notes || !amb)
         goto nomem;
 
     /* Registry units first, so that every one has its row. */
@@ -349,18 +393,21 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
         if (code) {
             reg = mc_units_find(o->units, code);
         } else if (k->name) {
-            int m = mc_units_match_name(o->units, k->name, &reg);
+            const mc_unit *cand[MAX_CANDIDATES];
+            size_t m = mc_units_match_all(o->units, k->name, cand, MAX_CANDIDATES);
             if (m == 1) {
+                reg = cand[0];
                 code = reg->code;
             } else {
-                reg = NULL;
                 code = k->name; /* its own unit, never merged by guesswork */
-                int seen = 0;
-                for (size_t j = 0; j < n_notes; j++)
-                    seen |= strcmp(notes[j].name, k->name) == 0;
-                if (!seen) {
-                    notes[n_notes].name = k->name;
-                    notes[n_notes++].ambiguous = m == 2;
+                if (m >= 2 && m <= MAX_CANDIDATES) {
+                    ambiguous_key *a = &amb[n_amb++];
+                    memcpy(a->cand, cand, m * sizeof *cand);
+                    a->n = m;
+                    a->name = k->name;
+                    amb_of[k->id] = n_amb;
+                } else {
+                    add_note(notes, &n_notes, k->name, m >= 2);
                 }
             }
         } else {
@@ -404,9 +451,17 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
                               (long long)uid);
             goto done;
         }
-        runit *r = &u.v[key_unit[uid] - 1];
-        mc_figures_add_case(r->own, &f, o->period.start, o->as_of);
+        size_t target = key_unit[uid], resolved = 0;
+        ambiguous_key *a = amb_of[uid] ? &amb[amb_of[uid] - 1] : NULL;
+        if (a && (resolved = resolve_on(a, &u, f.received_day)))
+            target = resolved;
+        runit *r = &u.v[target - 1];
+        int counted = mc_figures_add_case(r->own, &f, o->period.start, o->as_of);
         mc_figures_add_case(all, &f, o->period.start, o->as_of);
+        if (a && !resolved && counted && !a->noted) {
+            add_note(notes, &n_notes, a->name, 1);
+            a->noted = 1;
+        }
     }
     if (rc != SQLITE_DONE) {
         st = mc_store_fail(s, rc, "reading the cases", err);
@@ -515,6 +570,8 @@ done:
     runits_free(&u);
     free(key_unit);
     free(notes);
+    free(amb);
+    free(amb_of);
     mc_store_unit_keys_free(keys, n_keys);
     return st;
 }

@@ -414,22 +414,20 @@ const mc_unit *mc_units_find(const mc_units *u, const char *code)
     return i == SIZE_MAX ? NULL : &u->v[i];
 }
 
-int mc_units_match_name(const mc_units *u, const char *name, const mc_unit **unit)
+size_t mc_units_match_all(const mc_units *u, const char *name, const mc_unit **out, size_t cap)
 {
-    *unit = NULL;
     if (!u || !name || !u->n)
         return 0;
     char *norm = NULL;
     if (norm_dup(name, strlen(name), &norm) != 0)
         return 0;
-    int result = 0;
-    const mc_unit *hit = NULL;
     size_t hits = 0;
     char *key = *norm ? fold_case(norm) : NULL;
     if (key) {
         for (size_t i = 0; i < u->n; i++)
             if (strcmp(u->v[i].name_key, key) == 0) {
-                hit = &u->v[i];
+                if (hits < cap)
+                    out[hits] = &u->v[i];
                 hits++;
             }
         if (!hits) {
@@ -441,21 +439,24 @@ int mc_units_match_name(const mc_units *u, const char *name, const mc_unit **uni
                 int rc = pcre2_match(u->re[i], (PCRE2_SPTR)norm, len, 0, PCRE2_NO_UTF_CHECK,
                                      u->md, NULL);
                 if (rc >= 0) {
-                    hit = &u->v[i];
+                    if (hits < cap)
+                        out[hits] = &u->v[i];
                     hits++;
                 }
             }
         }
-        if (hits == 1) {
-            *unit = hit;
-            result = 1;
-        } else if (hits > 1) {
-            result = 2;
-        }
     }
     free(key);
     free(norm);
-    return result;
+    return hits;
+}
+
+int mc_units_match_name(const mc_units *u, const char *name, const mc_unit **unit)
+{
+    const mc_unit *hit = NULL;
+    size_t hits = mc_units_match_all(u, name, &hit, 1);
+    *unit = hits == 1 ? hit : NULL;
+    return hits == 1 ? 1 : hits > 1 ? 2 : 0;
 }
 
 int mc_unit_valid_during(const mc_unit *unit, int64_t start_day, int64_t end_day)

@@ -88,6 +88,16 @@ const mc_unit *mc_units_find(const mc_units *u, const char *code);
  */
 int mc_units_match_name(const mc_units *u, const char *name, const mc_unit **unit);
 
+/*
+ * Every unit that name resolves to, by the same steps as
+ * mc_units_match_name (names first, then aliases; the first step with a
+ * hit decides), into out[0..cap), in registry order.  Returns how many
+ * matched, which may exceed cap (only cap are written).  The caller can
+ * then tell an ambiguous name apart by validity: "UBND Cẩm Xuyên" is the
+ * district before 2025-07-01 and the commune after.
+ */
+size_t mc_units_match_all(const mc_units *u, const char *name, const mc_unit **out, size_t cap);
+
 /* 1 when the unit was valid on at least one day of [start_day, end_day]
  * (inclusive day numbers), else 0. */
 int mc_unit_valid_during(const mc_unit *unit, int64_t start_day, int64_t end_day);

@@ -561,15 +561,15 @@ class Registry:
             self.units[code] = u
             self.order.append(code)
 
-    def resolve_name(self, name):
+    def resolve_name(self, name, day=None):
+        """The one unit name stands for; among several, the one valid on day."""
         low = name.lower()
-        exact = [c for c in self.order if self.units[c]["name"].lower() == low]
-        if len(exact) == 1:
-            return exact[0]
-        if len(exact) > 1:
-            return None
-        hits = [c for c in self.order
-                if self.units[c]["pattern"] is not None and self.units[c]["pattern"].fullmatch(name)]
+        hits = [c for c in self.order if self.units[c]["name"].lower() == low]
+        if not hits:
+            hits = [c for c in self.order
+                    if self.units[c]["pattern"] is not None and self.units[c]["pattern"].fullmatch(name)]
+        if len(hits) > 1 and day is not None:
+            hits = [c for c in hits if self.valid(c, day, day)]
         if len(hits) == 1:
             return hits[0]
         return None
@@ -727,7 +727,7 @@ def report_units(store, reg, period, S, E, A, w):
     def unit_of(v):
         if v["unit_code"] is not None:
             return v["unit_code"]
-        r = reg.resolve_name(v["unit_name"])
+        r = reg.resolve_name(v["unit_name"], v["received_at"][0])
         return r if r is not None else v["unit_name"]
 
     names = {}   # non-registry code -> set of names seen
