@@ -83,16 +83,25 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) e2e
 
-# The tests again with AddressSanitizer and UndefinedBehaviorSanitizer.
-check: deps
-	$(MAKE) BUILD=build-san OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  EXTRA_LDFLAGS="-fsanitize=address,undefined" unit
-	$(MAKE) BUILD=build-san OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  EXTRA_LDFLAGS="-fsanitize=address,undefined" motcua-san
+# The tests again with AddressSanitizer and UndefinedBehaviorSanitizer (unit
+# and end-to-end), then the end-to-end suite with every motcua process under
+# valgrind (zero errors, zero leaks).  Each build has its own folder and its
+# own generator, so a clean clone needs nothing built before.
+SAN_OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp
 
-motcua-san: $(BUILD)/main.o $(BUILD)/libmotcua.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/motcua $^ $(LIBS)
-	MOTCUA=$(CURDIR)/$(BUILD)/motcua tests/e2e/run.sh
+check: deps
+	@$(MAKE) --no-print-directory deps DEB_PKGS=valgrind
+	$(MAKE) BUILD=build-san OPT="$(SAN_OPT)" EXTRA_LDFLAGS="-fsanitize=address,undefined" unit
+	$(MAKE) BUILD=build-san OPT="$(SAN_OPT)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
+	  build-san/motcua build-san/motcua-gen
+	MOTCUA=$(CURDIR)/build-san/motcua MOTCUA_GEN=$(CURDIR)/build-san/motcua-gen tests/e2e/run.sh
+	$(MAKE) BUILD=build-vg OPT="-O1 -g" EXTRA_CFLAGS=-DMC_NO_JIT build-vg/motcua build-vg/motcua-gen
+	MOTCUA=$(CURDIR)/build-vg/motcua MOTCUA_GEN=$(CURDIR)/build-vg/motcua-gen tests/e2e/valgrind.sh
+
+# The binary inside a build folder, for the checks above.
+$(BUILD)/motcua: $(BUILD)/main.o $(BUILD)/libmotcua.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The nightly job on the bundled exports, as cron would run it, then the
 # 2025-Q3 quarter re-run by hand (the exports are from 2025).
@@ -116,7 +125,7 @@ bench: deps motcua $(BUILD)/motcua-gen
 	-MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen bench/run.sh
 
 clean:
-	rm -rf build build-san motcua demo tests/e2e/out
+	rm -rf build build-san build-vg motcua demo tests/e2e/out
 
 install: motcua
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/motcua $(DESTDIR)$(PREFIX)/share/man/man1

@@ -355,7 +355,7 @@ int mc_cmd_run(mc_options *o)
         for (size_t i = 0; i < np; i++) {
             mc_error_clear(&err);
             char canon[64], what[100];
-            snprintf(what, sizeof what, "report %s", p[i].canon);
+            snprintf(what, sizeof what, "report %.63s", p[i].canon);
             bar_draw(&b, (double)i, (double)np, 0, 0, what);
             st = mc_outputs_refresh(s, &in, p[i].canon, NULL, o->output, formats, canon, &err);
             bar_clear(&b);

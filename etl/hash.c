@@ -1,5 +1,5 @@
 /*
- * hash.c -- streamed SHA-256 of a file with OpenSSL's EVP; see hash.h.
+ * hash.c -- streamed SHA-256 with OpenSSL's EVP; see hash.h.
  */
 #include "etl/hash.h"
 
@@ -13,21 +13,54 @@
 
 #define HASH_STEP ((size_t)1 << 20)
 
-int mc_sha256_file(const char *path, char hex[65], uint64_t *size, mc_error *err)
+struct mc_sha256 {
+    EVP_MD_CTX *md;
+    int failed;
+};
+
+mc_sha256 *mc_sha256_new(void)
 {
-    hex[0] = '\0';
-    if (size)
-        *size = 0;
+    mc_sha256 *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    if (!(h->md = EVP_MD_CTX_new()) || EVP_DigestInit_ex(h->md, EVP_sha256(), NULL) != 1) {
+        mc_sha256_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void mc_sha256_free(mc_sha256 *h)
+{
+    if (!h)
+        return;
+    EVP_MD_CTX_free(h->md);
+    free(h);
+}
+
+int mc_sha256_update(mc_sha256 *h, const void *p, size_t n)
+{
+    if (!h->failed && n && EVP_DigestUpdate(h->md, p, n) != 1)
+        h->failed = 1;
+    return h->failed ? -1 : 0;
+}
+
+int mc_sha256_update_file(mc_sha256 *h, const char *path, uint64_t offset, uint64_t *added,
+                          mc_error *err)
+{
+    if (added)
+        *added = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return mc_error_set(err, MC_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
-
     int st = 0;
-    uint64_t total = 0;
     unsigned char *buf = malloc(HASH_STEP);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (!buf || !md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-        st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot start SHA-256 (out of memory?)", path);
+    if (!buf) {
+        st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: out of memory", path);
+        goto out;
+    }
+    if (offset && lseek(fd, (off_t)offset, SEEK_SET) < 0) {
+        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot read: %s", path, strerror(errno));
         goto out;
     }
     for (;;) {
@@ -40,29 +73,50 @@ int mc_sha256_file(const char *path, char hex[65], uint64_t *size, mc_error *err
         }
         if (k == 0)
             break;
-        if (EVP_DigestUpdate(md, buf, (size_t)k) != 1) {
+        if (mc_sha256_update(h, buf, (size_t)k) != 0) {
             st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: SHA-256 failed", path);
             goto out;
         }
-        total += (uint64_t)k;
+        if (added)
+            *added += (uint64_t)k;
     }
+out:
+    free(buf);
+    close(fd);
+    return st;
+}
+
+int mc_sha256_final(mc_sha256 *h, char hex[65])
+{
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
-    if (EVP_DigestFinal_ex(md, d, &dlen) != 1 || dlen != 32) {
-        st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: SHA-256 failed", path);
-        goto out;
-    }
+    hex[0] = '\0';
+    if (h->failed || EVP_DigestFinal_ex(h->md, d, &dlen) != 1 || dlen != 32)
+        return -1;
     static const char digits[] = "0123456789abcdef";
     for (unsigned int i = 0; i < dlen; i++) {
         hex[2 * i] = digits[d[i] >> 4];
         hex[2 * i + 1] = digits[d[i] & 15];
     }
     hex[64] = '\0';
+    return 0;
+}
+
+int mc_sha256_file(const char *path, char hex[65], uint64_t *size, mc_error *err)
+{
+    hex[0] = '\0';
     if (size)
+        *size = 0;
+    mc_sha256 *h = mc_sha256_new();
+    if (!h)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot start SHA-256 (out of memory?)",
+                            path);
+    uint64_t total = 0;
+    int st = mc_sha256_update_file(h, path, 0, &total, err);
+    if (!st && mc_sha256_final(h, hex) != 0)
+        st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: SHA-256 failed", path);
+    if (!st && size)
         *size = total;
-out:
-    EVP_MD_CTX_free(md);
-    free(buf);
-    close(fd);
+    mc_sha256_free(h);
     return st;
 }

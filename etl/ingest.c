@@ -29,12 +29,14 @@
  */
 #include "etl/ingest.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "etl/hash.h"
 #include "etl/fingerprint.h"
@@ -105,6 +107,8 @@ typedef struct pipeline {
     int have_map;
     char *scratch;              /* mc_normalize_row's arena, reused per row */
     mc_fingerprinter *fpr;      /* fingerprints rows on the reading side */
+    mc_sha256 *digest;          /* of the file's raw bytes, as they are read */
+    uint64_t digested;
     size_t scratch_cap;
     batch *cur;                 /* the batch being filled */
     size_t next_limit;
@@ -382,6 +386,14 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
+/* The reader's raw bytes into the file's digest (reading thread). */
+static void digest_raw(void *ctx, const void *bytes, size_t n)
+{
+    pipeline *p = ctx;
+    mc_sha256_update(p->digest, bytes, n);
+    p->digested += n;
+}
+
 /* ---- writing side --------------------------------------------------------- */
 
 /* Apply one sealed batch to the store, in order, counting as it goes. */
@@ -477,24 +489,45 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/*
+ * After a complete read: finish the file's digest (bytes the reader did not
+ * need, such as data after a gzip stream, are digested from the file) and
+ * look it up.  Returns 1 when the ledger already has it (res->loaded_as
+ * set), 0 when it is new (its digest and size written to its ledger row),
+ * or an MC_EXIT_* status.
+ */
+static int identify(pipeline *p, mc_store *s, mc_ingest_result *res, mc_error *err)
+{
+    if (p->digested < res->size) {
+        uint64_t added;
+        int st = mc_sha256_update_file(p->digest, p->path, p->digested, &added, err);
+        if (st)
+            return st;
+        p->digested += added;
+    }
+    res->size = p->digested;
+    if (mc_sha256_final(p->digest, res->sha256) != 0)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: SHA-256 failed", p->path);
+    int found = mc_store_file_loaded(s, res->sha256, res->loaded_as, sizeof res->loaded_as,
+                                     NULL, 0, err);
+    if (found != 0)
+        return found;
+    return mc_store_file_identify(s, res->sha256, res->size, err);
+}
+
 int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
                    mc_ingest_result *res, mc_error *err)
 {
     memset(res, 0, sizeof *res);
     snprintf(res->name, sizeof res->name, "%s", base_name(path));
-    int st = mc_sha256_file(path, res->sha256, &res->size, err);
-    if (st)
-        return st;
-    int found = mc_store_file_loaded(s, res->sha256, res->loaded_as, sizeof res->loaded_as,
-                                     NULL, 0, err);
-    if (found < 0 || found > 1)
-        return found;
-    if (found == 1) {
-        res->already_loaded = 1;
-        return 0;
-    }
-
-    st = mc_store_file_begin(s, res->name, res->sha256, res->size, err);
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return mc_error_set(err, MC_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
+    res->size = (uint64_t)sb.st_size;
+    /* The file is digested as the reader reads it, and recognized as
+     * already loaded once its digest is known, at the end: a second pass
+     * over the file before loading would cost more than the rare reload. */
+    int st = mc_store_file_begin(s, res->name, "loading", res->size, err);
     if (st)
         return st;
     /* Shared with the reading thread, which is joined before this returns. */
@@ -508,7 +541,10 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     p.size = res->size;
     p.err = err;
     atomic_init(&p.stop, 0);
-    if (!(p.fpr = mc_fingerprinter_new())) {
+    p.ro.on_raw = digest_raw;
+    p.ro.raw_ctx = &p;
+    if (!(p.fpr = mc_fingerprinter_new()) || !(p.digest = mc_sha256_new())) {
+        mc_fingerprinter_free(p.fpr);
         mc_store_file_rollback(s);
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot start SHA-256 (out of memory?)",
                             path);
@@ -534,13 +570,20 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     }
     if (!st && !p.have_map)
         st = mc_error_set(err, MC_EXIT_DATA, "%s: no header line", path);
-    if (!st) {
+    int found = 0;
+    if (!st && (st = identify(&p, s, res, err)) == 1) {
+        found = 1;
+        st = 0;
+    }
+    if (!st && !found) {
         snprintf(res->unknown, sizeof res->unknown, "%s", p.map.unknown);
         st = mc_store_file_commit(s, &p.counts, p.map.unknown, err);
     } else {
         mc_store_file_rollback(s);
     }
-    res->counts = p.counts;
+    res->already_loaded = found;
+    if (!found)
+        res->counts = p.counts;
     res->personal_columns = p.map.n_personal;
     res->gzip = p.info.gzip;
     res->delimiter = p.info.delimiter;
@@ -553,5 +596,6 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     }
     free(p.scratch);
     mc_fingerprinter_free(p.fpr);
+    mc_sha256_free(p.digest);
     return st;
 }

@@ -71,6 +71,8 @@ typedef struct rd {
     struct csv_parser p;
     int p_ready;
     unsigned char delim;
+    void (*on_raw)(void *, const void *, size_t);
+    void *raw_ctx;
     long line;                     /* physical line of the next byte */
     long row_line;                 /* line where the open row started */
     int in_row, header_done, bad, discard, stop;
@@ -117,6 +119,8 @@ static int raw_next(rd *r, const unsigned char **p, size_t *n)
         *p = r->pre + r->pre_pos;
         *n = r->pre_n - r->pre_pos;
         r->pre_pos = r->pre_n;
+        if (r->on_raw)
+            r->on_raw(r->raw_ctx, *p, *n);  /* counted in bytes_raw when peeked */
         return 0;
     }
     if (r->mem) {
@@ -138,6 +142,8 @@ static int raw_next(rd *r, const unsigned char **p, size_t *n)
         *n = (size_t)k;
     }
     r->info->bytes_raw += *n;
+    if (r->on_raw && *n)
+        r->on_raw(r->raw_ctx, *p, *n);
     return 0;
 }
 
@@ -892,6 +898,8 @@ static void rd_init(rd *r, const char *name, const mc_reader_opts *o, const mc_r
     r->max_field = o && o->max_field ? o->max_field : MIB;
     r->max_row = o && o->max_row ? o->max_row : 4 * MIB;
     r->max_columns = o && o->max_columns ? o->max_columns : 4096;
+    r->on_raw = o ? o->on_raw : NULL;
+    r->raw_ctx = o ? o->raw_ctx : NULL;
     r->cb = cb ? cb : &none;
     r->ctx = ctx;
     r->info = info;

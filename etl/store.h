@@ -41,6 +41,10 @@ int mc_store_file_loaded(mc_store *s, const char *sha256, char *name, size_t nam
 int mc_store_file_begin(mc_store *s, const char *name, const char *sha256, uint64_t size,
                         mc_error *err);
 
+/* Set the digest and size of the open file's ledger row, once they are
+ * known (mc_store_file_begin may be given a placeholder digest). */
+int mc_store_file_identify(mc_store *s, const char *sha256, uint64_t size, mc_error *err);
+
 /* What happened to one accepted row. */
 enum { MC_ADD_NEW_CASE = 1, MC_ADD_NEW_VERSION = 2, MC_ADD_DUPLICATE = 3 };
 

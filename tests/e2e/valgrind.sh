@@ -6,7 +6,8 @@
 #
 # MOTCUA names the real binary; build it with -DMC_NO_JIT (PCRE2's JIT
 # writes code valgrind cannot follow and reports false errors):
-#   make BUILD=build-vg EXTRA_CFLAGS=-DMC_NO_JIT build-vg/motcua
+#   make BUILD=build-vg OPT="-O1 -g" EXTRA_CFLAGS=-DMC_NO_JIT build-vg/motcua
+# (make check does this, then runs this script)
 # The cases get a wrapper script as MOTCUA, MOTCUA_REAL for what must be an
 # ELF file (65-hardening), and MOTCUA_UNDER_VALGRIND=1 so that they skip
 # their timing and memory bounds, which measure valgrind, not motcua.
