@@ -185,7 +185,8 @@ int main(int argc, char **argv)
 
     int c, st = 0;
     optind = 2;
-    while (!st && (c = getopt_long(argc, argv, "qvho:", long_opts, NULL)) != -1) {
+    opterr = 0; /* getopt would prefix its messages with the binary's path */
+    while (!st && (c = getopt_long(argc, argv, ":qvho:", long_opts, NULL)) != -1) {
         switch (c) {
         case OPT_DB: o.db = optarg; break;
         case OPT_CONFIG: o.config = optarg; break;
@@ -213,9 +214,16 @@ int main(int argc, char **argv)
             st = parse_number("--max-export-age-days", optarg, &o.max_export_age_days);
             break;
         case OPT_FROM_ARCHIVE: o.from_archive = 1; break;
-        default:
-            fprintf(stderr, "motcua %s: see 'motcua %s --help'\n", o.command, o.command);
+        default: {
+            /* the option as typed: a short one by optopt, a long one is the
+             * word getopt just passed */
+            char shown[3] = {'-', (char)optopt, '\0'};
+            const char *opt = optopt > ' ' && optopt < 127 ? shown : argv[optind - 1];
+            mc_log_error(c == ':' ? "option '%s' needs a value (see 'motcua %s --help')"
+                                  : "unknown option '%s' (see 'motcua %s --help')",
+                         opt, o.command);
             return MC_EXIT_USAGE;
+        }
         }
     }
     if (st)

@@ -1,0 +1,27 @@
+# Command-line usage (SPEC 7): --help on every command and --version exit 0;
+# a wrong option, a missing value or an unknown command exits 64 with one
+# line that names the command, never the binary's path.
+set -euo pipefail
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$MOTCUA" --version | grep -Eq '^motcua [0-9]+\.[0-9]+' || { echo "--version"; exit 1; }
+for c in ingest report run rerun check; do
+    "$MOTCUA" "$c" --help >"$work/help" || { echo "$c --help failed"; exit 1; }
+    grep -q "motcua $c" "$work/help" || { echo "$c --help does not name the command"; exit 1; }
+done
+expect_usage() { # WANT-MESSAGE ARGS...
+    local want=$1 st=0
+    shift
+    "$MOTCUA" "$@" >/dev/null 2>"$work/err" || st=$?
+    [ "$st" -eq 64 ] || { echo "$*: exit $st, want 64"; exit 1; }
+    [ "$(wc -l <"$work/err")" -ge 1 ] || { echo "$*: no message"; exit 1; }
+    grep -qF -- "$want" "$work/err" || { echo "$*: message: $(cat "$work/err")"; exit 1; }
+    if grep -q "$MOTCUA" "$work/err"; then echo "$*: message names the binary's path"; exit 1; fi
+}
+expect_usage "motcua report: unknown option '--bogus' (see 'motcua report --help')" report --bogus
+expect_usage "motcua ingest: unknown option '-x'" ingest -x a.csv
+expect_usage "motcua report: option '--period' needs a value" report --period
+expect_usage "motcua report: option '-o' needs a value" report --period 2025 -o
+expect_usage "motcua: unknown command 'frobnicate'" frobnicate
+expect_usage "motcua report: unexpected argument 'extra'" report --period 2025 extra
+echo "ok: usage"
