@@ -15,6 +15,11 @@ diff -u "$EXPECTED/rejects.csv" "$work/rejects.csv"
 "$MOTCUA" report --db "$work/m.db" --units "$FIXTURES/units.csv" --period 2025-Q3 \
     --as-of 2025-09-30 --table units --format csv >"$work/units.csv"
 diff -u "$EXPECTED/units-2025-Q3.csv" "$work/units.csv"
+# the plan targets against those figures, and the data-quality checks
+"$MOTCUA" report --db "$work/m.db" --period 2025-Q3 --table targets --format csv >"$work/targets.csv"
+diff -u "$EXPECTED/targets-2025-Q3.csv" "$work/targets.csv"
+"$MOTCUA" report --db "$work/m.db" --period 2025-Q3 --table quality --format csv >"$work/quality.csv"
+diff -u "$EXPECTED/quality-2025-Q3.csv" "$work/quality.csv"
 # the default as-of of an ended period is its last day
 "$MOTCUA" report --db "$work/m.db" --period 2025-Q3 --format csv >"$work/units-default.csv"
 diff -u "$EXPECTED/units-2025-Q3.csv" "$work/units-default.csv"
