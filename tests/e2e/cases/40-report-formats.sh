@@ -20,10 +20,29 @@ unzip -p "$work/q3.xlsx" xl/sharedStrings.xml | grep -q 'Tổng cộng'
 if unzip -p "$work/q3.xlsx" 'xl/worksheets/*.xml' | grep -q '<f>'; then
     echo "a formula in the workbook"; exit 1
 fi
-# When LibreOffice is there, it must read the workbook and find the totals.
-if command -v libreoffice >/dev/null; then
-    (cd "$work" && timeout 120 libreoffice --headless --convert-to csv q3.xlsx >/dev/null 2>&1)
-    grep -q 'Tổng cộng' "$work/q3.csv"
+# When LibreOffice is there, it reads the form sheet back, and every row's
+# 11 numbered counts, (3) to (13), are those of the machine CSV.
+if command -v libreoffice >/dev/null && command -v python3 >/dev/null; then
+    (cd "$work" && HOME="$work" timeout 120 libreoffice --headless --convert-to \
+        'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
+        q3.xlsx >/dev/null 2>&1)
+    r --format csv >"$work/q3-units.csv"
+    python3 - "$work/q3-Biểu TTHC.csv" "$work/q3-units.csv" <<'PY'
+import csv, sys
+form = [r for r in csv.reader(open(sys.argv[1], encoding="utf-8")) if r and (r[0].isdigit() or r[1] == "Tổng cộng")]
+units = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+cols = ["received_total", "received_online", "received_offline", "carried_over",
+        "resolved_total", "resolved_early", "resolved_on_time", "resolved_late",
+        "in_progress_total", "in_progress_within", "in_progress_overdue"]
+assert len(form) == len(units), (len(form), len(units))
+for f, u in zip(form, units):
+    name = "Tổng cộng" if u["unit_code"] == "ALL" else u["unit_name"]
+    assert f[1] == name, (f[1], name)
+    assert f[2:13] == [u[c] for c in cols], (name, f[2:13], [u[c] for c in cols])
+print("LibreOffice read %d form rows, all equal to the CSV" % len(form))
+PY
+else
+    echo "LibreOffice not installed: the workbook was not read back by it"
 fi
 
 r --format html -o "$work/q3.html"
