@@ -3,7 +3,10 @@
  */
 #include "reports/build.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -102,11 +105,54 @@ static int write_stream(const mc_report *rep, mc_table t, mc_format f, int for_p
     }
 }
 
-int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_people, FILE *out,
-                    const char *path, mc_error *err)
+/* Remove ".NAME.PID.tmp" beside path whose PID is no longer running: what a
+ * writer killed half-way left.  A live writer's temporary is left alone. */
+static void remove_stale_temps(const char *path)
 {
-    if (!path)
-        return write_stream(rep, t, f, for_people, out, err);
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    if (slash && slash == path)
+        snprintf(dir, sizeof dir, "/");
+    const char *base = slash ? slash + 1 : path;
+    size_t nb = strlen(base);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *n = e->d_name;
+        size_t len = strlen(n);
+        /* "." base "." digits ".tmp" */
+        if (len < nb + 7 || n[0] != '.' || strncmp(n + 1, base, nb) != 0 || n[nb + 1] != '.' ||
+            strcmp(n + len - 4, ".tmp") != 0)
+            continue;
+        const char *digits = n + nb + 2, *end = n + len - 4;
+        long pid = 0;
+        int ok = digits < end;
+        for (const char *c = digits; ok && c < end; c++) {
+            ok = *c >= '0' && *c <= '9' && pid < 100000000;
+            pid = pid * 10 + (*c - '0');
+        }
+        if (ok && pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+            unlinkat(dirfd(d), n, 0);
+    }
+    closedir(d);
+}
+
+static int sync_file(const char *p)
+{
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+int mc_write_file_atomic(const char *path, int (*fill)(const char *tmp, void *ctx, mc_error *err),
+                         void *ctx, mc_error *err)
+{
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
     if (!tmp)
@@ -117,35 +163,55 @@ int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_peopl
         snprintf(tmp, n, "%.*s/.%s.%ld.tmp", (int)(slash - path), path, slash + 1, (long)getpid());
     else
         snprintf(tmp, n, ".%s.%ld.tmp", path, (long)getpid());
-    int st;
-    if (f == MC_FORMAT_XLSX) {
-        st = mc_write_xlsx(tmp, rep, err);
-        size_t tl = strlen(tmp);
-        if (st && err && strncmp(err->msg, tmp, tl) == 0) {
-            /* name the file that was asked for, not the hidden temporary one */
-            char rest[sizeof err->msg];
-            snprintf(rest, sizeof rest, "%s", err->msg + tl);
-            mc_error_set(err, st, "%s%s", path, rest);
-        }
-    } else {
-        FILE *fp = fopen(tmp, "w");
-        if (!fp) {
-            st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", path, strerror(errno));
-            free(tmp);
-            return st;
-        }
-        st = write_stream(rep, t, f, for_people, fp, err);
-        if (fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
-            if (!st)
-                st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", path, strerror(errno));
-        }
-        if (fclose(fp) != 0 && !st)
-            st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", path, strerror(errno));
+    remove_stale_temps(path);
+    int st = fill(tmp, ctx, err);
+    size_t tl = strlen(tmp);
+    if (st && err && strncmp(err->msg, tmp, tl) == 0) {
+        /* name the file that was asked for, not the hidden temporary one */
+        char rest[sizeof err->msg];
+        snprintf(rest, sizeof rest, "%s", err->msg + tl);
+        mc_error_set(err, st, "%s%s", path, rest);
     }
+    /* synced before the rename: after a power cut the name holds the whole
+     * new file or the old one */
+    if (!st && sync_file(tmp) != 0)
+        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", path, strerror(errno));
     if (!st && rename(tmp, path) != 0)
         st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", path, strerror(errno));
     if (st)
         unlink(tmp);
     free(tmp);
     return st;
+}
+
+typedef struct report_job {
+    const mc_report *rep;
+    mc_table t;
+    mc_format f;
+    int for_people;
+} report_job;
+
+static int fill_report(const char *tmp, void *ctx, mc_error *err)
+{
+    const report_job *j = ctx;
+    if (j->f == MC_FORMAT_XLSX)
+        return mc_write_xlsx(tmp, j->rep, err);
+    FILE *fp = fopen(tmp, "w");
+    if (!fp)
+        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    int st = write_stream(j->rep, j->t, j->f, j->for_people, fp, err);
+    if (fflush(fp) != 0 && !st)
+        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    if (fclose(fp) != 0 && !st)
+        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    return st;
+}
+
+int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_people, FILE *out,
+                    const char *path, mc_error *err)
+{
+    if (!path)
+        return write_stream(rep, t, f, for_people, out, err);
+    report_job j = {rep, t, f, for_people};
+    return mc_write_file_atomic(path, fill_report, &j, err);
 }

@@ -45,4 +45,15 @@ const char *mc_format_ext(mc_format f);
 int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_people,
                     FILE *out, const char *path, mc_error *err);
 
+/*
+ * Write the file at path all at once or not at all: fill(tmp, ctx, err)
+ * writes a hidden temporary beside it (".NAME.PID.tmp"), which is synced
+ * and renamed over path.  Temporaries left by writers of the same path
+ * that were killed (their process is gone) are removed first, so a crash
+ * leaves no debris behind for long.  Messages name path, never the
+ * temporary.  Returns 0 or fill's / an MC_EXIT_IO status.
+ */
+int mc_write_file_atomic(const char *path, int (*fill)(const char *tmp, void *ctx, mc_error *err),
+                         void *ctx, mc_error *err);
+
 #endif

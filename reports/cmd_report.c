@@ -1,6 +1,7 @@
 /*
  * cmd_report.c -- `motcua report`: print or write one report table.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,24 @@
 #include "etl/log.h"
 #include "reports/build.h"
 #include "reports/ledger.h"
+
+typedef struct ledger_job {
+    mc_store *s;
+    mc_ledger_table table;
+    int as_csv;
+} ledger_job;
+
+static int fill_ledger(const char *tmp, void *ctx, mc_error *err)
+{
+    const ledger_job *j = ctx;
+    FILE *fp = fopen(tmp, "w");
+    if (!fp)
+        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    int st = mc_ledger_write(fp, j->s, j->table, j->as_csv, err);
+    if (fclose(fp) != 0 && !st)
+        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    return st;
+}
 
 int mc_cmd_report(mc_options *o)
 {
@@ -55,16 +74,12 @@ int mc_cmd_report(mc_options *o)
         mc_log_error("%s", err.msg);
         return st;
     }
-    FILE *out = stdout;
     if (ledger >= 0) {
-        if (o->out_file && !(out = fopen(o->out_file, "w"))) {
-            mc_log_error("%s: cannot write", o->out_file);
-            mc_store_close(s);
-            return MC_EXIT_IO;
-        }
-        st = mc_ledger_write(out, s, (mc_ledger_table)ledger, format == MC_FORMAT_CSV, &err);
-        if (out != stdout && fclose(out) != 0 && !st)
-            st = mc_error_set(&err, MC_EXIT_IO, "%s: cannot write", o->out_file);
+        ledger_job j = {s, (mc_ledger_table)ledger, format == MC_FORMAT_CSV};
+        if (o->out_file)
+            st = mc_write_file_atomic(o->out_file, fill_ledger, &j, &err);
+        else
+            st = mc_ledger_write(stdout, s, j.table, j.as_csv, &err);
     } else {
         mc_report_inputs in;
         st = mc_report_inputs_load(o, &in, &err);

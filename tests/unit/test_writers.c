@@ -14,11 +14,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include "reports/write_util.h"
 #include <utf8proc.h>
 
+#include "reports/build.h"
 #include "reports/report.h"
+#include "reports/write_util.h"
 
 extern char **environ;
 
@@ -823,4 +823,68 @@ Test(writers, two_decimals_round_half_up_on_the_exact_ratio)
     cr_expect_str_eq(mc_wu_fmt2(-2.855, 0, b, sizeof b), "-2.86");
     cr_expect_str_eq(mc_wu_fmt2(1.5, 1, b, sizeof b), "+1.50");
     cr_expect_str_eq(mc_wu_fmt2(0.0, 1, b, sizeof b), "+0.00");
+}
+
+static int fill_hello(const char *tmp, void *ctx, mc_error *err)
+{
+    (void)ctx;
+    FILE *fp = fopen(tmp, "w");
+    if (!fp)
+        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write", tmp);
+    fputs("hello\n", fp);
+    fclose(fp);
+    return 0;
+}
+
+static int fill_fails(const char *tmp, void *ctx, mc_error *err)
+{
+    (void)ctx;
+    FILE *fp = fopen(tmp, "w");
+    if (fp) {
+        fputs("half", fp);
+        fclose(fp);
+    }
+    return mc_error_set(err, MC_EXIT_IO, "%s: disk on fire", tmp);
+}
+
+/* A killed writer's temporary is swept by the next write of the same file;
+ * a live writer's is left alone; a failed write leaves the old file. */
+Test(writers, atomic_write_sweeps_dead_writers_temporaries)
+{
+    char dir[] = "/tmp/mc-atomic-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    cr_assert_eq(waitpid(child, NULL, 0), child); /* child is now a dead PID */
+    char dead[256], live[256], other[256], path[256];
+    snprintf(path, sizeof path, "%s/q3.csv", dir);
+    snprintf(dead, sizeof dead, "%s/.q3.csv.%ld.tmp", dir, (long)child);
+    snprintf(live, sizeof live, "%s/.q3.csv.%ld.tmp", dir, (long)getppid());
+    snprintf(other, sizeof other, "%s/.q4.csv.%ld.tmp", dir, (long)child);
+    const char *const made[] = {dead, live, other};
+    for (int i = 0; i < 3; i++) {
+        FILE *f = fopen(made[i], "w");
+        cr_assert_not_null(f);
+        fclose(f);
+    }
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_write_file_atomic(path, fill_hello, NULL, &err), 0, "%s", err.msg);
+    cr_expect_neq(access(dead, F_OK), 0, "the dead writer's temporary is swept");
+    cr_expect_eq(access(live, F_OK), 0, "a live writer's temporary stays");
+    cr_expect_eq(access(other, F_OK), 0, "another file's temporary stays");
+    int st = mc_write_file_atomic(path, fill_fails, NULL, &err);
+    cr_expect_eq(st, MC_EXIT_IO);
+    cr_expect_eq(strncmp(err.msg, path, strlen(path)), 0, "the message names %s: %s", path, err.msg);
+    FILE *f = fopen(path, "r");
+    char line[32] = "";
+    cr_assert_not_null(f);
+    cr_expect_not_null(fgets(line, sizeof line, f));
+    fclose(f);
+    cr_expect_str_eq(line, "hello\n", "a failed write leaves the old file");
+    unlink(live);
+    unlink(other);
+    unlink(path);
+    rmdir(dir);
 }
