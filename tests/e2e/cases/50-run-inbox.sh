@@ -4,16 +4,9 @@
 # with NAME.reason.txt; symlinks, folders, partial and hidden names stay in
 # the inbox; nothing is overwritten (.1, .2 suffixes); cron sees only the
 # summary and real problems; the exit status says what needs a person.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # gen ROWS SEED FILE [motcua-gen options]: an export, by the generator when
 # it is built, else a small awk one of the same shape.

@@ -2,16 +2,9 @@
 # The config file of SPEC 8: found by --config or as ./motcua.conf; paths
 # relative to the file's folder; command-line options win; unknown keys and
 # bad values are usage errors (64) naming FILE:LINE and the key.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 gen() {
     local rows=$1 seed=$2 out=$3
     shift 3

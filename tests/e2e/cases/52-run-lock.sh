@@ -2,13 +2,7 @@
 # One run at a time (SPEC 8): while a run holds DB.lock, another exits 75 at
 # once naming the holder's PID; two runs started together: one works, one
 # exits 75, and nothing is loaded twice.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 ROWS=${LOCK_ROWS:-150000}
 work=$(mktemp -d)
 pids=()
@@ -18,7 +12,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 gen() {
     local rows=$1 seed=$2 out=$3
     if [ -x "$GEN" ]; then

@@ -3,16 +3,9 @@
 # is older than max_export_age_days, run says so and exits 65, so a missing
 # nightly export is noticed; 0 turns the check off.  File times are judged
 # by the real clock.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 run() {
     st=0
     (cd "$work" && "$MOTCUA" run "$@") >"$work/out" 2>"$work/err" || st=$?

@@ -3,16 +3,9 @@
 # one (row accounting, rejects, versions, stored report identities) or a
 # damaged file; `run` refuses a damaged store, says how to recover, and
 # `rerun --from-archive` does recover it.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 if [ ! -x "$GEN" ]; then echo "skip: needs the generator"; exit 0; fi
 if ! command -v sqlite3 >/dev/null; then echo "skip: needs the sqlite3 shell"; exit 0; fi
 

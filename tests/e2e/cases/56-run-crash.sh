@@ -4,13 +4,7 @@
 # with the same store and the same report files as one uninterrupted run,
 # and every export is at every moment in exactly one of inbox, archive,
 # quarantine.  CRASH_ROWS and CRASH_KILLS make it smaller or larger.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 ROWS=${CRASH_ROWS:-200000}
 KILLS=${CRASH_KILLS:-20}
 work=$(mktemp -d)
@@ -21,7 +15,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 if [ -x "$GEN" ]; then
     "$GEN" -q --rows "$ROWS" --seed 21 -o "$work/big.csv"

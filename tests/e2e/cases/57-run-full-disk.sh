@@ -3,13 +3,7 @@
 # the store is as it was, the message says what to do, and once there is
 # room the next run loads it.  The disk is a small tmpfs when this runs as
 # root and may mount one; the store's page limit (MOTCUA_MAX_PAGES) always.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 mounted=
 cleanup() {
@@ -18,7 +12,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 if [ ! -x "$GEN" ]; then echo "skip: needs the generator"; exit 0; fi
 "$GEN" -q --rows 2000 --seed 1 -o "$work/small.csv"
 "$GEN" -q --rows 40000 --seed 2 --seq-start 20000 -o "$work/large.csv"

@@ -11,15 +11,10 @@
 #     and column.
 # Large inputs (gzip bomb, 50 MB field, 100,000 columns) are made here, not
 # checked in.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-FIXTURES=${FIXTURES:-$root/fixtures}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
+. "$(dirname "$0")/../lib.sh"
+unset MOTCUA_SETTLE_SECONDS
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 H='MaHoSo,MaDonVi,TenDonVi,TenTTHC,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy'
 row() { # row ID [PROCEDURE]: one valid row of the header above

@@ -8,15 +8,10 @@
 #   - <script>, quotes and ampersands in names are escaped in the HTML page;
 #   - SQL metacharacters are plain text everywhere, and the store still
 #     works afterwards.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2025-08-20 MOTCUA_NOW=2025-08-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
+export MOTCUA_TODAY=2025-08-20 MOTCUA_NOW=2025-08-20T02:00:00+07:00
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v unzip >/dev/null || { echo "skip: needs unzip"; exit 0; }
 
 HYPER='=HYPERLINK("http://x","y")'

@@ -9,19 +9,13 @@
 #   - a folder, a file still being written (.part): left alone;
 #   - a file motcua may not read: left in the inbox, said so, exit 74 (as
 #     root the run is done as 'nobody' via setpriv, else skipped).
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 if ! "$MOTCUA" run --help >/dev/null 2>&1; then
     echo "skipped: run not implemented"
     exit 0
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 H='MaHoSo,MaDonVi,TrangThaiHoSo,NgayTiepNhan'
 export_of() { # export_of PREFIX ROWS FILE

@@ -6,16 +6,9 @@
 # motcua keeps), every report is written in every format, and then no name,
 # phone, ID, e-mail or address may appear in the database file (-wal and
 # -shm too), in any output, or in anything printed on stdout or stderr.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v unzip >/dev/null || { echo "skip: needs unzip"; exit 0; }
 
 in="$work/in"

@@ -9,18 +9,10 @@
 #     with 74 and a message naming the file or folder.
 # Root writes everywhere, so the permission cases run as 'nobody' through
 # setpriv when the test runs as root, or are skipped saying so.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
-FIXTURES=${FIXTURES:-$root/fixtures}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 chmod 755 "$work"
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 sum() { sha256sum "$1" | cut -d' ' -f1; }
 
 # --- a damaged store

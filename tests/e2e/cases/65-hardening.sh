@@ -9,16 +9,9 @@
 #   - no source of motcua calls system() or popen(): file names from the
 #     inbox never reach a shell.
 # Under the valgrind wrapper MOTCUA is a script: MOTCUA_REAL names the binary.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-FIXTURES=${FIXTURES:-$root/fixtures}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 export_file=$FIXTURES/exports/dvcqg-cua-tung-20251001.csv
 
 # modes UMASK: everything motcua makes in $work/u$UMASK, under that umask

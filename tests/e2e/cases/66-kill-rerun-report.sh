@@ -23,13 +23,7 @@
 # duration of an uninterrupted run.  CRASH_ROWS (rows in the archive) and
 # CRASH_KILLS (kills per command) make it smaller or larger, as in
 # 56-run-crash.sh.  No timing is asserted.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
-export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
-export MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 ROWS=${CRASH_ROWS:-40000}
 KILLS=${CRASH_KILLS:-10}
 RANDOM=${CRASH_SEED:-66}
@@ -48,7 +42,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # --- data: a registry of NUNITS units, three exports (one with faulty rows)

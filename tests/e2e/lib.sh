@@ -1,0 +1,14 @@
+# lib.sh -- the start every end-to-end case shares; a case sources it with
+#   . "$(dirname "$0")/../lib.sh"
+# It sets strict mode, finds the binaries (MOTCUA, GEN; run.sh exports
+# MOTCUA and MOTCUA_GEN), pins the clock and the settling time so that runs
+# repeat exactly, and defines fail.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+MOTCUA=${MOTCUA:-$root/motcua}
+GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
+FIXTURES=${FIXTURES:-$root/fixtures}
+export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
+export MOTCUA_SETTLE_SECONDS=0
+fail() { echo "FAIL: $*" >&2; exit 1; }
