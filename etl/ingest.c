@@ -21,6 +21,11 @@
  * full.  Either way the store sees the same calls in the same order with
  * the same values, so every result is the same as with one thread.
  *
+ * The reading side also fingerprints every row (the store decides
+ * duplicates by fingerprint) and digests the file's raw bytes as the reader
+ * takes them, so a file is read once; whether it was loaded before is known
+ * when its digest is, at the end, and such a file is then rolled back.
+ *
  * Failures: when the store fails, the calling thread raises a stop flag that
  * the reader's callbacks check, so the read ends at the next row and the
  * store's error is returned; when the read fails, the batches not yet
