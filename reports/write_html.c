@@ -139,6 +139,8 @@ static const char css[] =
     "th,td{border:1px solid #bbb;padding:.25em .45em;vertical-align:top}"
     "th{background:#d9e1f2;font-weight:600}"
     "td.n{text-align:right;white-space:nowrap}"
+    /* the unit's code on one line, its name wide enough to read */
+    "tbody td:first-child{white-space:nowrap}tbody td:nth-child(2){min-width:16em}"
     "tr.parent td,tr.all td{font-weight:700}tr.all td{border-top:2px solid #555}"
     "td.d1{padding-left:1.2em}td.d2{padding-left:2.2em}td.d3{padding-left:3.2em}"
     "td.d4{padding-left:4.2em}td.d5{padding-left:5.2em}td.d6{padding-left:6.2em}"
