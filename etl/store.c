@@ -192,27 +192,34 @@ static int load_unit_keys(mc_store *s, mc_error *err)
     return rc == SQLITE_DONE ? 0 : mc_store_fail(s, rc, "reading the unit names", err);
 }
 
-/* Refuse a file that exists, is not empty, and is not a motcua store. */
-static int check_identity(mc_store *s, mc_error *err)
+/* The one integer that sql (a PRAGMA or a count) returns, into *value.
+ * No row at all means the file is not a database SQLite can read. */
+static int query_int(mc_store *s, const char *sql, int64_t *value, mc_error *err)
 {
     sqlite3_stmt *q;
-    int rc = sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &q, NULL);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
     if (rc != SQLITE_OK)
         return mc_store_fail(s, rc, "opening the store", err);
     rc = sqlite3_step(q);
-    int64_t app = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    *value = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
     sqlite3_finalize(q);
     if (rc != SQLITE_ROW)
         return mc_store_fail(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "opening the store", err);
+    return 0;
+}
+
+/* Refuse a file that exists, is not empty, and is not a motcua store, or is
+ * one of another layout.  Returns 0 for a motcua store, 1 for an empty file
+ * (ours to create), or an MC_EXIT_* status. */
+static int check_identity(mc_store *s, mc_error *err)
+{
+    int64_t app, version, objects;
+    int st = query_int(s, "PRAGMA application_id", &app, err);
+    if (st)
+        return st;
     if (app == MC_APPLICATION_ID) {
-        rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
-        if (rc != SQLITE_OK)
-            return mc_store_fail(s, rc, "opening the store", err);
-        rc = sqlite3_step(q);
-        int64_t version = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
-        sqlite3_finalize(q);
-        if (rc != SQLITE_ROW)
-            return mc_store_fail(s, rc, "opening the store", err);
+        if ((st = query_int(s, "PRAGMA user_version", &version, err)))
+            return st;
         if (version != MC_SCHEMA_VERSION)
             return mc_error_set(err, MC_EXIT_DATA,
                                 "%s: this store has layout %lld, this motcua uses layout %d; "
@@ -221,14 +228,8 @@ static int check_identity(mc_store *s, mc_error *err)
                                 s->path, (long long)version, MC_SCHEMA_VERSION);
         return 0;
     }
-    rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &q, NULL);
-    if (rc != SQLITE_OK)
-        return mc_store_fail(s, rc, "opening the store", err);
-    rc = sqlite3_step(q);
-    int64_t objects = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
-    sqlite3_finalize(q);
-    if (rc != SQLITE_ROW)
-        return mc_store_fail(s, rc, "opening the store", err);
+    if ((st = query_int(s, "SELECT count(*) FROM sqlite_schema", &objects, err)))
+        return st;
     if (objects != 0)
         return mc_error_set(err, MC_EXIT_DATA,
                             "%s: this database is not a motcua store; it was not changed "
