@@ -85,7 +85,7 @@ static void read_old(const char *db, old_store *old)
     mc_store *s;
     mc_error err;
     mc_error_clear(&err);
-    if (mc_store_open(db, MC_STORE_READONLY, &s, &err) != 0) {
+    if (mc_store_open(db, MC_STORE_LEDGER, &s, &err) != 0) {
         mc_log_error("%s; the archive is loaded in path order instead", err.msg);
         return;
     }

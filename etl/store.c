@@ -211,7 +211,7 @@ static int query_int(mc_store *s, const char *sql, int64_t *value, mc_error *err
 /* Refuse a file that exists, is not empty, and is not a motcua store, or is
  * one of another layout.  Returns 0 for a motcua store, 1 for an empty file
  * (ours to create), or an MC_EXIT_* status. */
-static int check_identity(mc_store *s, mc_error *err)
+static int check_identity(mc_store *s, int mode, mc_error *err)
 {
     int64_t app, version, objects;
     int st = query_int(s, "PRAGMA application_id", &app, err);
@@ -220,12 +220,13 @@ static int check_identity(mc_store *s, mc_error *err)
     if (app == MC_APPLICATION_ID) {
         if ((st = query_int(s, "PRAGMA user_version", &version, err)))
             return st;
-        if (version != MC_SCHEMA_VERSION)
+        if (version != MC_SCHEMA_VERSION && mode != MC_STORE_LEDGER)
             return mc_error_set(err, MC_EXIT_DATA,
                                 "%s: this store has layout %lld, this motcua uses layout %d; "
                                 "it was not changed. Rebuild it from the archived exports "
-                                "with 'motcua rerun --from-archive' into a new --db",
-                                s->path, (long long)version, MC_SCHEMA_VERSION);
+                                "with 'motcua rerun --from-archive --period PERIOD' (it is "
+                                "kept as %s.bak)",
+                                s->path, (long long)version, MC_SCHEMA_VERSION, s->path);
         return 0;
     }
     if ((st = query_int(s, "SELECT count(*) FROM sqlite_schema", &objects, err)))
@@ -259,12 +260,13 @@ int mc_store_open(const char *path, int mode, mc_store **out, mc_error *err)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
     }
     struct stat sb;
-    if (mode == MC_STORE_READONLY && stat(path, &sb) != 0) {
+    int readonly = mode != MC_STORE_READWRITE;
+    if (readonly && stat(path, &sb) != 0) {
         mc_store_close(s);
         return mc_error_set(err, MC_EXIT_IO, "%s: no such store (load files with 'motcua ingest' "
                             "first, or name the store with --db)", path);
     }
-    int flags = mode == MC_STORE_READONLY ? SQLITE_OPEN_READONLY
+    int flags = readonly ? SQLITE_OPEN_READONLY
                                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -275,17 +277,17 @@ int mc_store_open(const char *path, int mode, mc_store **out, mc_error *err)
     }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, 5000);
-    int fresh = check_identity(s, err);
+    int fresh = check_identity(s, mode, err);
     if (fresh < 0 || fresh > 1) {
         mc_store_close(s);
         return fresh;
     }
-    if (fresh == 1 && mode == MC_STORE_READONLY) {
+    if (fresh == 1 && readonly) {
         mc_store_close(s);
         return mc_error_set(err, MC_EXIT_DATA, "%s: the store is empty", path);
     }
     int st = 0;
-    if (mode != MC_STORE_READONLY) {
+    if (!readonly) {
         /* WAL for crash safety and readers beside the writer; NORMAL sync is
          * durable across a crash of motcua and consistent across power loss.
          * A file is one transaction: a page cache of 32 MB keeps the B-tree
@@ -309,7 +311,7 @@ int mc_store_open(const char *path, int mode, mc_store **out, mc_error *err)
     }
     for (int i = 0; !st && i < ST_COUNT; i++) {
         rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
-        if (rc != SQLITE_OK && mode != MC_STORE_READONLY)
+        if (rc != SQLITE_OK && !readonly)
             st = mc_store_fail(s, rc, "preparing the store", err);
     }
     if (!st)

@@ -18,7 +18,10 @@
 
 typedef struct mc_store mc_store;
 
-enum { MC_STORE_READWRITE = 0, MC_STORE_READONLY = 1 };
+/* READONLY refuses a store of another layout like READWRITE does; LEDGER
+ * opens any motcua store read-only, for what every layout keeps alike (the
+ * file ledger and the stored reports), as a rebuild needs from an old one. */
+enum { MC_STORE_READWRITE = 0, MC_STORE_READONLY = 1, MC_STORE_LEDGER = 2 };
 
 /* Open (creating when writable and absent) the store at path.  A file that
  * is not a motcua store, or is corrupt, is refused and never overwritten. */
