@@ -22,9 +22,10 @@
  * the same values, so every result is the same as with one thread.
  *
  * The reading side also fingerprints every row (the store decides
- * duplicates by fingerprint) and digests the file's raw bytes as the reader
- * takes them, so a file is read once; whether it was loaded before is known
- * when its digest is, at the end, and such a file is then rolled back.
+ * duplicates by fingerprint) and, for a file whose size no ledger row has
+ * (so it cannot be one loaded before), digests its raw bytes as the reader
+ * takes them, so the file is read once.  A file of a size seen before is
+ * digested first and skipped when the ledger has its digest.
  *
  * Failures: when the store fails, the calling thread raises a stop flag that
  * the reader's callbacks check, so the read ends at the next row and the
@@ -529,10 +530,24 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     if (stat(path, &sb) != 0)
         return mc_error_set(err, MC_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
     res->size = (uint64_t)sb.st_size;
-    /* The file is digested as the reader reads it, and recognized as
-     * already loaded once its digest is known, at the end: a second pass
-     * over the file before loading would cost more than the rare reload. */
-    int st = mc_store_file_begin(s, res->name, "loading", res->size, err);
+    /* A file loaded before has the same size as a ledger row: only then is
+     * it digested first, to be skipped before any work.  Any other file is
+     * digested as the reader reads it, so it is read once, not twice. */
+    int st, digest_first = mc_store_file_size_seen(s, res->size, err);
+    if (digest_first < 0 || digest_first > 1)
+        return digest_first;
+    if (digest_first) {
+        if ((st = mc_sha256_file(path, res->sha256, &res->size, err)))
+            return st;
+        int found = mc_store_file_loaded(s, res->sha256, res->loaded_as, sizeof res->loaded_as,
+                                         NULL, 0, err);
+        if (found != 0) {
+            res->already_loaded = found == 1;
+            return found == 1 ? 0 : found;
+        }
+    }
+    st = mc_store_file_begin(s, res->name, digest_first ? res->sha256 : "loading", res->size,
+                             err);
     if (st)
         return st;
     /* Shared with the reading thread, which is joined before this returns. */
@@ -546,9 +561,11 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     p.size = res->size;
     p.err = err;
     atomic_init(&p.stop, 0);
-    p.ro.on_raw = digest_raw;
-    p.ro.raw_ctx = &p;
-    if (!(p.fpr = mc_fingerprinter_new()) || !(p.digest = mc_sha256_new())) {
+    if (!digest_first) {
+        p.ro.on_raw = digest_raw;
+        p.ro.raw_ctx = &p;
+    }
+    if (!(p.fpr = mc_fingerprinter_new()) || (!digest_first && !(p.digest = mc_sha256_new()))) {
         mc_fingerprinter_free(p.fpr);
         mc_store_file_rollback(s);
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot start SHA-256 (out of memory?)",
@@ -576,7 +593,7 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     if (!st && !p.have_map)
         st = mc_error_set(err, MC_EXIT_DATA, "%s: no header line", path);
     int found = 0;
-    if (!st && (st = identify(&p, s, res, err)) == 1) {
+    if (!st && !digest_first && (st = identify(&p, s, res, err)) == 1) {
         found = 1;
         st = 0;
     }

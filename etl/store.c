@@ -50,6 +50,7 @@ static const char *const schema_sql =
 
 enum {
     ST_FILE_BY_SHA,
+    ST_FILE_BY_SIZE,
     ST_FILE_INSERT,
     ST_FILE_UPDATE,
     ST_FILE_IDENTIFY,
@@ -68,6 +69,7 @@ enum {
 
 static const char *const stmt_sql[ST_COUNT] = {
     "SELECT name, loaded_at FROM files WHERE sha256 = ?1",
+    "SELECT 1 FROM files WHERE size = ?1 LIMIT 1",
     "INSERT INTO files(name, sha256, size, loaded_at) VALUES (?1, ?2, ?3, ?4)",
     "UPDATE files SET rows_read = ?2, accepted = ?3, duplicate = ?4, quarantined = ?5,"
     " conflicts = ?6, unknown_columns = ?7 WHERE id = ?1",
@@ -359,6 +361,18 @@ static int step_done(mc_store *s, sqlite3_stmt *q, const char *what, mc_error *e
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
     return rc == SQLITE_DONE ? 0 : mc_store_fail(s, rc, what, err);
+}
+
+int mc_store_file_size_seen(mc_store *s, uint64_t size, mc_error *err)
+{
+    sqlite3_stmt *q = s->st[ST_FILE_BY_SIZE];
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)size);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return mc_store_fail(s, rc, "reading the file ledger", err);
+    return rc == SQLITE_ROW;
 }
 
 int mc_store_file_loaded(mc_store *s, const char *sha256, char *name, size_t name_cap,

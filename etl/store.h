@@ -40,6 +40,10 @@ typedef struct mc_file_counts {
 int mc_store_file_loaded(mc_store *s, const char *sha256, char *name, size_t name_cap,
                          char *loaded_at, size_t at_cap, mc_error *err);
 
+/* 1 when the ledger has a file of exactly this many bytes (so a file of
+ * this size may be one already loaded), 0 when not, or an MC_EXIT_* status. */
+int mc_store_file_size_seen(mc_store *s, uint64_t size, mc_error *err);
+
 /* Start loading a file: opens the transaction and the ledger row. */
 int mc_store_file_begin(mc_store *s, const char *name, const char *sha256, uint64_t size,
                         mc_error *err);
