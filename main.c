@@ -215,13 +215,30 @@ int main(int argc, char **argv)
             break;
         case OPT_FROM_ARCHIVE: o.from_archive = 1; break;
         default: {
-            /* the option as typed: a short one by optopt, a long one is the
-             * word getopt just passed */
-            char shown[3] = {'-', (char)optopt, '\0'};
-            const char *opt = optopt > ' ' && optopt < 127 ? shown : argv[optind - 1];
-            mc_log_error(c == ':' ? "option '%s' needs a value (see 'motcua %s --help')"
-                                  : "unknown option '%s' (see 'motcua %s --help')",
-                         opt, o.command);
+            /* the option as typed: a long one is the word getopt just
+             * passed (without its "=value"), a short one is optopt */
+            char shown[64] = {'-', (char)optopt, '\0'};
+            const char *typed = argv[optind - 1];
+            if (strncmp(typed, "--", 2) == 0)
+                snprintf(shown, sizeof shown, "%.*s", (int)strcspn(typed, "="), typed);
+            else if (optopt <= ' ' || optopt >= 127)
+                snprintf(shown, sizeof shown, "%s", typed);
+            const char *opt = shown, *why = c == ':' ? "needs a value" : "is unknown";
+            if (c != ':' && strncmp(shown, "--", 2) == 0) {
+                /* getopt says '?' for three things: tell them apart */
+                size_t n = strlen(shown + 2), prefixed = 0;
+                for (const struct option *lo = long_opts; lo->name; lo++) {
+                    if (strcmp(lo->name, shown + 2) == 0) {
+                        why = "takes no value";
+                        prefixed = 0;
+                        break;
+                    }
+                    prefixed += strncmp(lo->name, shown + 2, n) == 0;
+                }
+                if (prefixed > 1)
+                    why = "is ambiguous: write it out";
+            }
+            mc_log_error("option '%s' %s (see 'motcua %s --help')", opt, why, o.command);
             return MC_EXIT_USAGE;
         }
         }

@@ -18,8 +18,10 @@ expect_usage() { # WANT-MESSAGE ARGS...
     grep -qF -- "$want" "$work/err" || { echo "$*: message: $(cat "$work/err")"; exit 1; }
     if grep -q "$MOTCUA" "$work/err"; then echo "$*: message names the binary's path"; exit 1; fi
 }
-expect_usage "motcua report: unknown option '--bogus' (see 'motcua report --help')" report --bogus
-expect_usage "motcua ingest: unknown option '-x'" ingest -x a.csv
+expect_usage "motcua report: option '--bogus' is unknown (see 'motcua report --help')" report --bogus
+expect_usage "motcua ingest: option '-x' is unknown" ingest -x a.csv
+expect_usage "motcua report: option '--quiet' takes no value" report --quiet=1 --period 2025
+expect_usage "motcua report: option '--form' is ambiguous" report --form csv --period 2025
 expect_usage "motcua report: option '--period' needs a value" report --period
 expect_usage "motcua report: option '-o' needs a value" report --period 2025 -o
 expect_usage "motcua: unknown command 'frobnicate'" frobnicate
