@@ -8,28 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include "etl/hash.h"
 
 struct mc_fingerprinter {
-    EVP_MD_CTX *md;
-    /* Fetched once: EVP_sha256() would make every EVP_DigestInit_ex look
-     * the algorithm up in the providers again, a few thousand instructions
-     * a row (OpenSSL 3). */
-    EVP_MD *sha256;
-    unsigned char *buf;
+    mc_sha256 *sha;
+    unsigned char *buf; /* the row's canonical bytes */
     size_t cap;
 };
 
 mc_fingerprinter *mc_fingerprinter_new(void)
 {
     mc_fingerprinter *f = calloc(1, sizeof *f);
-    if (!f)
-        return NULL;
-    f->md = EVP_MD_CTX_new();
-    f->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-    if (!f->md || !f->sha256) {
-        mc_fingerprinter_free(f);
-        return NULL;
+    if (f && !(f->sha = mc_sha256_new())) {
+        free(f);
+        f = NULL;
     }
     return f;
 }
@@ -38,8 +30,7 @@ void mc_fingerprinter_free(mc_fingerprinter *f)
 {
     if (!f)
         return;
-    EVP_MD_CTX_free(f->md);
-    EVP_MD_free(f->sha256);
+    mc_sha256_free(f->sha);
     free(f->buf);
     free(f);
 }
@@ -89,11 +80,9 @@ static long canon_of(mc_fingerprinter *f, const mc_record *r)
 int mc_fingerprint(mc_fingerprinter *f, const mc_record *r, unsigned char out[MC_FP_LEN])
 {
     long len = canon_of(f, r);
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    if (len < 0 || EVP_DigestInit_ex(f->md, f->sha256, NULL) != 1 ||
-        EVP_DigestUpdate(f->md, f->buf, (size_t)len) != 1 ||
-        EVP_DigestFinal_ex(f->md, d, &dlen) != 1 || dlen < MC_FP_LEN)
+    unsigned char d[MC_SHA256_LEN];
+    if (len < 0 || mc_sha256_reset(f->sha) != 0 ||
+        mc_sha256_update(f->sha, f->buf, (size_t)len) != 0 || mc_sha256_digest(f->sha, d) != 0)
         return -1;
     memcpy(out, d, MC_FP_LEN);
     return 0;

@@ -5,7 +5,8 @@
  * files`): the same bytes loaded twice under another name are recognized,
  * so it is taken over the file exactly as it arrived (gzip included).
  * Ingest feeds the bytes as the reader reads them (mc_sha256_update), so
- * that a large export is read once, not twice.
+ * that a large export is read once, not twice; the row fingerprints
+ * (fingerprint.c) are digests of the same kind, one per row.
  */
 #ifndef MC_HASH_H
 #define MC_HASH_H
@@ -17,22 +18,25 @@
 
 typedef struct mc_sha256 mc_sha256;
 
+#define MC_SHA256_LEN 32
+
 /* A running digest, or NULL when out of memory. */
 mc_sha256 *mc_sha256_new(void);
 void mc_sha256_free(mc_sha256 *h);
+
+/* Start again from nothing, for the next digest.  Returns 0 or -1. */
+int mc_sha256_reset(mc_sha256 *h);
 
 /* Add n bytes.  Returns 0, or -1 when OpenSSL fails (then every later call
  * fails too). */
 int mc_sha256_update(mc_sha256 *h, const void *p, size_t n);
 
-/* Add the bytes of the file at path from offset to its end; *added (may be
- * NULL) gets how many.  Returns 0, or MC_EXIT_IO / MC_EXIT_SOFTWARE with err
- * filled.  Reads in 1 MiB steps. */
-int mc_sha256_update_file(mc_sha256 *h, const char *path, uint64_t offset, uint64_t *added,
-                          mc_error *err);
+/* The digest of everything added, as MC_SHA256_LEN bytes; then reset
+ * before adding more.  Returns 0 or -1. */
+int mc_sha256_digest(mc_sha256 *h, unsigned char d[MC_SHA256_LEN]);
 
-/* The digest of everything added, as 64 lower-case hex digits plus NUL.
- * Returns 0, or -1 (hex is then ""). */
+/* The same as 64 lower-case hex digits plus NUL.  Returns 0, or -1 (hex is
+ * then ""). */
 int mc_sha256_final(mc_sha256 *h, char hex[65]);
 
 /*

@@ -496,21 +496,13 @@ static const char *base_name(const char *path)
 }
 
 /*
- * After a complete read: finish the file's digest (bytes the reader did not
- * need, such as data after a gzip stream, are digested from the file) and
- * look it up.  Returns 1 when the ledger already has it (res->loaded_as
- * set), 0 when it is new (its digest and size written to its ledger row),
- * or an MC_EXIT_* status.
+ * After a complete read of a file digested on the way: the digest and the
+ * size of what was read go into its ledger row.  Returns 1 when the ledger
+ * already has that digest (the file changed while it was read into one
+ * loaded before; res->loaded_as set), 0 when done, or an MC_EXIT_* status.
  */
 static int identify(pipeline *p, mc_store *s, mc_ingest_result *res, mc_error *err)
 {
-    if (p->digested < res->size) {
-        uint64_t added;
-        int st = mc_sha256_update_file(p->digest, p->path, p->digested, &added, err);
-        if (st)
-            return st;
-        p->digested += added;
-    }
     res->size = p->digested;
     if (mc_sha256_final(p->digest, res->sha256) != 0)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: SHA-256 failed", p->path);

@@ -12,7 +12,6 @@
  */
 #include "etl/outputs.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -199,30 +198,6 @@ out:
     return st;
 }
 
-/* A run killed while writing leaves hidden temporary files behind
- * (".units.csv.PID.tmp", see mc_report_write); only one run works at a time
- * (the lock), so any such file is debris. */
-static void remove_debris(const char *dir)
-{
-    static const char *const names[] = {".report.xlsx.", ".report.html.", ".units.csv.",
-                                        ".targets.csv.", ".quality.csv."};
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        if (n < 5 || strcmp(e->d_name + n - 4, ".tmp") != 0)
-            continue;
-        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-            if (strncmp(e->d_name, names[i], strlen(names[i])) == 0) {
-                unlinkat(dirfd(d), e->d_name, 0);
-                break;
-            }
-    }
-    closedir(d);
-}
-
 int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *period,
                        const char *as_of, const char *out_dir, unsigned formats, char *canon,
                        mc_error *err)
@@ -237,9 +212,9 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
     if (!st && formats) {
         char dir[4096], path[4200];
         snprintf(dir, sizeof dir, "%s/%s", out_dir, rep.period);
+        /* a run killed while writing left hidden temporaries: each file's
+         * writer sweeps them (mc_write_file_atomic) */
         st = mc_mkdirs(dir, err);
-        if (!st)
-            remove_debris(dir);
         static const struct {
             unsigned bit;
             const char *name;

@@ -171,21 +171,41 @@ static int remember_unit(mc_store *s, int64_t id, const char *key, size_t n)
     return 0;
 }
 
+/* "code\x1fname", the dictionary key of a (code, name) pair, into key
+ * (UNIT_KEY_CAP bytes); returns its length.  A pair too long for it is cut,
+ * and *cut says so.  Built by hand: it runs on every row, where snprintf
+ * would cost more than the lookup. */
+#define UNIT_KEY_CAP 2048
+static size_t unit_key(const char *code, const char *name, char *key, int *cut)
+{
+    size_t nc = code ? strlen(code) : 0, nn = name ? strlen(name) : 0;
+    *cut = nc + 1 + nn > UNIT_KEY_CAP - 1;
+    if (nc > UNIT_KEY_CAP - 2)
+        nc = UNIT_KEY_CAP - 2;
+    if (nn > UNIT_KEY_CAP - 2 - nc)
+        nn = UNIT_KEY_CAP - 2 - nc;
+    memcpy(key, code ? code : "", nc);
+    key[nc] = '\x1f';
+    memcpy(key + nc + 1, name ? name : "", nn);
+    key[nc + 1 + nn] = '\0';
+    return nc + 1 + nn;
+}
+
 static int load_unit_keys(mc_store *s, mc_error *err)
 {
     sqlite3_stmt *q;
     int rc = sqlite3_prepare_v2(s->db, "SELECT id, code, name FROM unit_keys", -1, &q, NULL);
     if (rc != SQLITE_OK)
         return mc_store_fail(s, rc, "reading the unit names", err);
-    char buf[2048];
+    char buf[UNIT_KEY_CAP];
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(q, 1);
-        const char *name = (const char *)sqlite3_column_text(q, 2);
-        int n = snprintf(buf, sizeof buf, "%s\x1f%s", code ? code : "", name ? name : "");
-        if (n < 0 || (size_t)n >= sizeof buf)
+        int cut;
+        size_t n = unit_key((const char *)sqlite3_column_text(q, 1),
+                            (const char *)sqlite3_column_text(q, 2), buf, &cut);
+        if (cut)
             continue;
-        if (mc_dict_put(s->units, buf, (size_t)n, sqlite3_column_int64(q, 0)) != 0 ||
-            remember_unit(s, sqlite3_column_int64(q, 0), buf, (size_t)n) != 0) {
+        if (mc_dict_put(s->units, buf, n, sqlite3_column_int64(q, 0)) != 0 ||
+            remember_unit(s, sqlite3_column_int64(q, 0), buf, n) != 0) {
             sqlite3_finalize(q);
             return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
         }
@@ -502,20 +522,9 @@ static int reserve(char **buf, size_t *cap, size_t need)
 /* The id of the row's (unit_code, unit_name) pair, added when new. */
 static int unit_id_of(mc_store *s, const mc_record *r, int64_t *id, mc_error *err)
 {
-    /* "code\x1fname", cut to the key's size as load_unit_keys cuts it; built
-     * by hand, as snprintf would cost more than the lookup, on every row */
-    char key[2048];
-    size_t nc = r->unit_code ? strlen(r->unit_code) : 0;
-    size_t nn = r->unit_name ? strlen(r->unit_name) : 0;
-    if (nc > sizeof key - 2)
-        nc = sizeof key - 2;
-    if (nn > sizeof key - 2 - nc)
-        nn = sizeof key - 2 - nc;
-    memcpy(key, r->unit_code ? r->unit_code : "", nc);
-    key[nc] = '\x1f';
-    memcpy(key + nc + 1, r->unit_name ? r->unit_name : "", nn);
-    size_t n = nc + 1 + nn;
-    key[n] = '\0';
+    char key[UNIT_KEY_CAP];
+    int cut;
+    size_t n = unit_key(r->unit_code, r->unit_name, key, &cut);
     if (mc_dict_get(s->units, key, n, id))
         return 0;
     sqlite3_stmt *q = s->st[ST_UNIT_INSERT];
@@ -527,7 +536,7 @@ static int unit_id_of(mc_store *s, const mc_record *r, int64_t *id, mc_error *er
     if (st)
         return st;
     *id = sqlite3_last_insert_rowid(s->db);
-    if (mc_dict_put(s->units, key, (size_t)n, *id) != 0 || remember_unit(s, *id, key, (size_t)n))
+    if (mc_dict_put(s->units, key, n, *id) != 0 || remember_unit(s, *id, key, n))
         return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
     return 0;
 }
@@ -726,6 +735,16 @@ static int check_conflicts(mc_store *s, long line, const mc_record *r, const cas
  * version inserted for a row that turns out a duplicate is deleted at once,
  * and SQLite gives its id to the next version).
  */
+/* One step of new_hint towards "new cases" or "known cases", within
+ * [-NEW_HINT_MAX, NEW_HINT_MAX]. */
+static void follow_hint(mc_store *s, int new_case)
+{
+    if (new_case && s->new_hint < NEW_HINT_MAX)
+        s->new_hint++;
+    else if (!new_case && s->new_hint > -NEW_HINT_MAX)
+        s->new_hint--;
+}
+
 int mc_store_add(mc_store *s, long line, const mc_record *r, const unsigned char *fp,
                  int *outcome, int *conflict, mc_error *err)
 {
@@ -740,21 +759,20 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, const unsigned char
             (st = insert_version(s, line, r, fp, &version_id, err)))
             return st;
         have_version = 1;
-        if (reserve(&s->seen, &s->seen_cap, MC_FP_LEN) != 0)
+        if (seen_append(s, 0, fp) != 0)
             return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
-        memcpy(s->seen, fp, MC_FP_LEN);
         if ((st = write_case(s, ST_CASE_INSERT_NEW, r, version_id, unit_id, MC_FP_LEN, err)))
             return st;
         if (sqlite3_changes(s->db) == 1) {
-            s->new_hint += s->new_hint < NEW_HINT_MAX;
+            follow_hint(s, 1);
             *outcome = MC_ADD_NEW_CASE;
             return 0;
         }
     }
-    s->new_hint -= s->new_hint > -NEW_HINT_MAX;
 
     if ((st = lookup_case(s, r->case_id, &cur, err)))
         return st;
+    follow_hint(s, !cur.exists);
     if (cur.exists && is_duplicate(s->seen, cur.seen_len, fp)) {
         if (have_version) {
             sqlite3_stmt *q = s->st[ST_VERSION_DELETE];
@@ -772,7 +790,6 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, const unsigned char
         return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
     size_t seen_len = cur.seen_len + MC_FP_LEN;
     if (!cur.exists) {
-        s->new_hint += 2; /* this one was new after all: the net step is up */
         *outcome = MC_ADD_NEW_CASE;
         return write_case(s, ST_CASE_INSERT, r, version_id, unit_id, seen_len, err);
     }

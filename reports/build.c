@@ -110,10 +110,9 @@ static int write_stream(const mc_report *rep, mc_table t, mc_format f, int for_p
 static void remove_stale_temps(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-    if (slash && slash == path)
-        snprintf(dir, sizeof dir, "/");
+    char dir[4096] = ".";
+    if (slash) /* "/x" lives in "/" */
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
     const char *base = slash ? slash + 1 : path;
     size_t nb = strlen(base);
     DIR *d = opendir(dir);
@@ -184,6 +183,32 @@ int mc_write_file_atomic(const char *path, int (*fill)(const char *tmp, void *ct
     return st;
 }
 
+typedef struct stream_job {
+    int (*write)(FILE *out, void *ctx, mc_error *err);
+    void *ctx;
+} stream_job;
+
+static int fill_stream(const char *tmp, void *ctx, mc_error *err)
+{
+    const stream_job *j = ctx;
+    FILE *fp = fopen(tmp, "w");
+    if (!fp)
+        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    int st = j->write(fp, j->ctx, err);
+    if (fflush(fp) != 0 && !st)
+        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    if (fclose(fp) != 0 && !st)
+        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    return st;
+}
+
+int mc_write_stream_atomic(const char *path, int (*write)(FILE *out, void *ctx, mc_error *err),
+                           void *ctx, mc_error *err)
+{
+    stream_job j = {write, ctx};
+    return mc_write_file_atomic(path, fill_stream, &j, err);
+}
+
 typedef struct report_job {
     const mc_report *rep;
     mc_table t;
@@ -191,20 +216,15 @@ typedef struct report_job {
     int for_people;
 } report_job;
 
-static int fill_report(const char *tmp, void *ctx, mc_error *err)
+static int fill_xlsx(const char *tmp, void *ctx, mc_error *err)
+{
+    return mc_write_xlsx(tmp, ((const report_job *)ctx)->rep, err);
+}
+
+static int write_report(FILE *out, void *ctx, mc_error *err)
 {
     const report_job *j = ctx;
-    if (j->f == MC_FORMAT_XLSX)
-        return mc_write_xlsx(tmp, j->rep, err);
-    FILE *fp = fopen(tmp, "w");
-    if (!fp)
-        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    int st = write_stream(j->rep, j->t, j->f, j->for_people, fp, err);
-    if (fflush(fp) != 0 && !st)
-        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    if (fclose(fp) != 0 && !st)
-        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    return st;
+    return write_stream(j->rep, j->t, j->f, j->for_people, out, err);
 }
 
 int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_people, FILE *out,
@@ -213,5 +233,6 @@ int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_peopl
     if (!path)
         return write_stream(rep, t, f, for_people, out, err);
     report_job j = {rep, t, f, for_people};
-    return mc_write_file_atomic(path, fill_report, &j, err);
+    return f == MC_FORMAT_XLSX ? mc_write_file_atomic(path, fill_xlsx, &j, err)
+                               : mc_write_stream_atomic(path, write_report, &j, err);
 }

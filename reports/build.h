@@ -56,4 +56,9 @@ int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_peopl
 int mc_write_file_atomic(const char *path, int (*fill)(const char *tmp, void *ctx, mc_error *err),
                          void *ctx, mc_error *err);
 
+/* The same for a file written as a stream: write(out, ctx, err) fills the
+ * opened temporary, which is then flushed, closed, synced and renamed. */
+int mc_write_stream_atomic(const char *path, int (*write)(FILE *out, void *ctx, mc_error *err),
+                           void *ctx, mc_error *err);
+
 #endif

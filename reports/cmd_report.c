@@ -1,7 +1,6 @@
 /*
  * cmd_report.c -- `motcua report`: print or write one report table.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,16 +15,10 @@ typedef struct ledger_job {
     int as_csv;
 } ledger_job;
 
-static int fill_ledger(const char *tmp, void *ctx, mc_error *err)
+static int write_ledger(FILE *out, void *ctx, mc_error *err)
 {
     const ledger_job *j = ctx;
-    FILE *fp = fopen(tmp, "w");
-    if (!fp)
-        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    int st = mc_ledger_write(fp, j->s, j->table, j->as_csv, err);
-    if (fclose(fp) != 0 && !st)
-        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    return st;
+    return mc_ledger_write(out, j->s, j->table, j->as_csv, err);
 }
 
 int mc_cmd_report(mc_options *o)
@@ -77,7 +70,7 @@ int mc_cmd_report(mc_options *o)
     if (ledger >= 0) {
         ledger_job j = {s, (mc_ledger_table)ledger, format == MC_FORMAT_CSV};
         if (o->out_file)
-            st = mc_write_file_atomic(o->out_file, fill_ledger, &j, &err);
+            st = mc_write_stream_atomic(o->out_file, write_ledger, &j, &err);
         else
             st = mc_ledger_write(stdout, s, j.table, j.as_csv, &err);
     } else {

@@ -79,23 +79,26 @@ static void fmt_int(char *out, size_t cap, int64_t v)
     out[o] = '\0';
 }
 
-/* 97.5 as "97,50". */
-/* Two decimals (mc_wu_fmt2, plus sign when plus), with the decimal comma
- * Vietnamese readers use. */
-static void fmt_dec2(char *out, size_t cap, int plus, double v)
+/* The decimal comma Vietnamese readers use, in place of the point. */
+static char *decimal_comma(char *s)
 {
-    mc_wu_fmt2(v, plus, out, cap);
-    char *dot = strchr(out, '.');
+    char *dot = strchr(s, '.');
     if (dot)
         *dot = ',';
+    return s;
 }
 
-static void fmt_dec(char *out, size_t cap, const char *f, double v)
+/* A rate or gap with two decimals (mc_wu_fmt2, "+" first when plus). */
+static void fmt_dec2(char *out, size_t cap, int plus, double v)
 {
-    snprintf(out, cap, f, v);
-    char *dot = strchr(out, '.');
-    if (dot)
-        *dot = ',';
+    decimal_comma(mc_wu_fmt2(v, plus, out, cap));
+}
+
+/* A plan target as the plan wrote it (98, 99.3). */
+static void fmt_target(char *out, size_t cap, double v)
+{
+    snprintf(out, cap, "%.15g", v);
+    decimal_comma(out);
 }
 
 static const char *status_class(const char *status)
@@ -196,7 +199,7 @@ static void units_table(FILE *out, const mc_report *rep)
                 fputs("<td class=\"n\">–", out);
             }
             if (t) {
-                fmt_dec(b, sizeof b, "%.15g", t->target);
+                fmt_target(b, sizeof b, t->target);
                 fprintf(out, "<span class=\"tg %s\">mục tiêu ", status_class(t->status));
                 esc(out, mc_wu_op_vi(t->op));
                 fprintf(out, " %s%s</span>", b,
@@ -320,7 +323,7 @@ static void targets_table(FILE *out, const mc_report *rep)
         }
         fputs("</td><td>", out);
         esc(out, mc_wu_op_vi(t->op));
-        fmt_dec(b, sizeof b, "%.15g", t->target);
+        fmt_target(b, sizeof b, t->target);
         fprintf(out, "</td><td class=\"n\">%s</td><td class=\"%s\">", b, status_class(t->status));
         esc(out, mc_wu_status_vi(t->status));
         fputs("</td><td class=\"n\">", out);

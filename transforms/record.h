@@ -43,17 +43,6 @@ static inline int mc_date_has_time(mc_date d)
     return d - mc_date_day(d) * MC_DATE_SCALE != 0;
 }
 
-/* a earlier than b, comparing as dates when either has no time of day
- * (SPEC 1.5); 0 when either is empty. */
-static inline int mc_date_before(mc_date a, mc_date b)
-{
-    if (a == MC_DATE_NONE || b == MC_DATE_NONE)
-        return 0;
-    if (!mc_date_has_time(a) || !mc_date_has_time(b))
-        return mc_date_day(a) < mc_date_day(b);
-    return a < b;
-}
-
 /* -1, 0 or 1 as a is earlier than, the same as, or later than b, comparing
  * as dates when either has no time of day (SPEC 1.5), so "2025-09-03" and
  * "2025-09-03 17:16" tie; an empty date sorts before every other (SPEC 2:
@@ -67,6 +56,13 @@ static inline int mc_date_cmp(mc_date a, mc_date b)
         return (da > db) - (da < db);
     }
     return (a > b) - (a < b);
+}
+
+/* a earlier than b, comparing as dates when either has no time of day
+ * (SPEC 1.5); 0 when either is empty. */
+static inline int mc_date_before(mc_date a, mc_date b)
+{
+    return a != MC_DATE_NONE && b != MC_DATE_NONE && mc_date_cmp(a, b) < 0;
 }
 
 /* The canonical columns of SPEC 1.2, in SPEC order. */

@@ -12,3 +12,19 @@ FIXTURES=${FIXTURES:-$root/fixtures}
 export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
 export MOTCUA_SETTLE_SECONDS=0
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# kill_after MS CMD...: start CMD in the background, SIGKILL it after MS
+# milliseconds, and reap it; rc gets its exit status (137 when the kill
+# landed, 0 when it had finished).  child names it meanwhile, for a trap.
+child=
+kill_after() {
+    local ms=$1
+    shift
+    "$@" &
+    child=$!
+    sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+    kill -9 "$child" 2>/dev/null || true
+    rc=0
+    wait "$child" 2>/dev/null || rc=$?
+    child=
+}

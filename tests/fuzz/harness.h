@@ -80,16 +80,22 @@ static void fz_check_text(fz_trace *t, const char *s)
         fz_broken(t, "normalized text keeps white space at an edge");
 }
 
-static int fz_on_header(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
+/* A header or row into the trace: its kind, line, and every field. */
+static void fz_mix_fields(fz_trace *t, const char *kind, long line, const mc_field *f, size_t n)
 {
-    fz_trace *t = ctx;
-    fz_mix(t, "H", 1);
+    fz_mix(t, kind, 1);
     fz_mix_long(t, line);
     fz_mix_long(t, (long)n);
     for (size_t i = 0; i < n; i++) {
         fz_mix_long(t, (long)f[i].len);
         fz_mix(t, f[i].p, f[i].len);
     }
+}
+
+static int fz_on_header(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
+{
+    fz_trace *t = ctx;
+    fz_mix_fields(t, "H", line, f, n);
     int st = mc_colmap_build(&t->map, "fuzz.csv", f, n, err);
     if (st)
         return st;
@@ -102,13 +108,7 @@ static int fz_on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error
     fz_trace *t = ctx;
     (void)err;
     t->rows++;
-    fz_mix(t, "R", 1);
-    fz_mix_long(t, line);
-    fz_mix_long(t, (long)n);
-    for (size_t i = 0; i < n; i++) {
-        fz_mix_long(t, (long)f[i].len);
-        fz_mix(t, f[i].p, f[i].len);
-    }
+    fz_mix_fields(t, "R", line, f, n);
     if (!t->have_map) {
         fz_broken(t, "a row before the header");
         return 0;

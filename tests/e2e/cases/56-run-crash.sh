@@ -8,7 +8,6 @@
 ROWS=${CRASH_ROWS:-200000}
 KILLS=${CRASH_KILLS:-20}
 work=$(mktemp -d)
-child=
 cleanup() {
     [ -n "$child" ] && kill -9 "$child" 2>/dev/null || true
     wait 2>/dev/null || true
@@ -93,13 +92,7 @@ while [ "$killed" -lt "$KILLS" ]; do
     tries=$((tries + 1))
     [ "$tries" -le $((3 * KILLS)) ] || fail "only $killed of $tries runs could be killed mid-way"
     delay=$(( (RANDOM * 32768 + RANDOM) % load ))
-    "$MOTCUA" run >>"$work/crash.out" 2>>"$work/crash.err" &
-    child=$!
-    sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-    kill -9 "$child" 2>/dev/null || true
-    rc=0
-    wait "$child" 2>/dev/null || rc=$?
-    child=
+    kill_after "$delay" "$MOTCUA" run >>"$work/crash.out" 2>>"$work/crash.err"
     in_one_place "$crash" "after the run killed at ${delay} ms"
     # 137: killed by the signal (kill also succeeds on a finished, unreaped run)
     if [ "$rc" -eq 137 ]; then

@@ -34,7 +34,6 @@ if [ ! -x "$GEN" ]; then
     exit 0
 fi
 work=$(mktemp -d)
-child=
 cleanup() {
     [ -n "$child" ] && kill -9 "$child" 2>/dev/null || true
     wait 2>/dev/null || true
@@ -135,13 +134,8 @@ killed_run() { # killed_run DIR DELAY ARGS...  (sets rc)
     local d=$1 delay=$2 before
     shift 2
     before=$(find "$watch" -name '.*.tmp' 2>/dev/null | sort)
-    (cd "$d" && exec "$MOTCUA" "$@") >>"$work/killed.out" 2>>"$work/killed.err" &
-    child=$!
-    sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-    kill -9 "$child" 2>/dev/null || true
-    rc=0
-    wait "$child" 2>/dev/null || rc=$?
-    child=
+    # env -C, not a subshell: the PID killed must be motcua's own
+    kill_after "$delay" env -C "$d" "$MOTCUA" "$@" >>"$work/killed.out" 2>>"$work/killed.err"
     # 137: killed (kill also succeeds on a finished, unreaped run)
     [ "$rc" -eq 137 ] || [ "$rc" -eq 0 ] || fail "a run killed at ${delay} ms exited $rc: $(tail -3 "$work/killed.err")"
     [ "$rc" -ne 137 ] || [ -z "$(comm -13 <(echo "$before") <(find "$watch" -name '.*.tmp' 2>/dev/null | sort))" ] ||
