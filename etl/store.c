@@ -19,7 +19,10 @@
 #include "etl/fingerprint.h"
 
 #define MC_APPLICATION_ID 0x4d435541 /* "MCUA": this file is a motcua store */
-#define MC_SCHEMA_VERSION 2 /* 2: versions keep a fingerprint, not their fields */
+/* 2: versions keep a fingerprint, not their fields; 3: a case's small
+ * codes packed into one column (case_rows.facts), the view "cases" spells
+ * them out */
+#define MC_SCHEMA_VERSION 3
 
 static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS files("
@@ -34,13 +37,17 @@ static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS versions("
     " id INTEGER PRIMARY KEY, case_key TEXT NOT NULL, file_id INTEGER NOT NULL,"
     " line INTEGER NOT NULL, fp BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS cases("
+    "CREATE TABLE IF NOT EXISTS case_rows("
     " case_key TEXT PRIMARY KEY, seen BLOB NOT NULL, version_id INTEGER NOT NULL, upd INTEGER,"
-    " progress INTEGER NOT NULL, unit_id INTEGER NOT NULL, status INTEGER NOT NULL,"
-    " channel INTEGER NOT NULL, level INTEGER NOT NULL, received_at INTEGER NOT NULL,"
-    " due_at INTEGER, end_at INTEGER, apology INTEGER NOT NULL,"
-    " has_fee INTEGER NOT NULL, paid_online INTEGER NOT NULL,"
-    " digitized INTEGER NOT NULL, e_result INTEGER NOT NULL) WITHOUT ROWID;"
+    " facts INTEGER NOT NULL, received_at INTEGER NOT NULL, due_at INTEGER, end_at INTEGER)"
+    " WITHOUT ROWID;"
+    /* case_rows.facts spelled out, bit for bit as pack_facts() packs it */
+    "CREATE VIEW IF NOT EXISTS cases AS SELECT case_key, seen, version_id, upd,"
+    " facts & 3 AS progress, facts >> 24 AS unit_id, (facts >> 2) & 15 AS status,"
+    " (facts >> 6) & 7 AS channel, (facts >> 9) & 7 AS level, received_at, due_at, end_at,"
+    " (facts >> 12) & 1 AS apology, ((facts >> 13) & 3) - 1 AS has_fee,"
+    " ((facts >> 15) & 3) - 1 AS paid_online, ((facts >> 17) & 3) - 1 AS digitized,"
+    " ((facts >> 19) & 3) - 1 AS e_result FROM case_rows;"
     "CREATE TABLE IF NOT EXISTS rejects("
     " id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, line INTEGER NOT NULL,"
     " reason TEXT NOT NULL, col TEXT NOT NULL, detail TEXT NOT NULL, fields TEXT NOT NULL);"
@@ -74,18 +81,14 @@ static const char *const stmt_sql[ST_COUNT] = {
     "UPDATE files SET rows_read = ?2, accepted = ?3, duplicate = ?4, quarantined = ?5,"
     " conflicts = ?6, unknown_columns = ?7 WHERE id = ?1",
     "UPDATE files SET sha256 = ?2, size = ?3 WHERE id = ?1",
-    "SELECT version_id, upd, progress, unit_id, received_at, seen FROM cases WHERE case_key = ?1",
-    "INSERT INTO cases(case_key, version_id, upd, progress, unit_id, status, channel, level,"
-    " received_at, due_at, end_at, apology, has_fee, paid_online, digitized, e_result, seen)"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
-    "INSERT INTO cases(case_key, version_id, upd, progress, unit_id, status, channel, level,"
-    " received_at, due_at, end_at, apology, has_fee, paid_online, digitized, e_result, seen)"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
-    " ON CONFLICT(case_key) DO NOTHING",
-    "UPDATE cases SET version_id=?2, upd=?3, progress=?4, unit_id=?5, status=?6, channel=?7,"
-    " level=?8, received_at=?9, due_at=?10, end_at=?11, apology=?12, has_fee=?13,"
-    " paid_online=?14, digitized=?15, e_result=?16, seen=?17 WHERE case_key=?1",
-    "UPDATE cases SET seen = ?2 WHERE case_key = ?1",
+    "SELECT version_id, upd, facts, received_at, seen FROM case_rows WHERE case_key = ?1",
+    "INSERT INTO case_rows(case_key, version_id, upd, facts, received_at, due_at, end_at, seen)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+    "INSERT INTO case_rows(case_key, version_id, upd, facts, received_at, due_at, end_at, seen)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(case_key) DO NOTHING",
+    "UPDATE case_rows SET version_id=?2, upd=?3, facts=?4, received_at=?5, due_at=?6,"
+    " end_at=?7, seen=?8 WHERE case_key=?1",
+    "UPDATE case_rows SET seen = ?2 WHERE case_key = ?1",
     "INSERT INTO versions(case_key, file_id, line, fp) VALUES (?1, ?2, ?3, ?4)",
     "DELETE FROM versions WHERE id = ?1",
     "INSERT INTO unit_keys(code, name) VALUES (?1, ?2)",
@@ -643,11 +646,12 @@ static int lookup_case(mc_store *s, const char *key, case_state *c, mc_error *er
         c->exists = 1;
         c->upd = sqlite3_column_type(q, 1) == SQLITE_NULL ? MC_DATE_NONE
                                                           : sqlite3_column_int64(q, 1);
-        c->progress = sqlite3_column_int(q, 2);
-        c->unit = sqlite3_column_int64(q, 3);
-        c->received = sqlite3_column_int64(q, 4);
-        c->seen_len = (size_t)sqlite3_column_bytes(q, 5);
-        const void *seen = sqlite3_column_blob(q, 5);
+        int64_t facts = sqlite3_column_int64(q, 2);
+        c->progress = mc_facts_progress(facts);
+        c->unit = mc_facts_unit(facts);
+        c->received = sqlite3_column_int64(q, 3);
+        c->seen_len = (size_t)sqlite3_column_bytes(q, 4);
+        const void *seen = sqlite3_column_blob(q, 4);
         /* copy out before the statement is reset and the blob goes away */
         if (reserve(&s->seen, &s->seen_cap, c->seen_len + MC_FP_LEN) != 0)
             st = mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
@@ -674,6 +678,31 @@ static int insert_version(mc_store *s, long line, const mc_record *r, const unsi
     return st;
 }
 
+/* A flag (MC_FLAG_*) as its two bits of facts, -1 when out of range. */
+static int64_t flag_bits(int flag)
+{
+    return flag >= MC_FLAG_ABSENT && flag <= MC_FLAG_YES ? flag + 1 : -1;
+}
+
+/* Pack the case's small codes into *facts, the layout mc_facts_* read and
+ * the view "cases" spells out.  -1 when a code does not fit its bits (the
+ * normalizer never lets one through). */
+static int pack_facts(const mc_record *r, int64_t unit_id, int64_t *facts)
+{
+    int64_t fee = flag_bits(r->has_fee), paid = flag_bits(r->paid_online),
+            dig = flag_bits(r->digitized), eres = flag_bits(r->e_result);
+    if (r->status < 0 || r->status > 15 || r->channel < 0 || r->channel > 7 ||
+        r->service_level < 0 || r->service_level > 7 || fee < 0 || paid < 0 || dig < 0 ||
+        eres < 0 || unit_id < 0 || unit_id > (INT64_MAX >> MC_FACTS_UNIT_SHIFT))
+        return -1;
+    int apology = r->apology == MC_FLAG_YES || r->apology_at != MC_DATE_NONE;
+    *facts = (int64_t)progress_of(r->status) | (int64_t)r->status << 2 |
+             (int64_t)r->channel << 6 | (int64_t)r->service_level << 9 |
+             (int64_t)apology << 12 | fee << 13 | paid << 15 | dig << 17 | eres << 19 |
+             unit_id << MC_FACTS_UNIT_SHIFT;
+    return 0;
+}
+
 /* Insert or update the case row (stmt ST_CASE_INSERT, _INSERT_NEW or
  * _UPDATE) from version r, its fingerprints being s->seen[0..seen_len). */
 static int write_case(mc_store *s, int stmt, const mc_record *r, int64_t version_id,
@@ -681,23 +710,18 @@ static int write_case(mc_store *s, int stmt, const mc_record *r, int64_t version
 {
     sqlite3_stmt *q = s->st[stmt];
     mc_date end = r->finished_at != MC_DATE_NONE ? r->finished_at : r->returned_at;
+    int64_t facts;
+    if (pack_facts(r, unit_id, &facts) != 0)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a code of case %s is out of the "
+                            "store's range", s->path, r->case_id);
     sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, version_id);
     bind_date(q, 3, r->updated_at);
-    sqlite3_bind_int(q, 4, progress_of(r->status));
-    sqlite3_bind_int64(q, 5, unit_id);
-    sqlite3_bind_int(q, 6, r->status);
-    sqlite3_bind_int(q, 7, r->channel);
-    sqlite3_bind_int(q, 8, r->service_level);
-    sqlite3_bind_int64(q, 9, r->received_at);
-    bind_date(q, 10, r->due_at);
-    bind_date(q, 11, end);
-    sqlite3_bind_int(q, 12, r->apology == MC_FLAG_YES || r->apology_at != MC_DATE_NONE);
-    sqlite3_bind_int(q, 13, r->has_fee);
-    sqlite3_bind_int(q, 14, r->paid_online);
-    sqlite3_bind_int(q, 15, r->digitized);
-    sqlite3_bind_int(q, 16, r->e_result);
-    sqlite3_bind_blob(q, 17, s->seen, (int)seen_len, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 4, facts);
+    sqlite3_bind_int64(q, 5, r->received_at);
+    bind_date(q, 6, r->due_at);
+    bind_date(q, 7, end);
+    sqlite3_bind_blob(q, 8, s->seen, (int)seen_len, SQLITE_STATIC);
     return step_done(s, q, "storing a case", err);
 }
 

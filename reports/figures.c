@@ -419,8 +419,7 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
     }
 
     int rc = sqlite3_prepare_v2(mc_store_db(s),
-        "SELECT unit_id, status, channel, level, received_at, due_at, end_at, apology,"
-        " has_fee, paid_online, digitized, e_result FROM cases"
+        "SELECT facts, received_at, due_at, end_at FROM case_rows"
         " WHERE received_at < ?1 AND (end_at IS NULL OR end_at >= ?2)", -1, &q, NULL);
     if (rc != SQLITE_OK) {
         st = mc_store_fail(s, rc, "reading the cases", err);
@@ -430,21 +429,22 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
     sqlite3_bind_int64(q, 2, o->period.start * MC_DATE_SCALE);
     int64_t all[MC_C_COUNT] = {0};
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        int64_t uid = sqlite3_column_int64(q, 0);
+        int64_t facts = sqlite3_column_int64(q, 0);
+        int64_t uid = mc_facts_unit(facts);
         mc_case_facts f;
-        f.status = sqlite3_column_int(q, 1);
-        f.channel = sqlite3_column_int(q, 2);
-        f.level = sqlite3_column_int(q, 3);
-        f.received_day = mc_date_day(sqlite3_column_int64(q, 4));
-        f.has_due = sqlite3_column_type(q, 5) != SQLITE_NULL;
-        f.due_day = f.has_due ? mc_date_day(sqlite3_column_int64(q, 5)) : 0;
-        f.has_end = sqlite3_column_type(q, 6) != SQLITE_NULL;
-        f.end_day = f.has_end ? mc_date_day(sqlite3_column_int64(q, 6)) : 0;
-        f.apology = sqlite3_column_int(q, 7);
-        f.has_fee = sqlite3_column_int(q, 8);
-        f.paid_online = sqlite3_column_int(q, 9);
-        f.digitized = sqlite3_column_int(q, 10);
-        f.e_result = sqlite3_column_int(q, 11);
+        f.status = mc_facts_status(facts);
+        f.channel = mc_facts_channel(facts);
+        f.level = mc_facts_level(facts);
+        f.received_day = mc_date_day(sqlite3_column_int64(q, 1));
+        f.has_due = sqlite3_column_type(q, 2) != SQLITE_NULL;
+        f.due_day = f.has_due ? mc_date_day(sqlite3_column_int64(q, 2)) : 0;
+        f.has_end = sqlite3_column_type(q, 3) != SQLITE_NULL;
+        f.end_day = f.has_end ? mc_date_day(sqlite3_column_int64(q, 3)) : 0;
+        f.apology = mc_facts_apology(facts);
+        f.has_fee = mc_facts_has_fee(facts);
+        f.paid_online = mc_facts_paid_online(facts);
+        f.digitized = mc_facts_digitized(facts);
+        f.e_result = mc_facts_e_result(facts);
         if (uid < 1 || uid > max_id || key_unit[uid] == 0) {
             st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a case names unit id %lld that the "
                               "store does not know; run 'motcua check'", mc_store_path(s),
