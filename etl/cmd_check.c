@@ -4,9 +4,9 @@
  * Checks, read-only: SQLite's own PRAGMA integrity_check; the row
  * accounting of every file (SPEC 2: rows read = accepted + duplicate +
  * quarantined, one stored version per accepted row, one rejects row per
- * quarantined row); that every case points at an existing version of
- * itself, every version at a case and a loaded file, every rejected row and
- * conflict at a loaded file; and the SPEC 5 identities of every stored
+ * quarantined row); that every case's current version is one of its
+ * versions, every version comes from a loaded file, every rejected row and
+ * conflict from a loaded file; and the SPEC 5 identities of every stored
  * report.  Each problem is one line on standard error; exit 0 when there is
  * none, 65 when there is any.
  */
@@ -28,6 +28,9 @@ typedef struct checker {
     mc_store *s;
     long problems;
     int failed;           /* a query could not run: the store is unreadable */
+    int64_t *versions_of; /* file id -> versions the cases hold from it */
+    int64_t n_files;      /* ids 0..n_files-1 of versions_of; greater ids are strays */
+    int64_t stray_versions, stray_file;
 } checker;
 
 static void report(void *ctx, const char *line)
@@ -87,18 +90,88 @@ static void integrity(checker *c)
         query_failed(c, rc, "the database file");
 }
 
+static long long count_of(checker *c, const char *sql);
+
+/* Name one problem case, while fewer than MAX_LISTED have been named. */
+static void case_problem(checker *c, long *n, const char *fmt, const char *key, long long a,
+                         long long b)
+{
+    if ((*n)++ < MAX_LISTED)
+        mc_log_error(fmt, key, a, b);
+    c->problems++;
+}
+
+/*
+ * Every case's versions (its seen blob, store.h): whole entries, the
+ * current one among them, and how many come from each file, into
+ * c->versions_of for accounting().  Decoded here, not in SQL: SQL has no
+ * way to read integers out of a blob.
+ */
+static void versions(checker *c)
+{
+    long long max_id = count_of(c, "SELECT coalesce(max(id), 0) FROM files");
+    if (max_id < 0 || max_id > 100000000) {
+        query_failed(c, SQLITE_ERROR, "the file ledger");
+        return;
+    }
+    c->n_files = max_id + 1;
+    c->versions_of = calloc((size_t)c->n_files, sizeof *c->versions_of);
+    if (!c->versions_of) {
+        c->n_files = 0;
+        query_failed(c, SQLITE_NOMEM, "the versions");
+        return;
+    }
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(mc_store_db(c->s), "SELECT case_key, src, seen FROM case_rows",
+                                -1, &q, NULL);
+    if (rc != SQLITE_OK) {
+        query_failed(c, rc, "the versions");
+        return;
+    }
+    long torn = 0, lost = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *key = (const char *)sqlite3_column_text(q, 0);
+        int64_t src = sqlite3_column_int64(q, 1);
+        const unsigned char *seen = sqlite3_column_blob(q, 2);
+        size_t len = (size_t)sqlite3_column_bytes(q, 2);
+        if (len == 0 || len % MC_SEEN_LEN != 0) {
+            case_problem(c, &torn, "case %s: its versions are damaged (%lld bytes, not a "
+                         "multiple of %lld)", key ? key : "", (long long)len, MC_SEEN_LEN);
+            continue;
+        }
+        int current = 0;
+        for (size_t off = 0; off < len; off += MC_SEEN_LEN) {
+            uint32_t file = mc_seen_file(seen + off), line = mc_seen_line(seen + off);
+            current |= ((int64_t)file << 32 | line) == src;
+            if (file < c->n_files) {
+                c->versions_of[file]++;
+            } else {
+                c->stray_versions++;
+                c->stray_file = file;
+            }
+        }
+        if (!current)
+            case_problem(c, &lost, "case %s: its current version (file id %lld, line %lld) "
+                         "is not one of its versions", key ? key : "",
+                         (long long)(src >> 32), (long long)(src & 0xffffffff));
+    }
+    sqlite3_finalize(q);
+    if (torn > MAX_LISTED || lost > MAX_LISTED)
+        mc_log_error("... and %ld more like it", (torn > lost ? torn : lost) - MAX_LISTED);
+    if (rc != SQLITE_DONE)
+        query_failed(c, rc, "the versions");
+}
+
 static void accounting(checker *c)
 {
     sqlite3_stmt *q;
     int rc = sqlite3_prepare_v2(
         mc_store_db(c->s),
         "SELECT f.name, f.rows_read, f.accepted, f.duplicate, f.quarantined,"
-        " coalesce(r.n, 0), coalesce(v.n, 0)"
+        " coalesce(r.n, 0), f.id"
         " FROM files f"
         " LEFT JOIN (SELECT file_id, count(*) AS n FROM rejects GROUP BY file_id) r"
         "  ON r.file_id = f.id"
-        " LEFT JOIN (SELECT file_id, count(*) AS n FROM versions GROUP BY file_id) v"
-        "  ON v.file_id = f.id"
         " ORDER BY f.id", -1, &q, NULL);
     if (rc != SQLITE_OK) {
         query_failed(c, rc, "the file ledger");
@@ -108,7 +181,8 @@ static void accounting(checker *c)
         const char *name = (const char *)sqlite3_column_text(q, 0);
         long long read = sqlite3_column_int64(q, 1), acc = sqlite3_column_int64(q, 2);
         long long dup = sqlite3_column_int64(q, 3), quar = sqlite3_column_int64(q, 4);
-        long long rejects = sqlite3_column_int64(q, 5), versions = sqlite3_column_int64(q, 6);
+        long long rejects = sqlite3_column_int64(q, 5), id = sqlite3_column_int64(q, 6);
+        long long versions = id >= 0 && id < c->n_files ? c->versions_of[id] : 0;
         if (read != acc + dup + quar) {
             c->problems++;
             mc_log_error("file %s: rows read %lld != accepted %lld + duplicate %lld + "
@@ -128,6 +202,13 @@ static void accounting(checker *c)
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE)
         query_failed(c, rc, "the file ledger");
+    /* versions of ids past the ledger's greatest; ids below it that are
+     * not in the ledger are counted by consistency() */
+    if (c->stray_versions) {
+        c->problems++;
+        mc_log_error("file id %lld: not in the ledger, yet %lld versions come from it",
+                     (long long)c->stray_file, (long long)c->stray_versions);
+    }
 }
 
 /* Run a query whose rows are problems: column 0 names the thing, column 1
@@ -161,23 +242,30 @@ static void orphans(checker *c, const char *sql, const char *what, const char *f
 
 static void consistency(checker *c)
 {
-    orphans(c,
-            "SELECT c.case_key, c.version_id FROM cases c"
-            " WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.id = c.version_id)",
-            "the cases", "case %s: its current version %s does not exist");
-    orphans(c,
-            "SELECT c.case_key, c.version_id FROM cases c JOIN versions v ON v.id = c.version_id"
-            " WHERE v.case_key <> c.case_key",
-            "the cases", "case %s: its current version %s belongs to another case");
-    orphans(c,
-            "SELECT v.id, v.case_key FROM versions v"
-            " WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_key = v.case_key)",
-            "the versions", "version %s: its case %s does not exist");
-    orphans(c,
-            "SELECT v.file_id, count(*) FROM versions v"
-            " WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = v.file_id)"
-            " GROUP BY v.file_id",
-            "the versions", "file id %s: not in the ledger, yet %s versions come from it");
+    /* versions of ids below the ledger's greatest that the ledger lacks */
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(mc_store_db(c->s), "SELECT 1 FROM files WHERE id = ?1", -1, &q,
+                                NULL);
+    if (rc != SQLITE_OK) {
+        query_failed(c, rc, "the file ledger");
+    } else {
+        for (int64_t id = 0; id < c->n_files; id++) {
+            if (!c->versions_of[id])
+                continue;
+            sqlite3_bind_int64(q, 1, id);
+            rc = sqlite3_step(q);
+            sqlite3_reset(q);
+            if (rc == SQLITE_DONE) {
+                c->problems++;
+                mc_log_error("file id %lld: not in the ledger, yet %lld versions come from it",
+                             (long long)id, (long long)c->versions_of[id]);
+            } else if (rc != SQLITE_ROW) {
+                query_failed(c, rc, "the file ledger");
+                break;
+            }
+        }
+        sqlite3_finalize(q);
+    }
     orphans(c,
             "SELECT r.file_id, count(*) FROM rejects r"
             " WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = r.file_id)"
@@ -229,6 +317,7 @@ int mc_cmd_check(mc_options *o)
     }
     integrity(&c);
     if (!c.failed) {
+        versions(&c);
         accounting(&c);
         consistency(&c);
         mc_error_clear(&err);
@@ -247,6 +336,7 @@ int mc_cmd_check(mc_options *o)
     if (mc_outputs_stored(c.s, &stored, &n_stored, &err) == 0)
         free(stored);
     mc_store_close(c.s);
+    free(c.versions_of);
     if (!o->quiet) {
         if (c.problems)
             printf("motcua check: %s: %ld problem%s found (listed above)\n", o->db, c.problems,

@@ -19,9 +19,9 @@
 #include "etl/fingerprint.h"
 
 #define MC_APPLICATION_ID 0x4d435541 /* "MCUA": this file is a motcua store */
-/* 2: versions keep a fingerprint, not their fields; 3: a case's small
- * codes packed into one column (case_rows.facts), the view "cases" spells
- * them out */
+/* 2: versions keep a fingerprint, not their fields; 3: a case keeps its
+ * versions in its own row (seen), its small codes in one column (facts),
+ * and the view "cases" spells them out */
 #define MC_SCHEMA_VERSION 3
 
 static const char *const schema_sql =
@@ -34,15 +34,13 @@ static const char *const schema_sql =
     " CHECK (rows_read = accepted + duplicate + quarantined));"
     "CREATE TABLE IF NOT EXISTS unit_keys("
     " id INTEGER PRIMARY KEY, code TEXT, name TEXT);"
-    "CREATE TABLE IF NOT EXISTS versions("
-    " id INTEGER PRIMARY KEY, case_key TEXT NOT NULL, file_id INTEGER NOT NULL,"
-    " line INTEGER NOT NULL, fp BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS case_rows("
-    " case_key TEXT PRIMARY KEY, seen BLOB NOT NULL, version_id INTEGER NOT NULL, upd INTEGER,"
+    " case_key TEXT PRIMARY KEY, seen BLOB NOT NULL, src INTEGER NOT NULL, upd INTEGER,"
     " facts INTEGER NOT NULL, received_at INTEGER NOT NULL, due_at INTEGER, end_at INTEGER)"
     " WITHOUT ROWID;"
     /* case_rows.facts spelled out, bit for bit as pack_facts() packs it */
-    "CREATE VIEW IF NOT EXISTS cases AS SELECT case_key, seen, version_id, upd,"
+    "CREATE VIEW IF NOT EXISTS cases AS SELECT case_key, seen, src >> 32 AS file_id,"
+    " src & 4294967295 AS line, upd,"
     " facts & 3 AS progress, facts >> 24 AS unit_id, (facts >> 2) & 15 AS status,"
     " (facts >> 6) & 7 AS channel, (facts >> 9) & 7 AS level, received_at, due_at, end_at,"
     " (facts >> 12) & 1 AS apology, ((facts >> 13) & 3) - 1 AS has_fee,"
@@ -66,8 +64,6 @@ enum {
     ST_CASE_INSERT_NEW,
     ST_CASE_UPDATE,
     ST_CASE_SEEN,
-    ST_VERSION_INSERT,
-    ST_VERSION_DELETE,
     ST_UNIT_INSERT,
     ST_REJECT_INSERT,
     ST_CONFLICT_INSERT,
@@ -81,16 +77,14 @@ static const char *const stmt_sql[ST_COUNT] = {
     "UPDATE files SET rows_read = ?2, accepted = ?3, duplicate = ?4, quarantined = ?5,"
     " conflicts = ?6, unknown_columns = ?7 WHERE id = ?1",
     "UPDATE files SET sha256 = ?2, size = ?3 WHERE id = ?1",
-    "SELECT version_id, upd, facts, received_at, seen FROM case_rows WHERE case_key = ?1",
-    "INSERT INTO case_rows(case_key, version_id, upd, facts, received_at, due_at, end_at, seen)"
+    "SELECT upd, facts, received_at, seen FROM case_rows WHERE case_key = ?1",
+    "INSERT INTO case_rows(case_key, src, upd, facts, received_at, due_at, end_at, seen)"
     " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-    "INSERT INTO case_rows(case_key, version_id, upd, facts, received_at, due_at, end_at, seen)"
+    "INSERT INTO case_rows(case_key, src, upd, facts, received_at, due_at, end_at, seen)"
     " VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(case_key) DO NOTHING",
-    "UPDATE case_rows SET version_id=?2, upd=?3, facts=?4, received_at=?5, due_at=?6,"
+    "UPDATE case_rows SET src=?2, upd=?3, facts=?4, received_at=?5, due_at=?6,"
     " end_at=?7, seen=?8 WHERE case_key=?1",
     "UPDATE case_rows SET seen = ?2 WHERE case_key = ?1",
-    "INSERT INTO versions(case_key, file_id, line, fp) VALUES (?1, ?2, ?3, ?4)",
-    "DELETE FROM versions WHERE id = ?1",
     "INSERT INTO unit_keys(code, name) VALUES (?1, ?2)",
     "INSERT INTO rejects(file_id, line, reason, col, detail, fields) VALUES (?1,?2,?3,?4,?5,?6)",
     "INSERT INTO conflicts(case_key, file_id, line, what, stored, incoming)"
@@ -98,6 +92,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 };
 
 #define NEW_HINT_MAX 8
+
+_Static_assert(MC_SEEN_LEN == MC_FP_LEN + 8, "a seen entry is a fingerprint, a file id and a line");
 
 struct mc_store {
     sqlite3 *db;
@@ -552,10 +548,10 @@ static void bind_date(sqlite3_stmt *q, int i, mc_date d)
         sqlite3_bind_int64(q, i, d);
 }
 
-/* Is fp one of the case's fingerprints (its seen blob)? */
+/* Is fp the fingerprint of one of the case's versions (its seen blob)? */
 static int is_duplicate(const char *seen, size_t seen_len, const unsigned char *fp)
 {
-    for (size_t off = 0; off + MC_FP_LEN <= seen_len; off += MC_FP_LEN)
+    for (size_t off = 0; off + MC_SEEN_LEN <= seen_len; off += MC_SEEN_LEN)
         if (memcmp(seen + off, fp, MC_FP_LEN) == 0)
             return 1;
     return 0;
@@ -616,12 +612,24 @@ static int same_unit(const mc_store *s, int64_t a, int64_t b)
     return 0;
 }
 
-/* Append fp to the case's fingerprints, already in s->seen[0..len). */
-static int seen_append(mc_store *s, size_t len, const unsigned char *fp)
+static void put_be32(unsigned char *p, uint32_t v)
 {
-    if (reserve(&s->seen, &s->seen_cap, len + MC_FP_LEN) != 0)
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* Append the version of the open file's line, fingerprint fp, to the
+ * case's versions, already in s->seen[0..len). */
+static int seen_append(mc_store *s, size_t len, const unsigned char *fp, long line)
+{
+    if (reserve(&s->seen, &s->seen_cap, len + MC_SEEN_LEN) != 0)
         return -1;
-    memcpy(s->seen + len, fp, MC_FP_LEN);
+    unsigned char *e = (unsigned char *)s->seen + len;
+    memcpy(e, fp, MC_FP_LEN);
+    put_be32(e + MC_FP_LEN, (uint32_t)s->file_id);
+    put_be32(e + MC_FP_LEN + 4, (uint32_t)line);
     return 0;
 }
 
@@ -644,16 +652,16 @@ static int lookup_case(mc_store *s, const char *key, case_state *c, mc_error *er
     int rc = sqlite3_step(q), st = 0;
     if (rc == SQLITE_ROW) {
         c->exists = 1;
-        c->upd = sqlite3_column_type(q, 1) == SQLITE_NULL ? MC_DATE_NONE
-                                                          : sqlite3_column_int64(q, 1);
-        int64_t facts = sqlite3_column_int64(q, 2);
+        c->upd = sqlite3_column_type(q, 0) == SQLITE_NULL ? MC_DATE_NONE
+                                                          : sqlite3_column_int64(q, 0);
+        int64_t facts = sqlite3_column_int64(q, 1);
         c->progress = mc_facts_progress(facts);
         c->unit = mc_facts_unit(facts);
-        c->received = sqlite3_column_int64(q, 3);
-        c->seen_len = (size_t)sqlite3_column_bytes(q, 4);
-        const void *seen = sqlite3_column_blob(q, 4);
+        c->received = sqlite3_column_int64(q, 2);
+        c->seen_len = (size_t)sqlite3_column_bytes(q, 3);
+        const void *seen = sqlite3_column_blob(q, 3);
         /* copy out before the statement is reset and the blob goes away */
-        if (reserve(&s->seen, &s->seen_cap, c->seen_len + MC_FP_LEN) != 0)
+        if (reserve(&s->seen, &s->seen_cap, c->seen_len + MC_SEEN_LEN) != 0)
             st = mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
         else if (c->seen_len)
             memcpy(s->seen, seen, c->seen_len);
@@ -662,19 +670,6 @@ static int lookup_case(mc_store *s, const char *key, case_state *c, mc_error *er
     }
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
-    return st;
-}
-
-static int insert_version(mc_store *s, long line, const mc_record *r, const unsigned char *fp,
-                          int64_t *version_id, mc_error *err)
-{
-    sqlite3_stmt *q = s->st[ST_VERSION_INSERT];
-    sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, s->file_id);
-    sqlite3_bind_int64(q, 3, line);
-    sqlite3_bind_blob(q, 4, fp, MC_FP_LEN, SQLITE_STATIC);
-    int st = step_done(s, q, "storing a row", err);
-    *version_id = sqlite3_last_insert_rowid(s->db);
     return st;
 }
 
@@ -704,9 +699,10 @@ static int pack_facts(const mc_record *r, int64_t unit_id, int64_t *facts)
 }
 
 /* Insert or update the case row (stmt ST_CASE_INSERT, _INSERT_NEW or
- * _UPDATE) from version r, its fingerprints being s->seen[0..seen_len). */
-static int write_case(mc_store *s, int stmt, const mc_record *r, int64_t version_id,
-                      int64_t unit_id, size_t seen_len, mc_error *err)
+ * _UPDATE) from version r, line of the open file, the case's versions
+ * being s->seen[0..seen_len). */
+static int write_case(mc_store *s, int stmt, const mc_record *r, long line, int64_t unit_id,
+                      size_t seen_len, mc_error *err)
 {
     sqlite3_stmt *q = s->st[stmt];
     mc_date end = r->finished_at != MC_DATE_NONE ? r->finished_at : r->returned_at;
@@ -715,7 +711,7 @@ static int write_case(mc_store *s, int stmt, const mc_record *r, int64_t version
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a code of case %s is out of the "
                             "store's range", s->path, r->case_id);
     sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, version_id);
+    sqlite3_bind_int64(q, 2, s->file_id << 32 | (int64_t)line);
     bind_date(q, 3, r->updated_at);
     sqlite3_bind_int64(q, 4, facts);
     sqlite3_bind_int64(q, 5, r->received_at);
@@ -755,9 +751,7 @@ static int check_conflicts(mc_store *s, long line, const mc_record *r, const cas
  * DO NOTHING), one B-tree search instead of a failed lookup and then an
  * insert.  Most rows of an overlapping nightly export are known cases:
  * for them the lookup comes first.  new_hint follows the last rows to pick
- * the way; either way the store ends up the same, row ids included (a
- * version inserted for a row that turns out a duplicate is deleted at once,
- * and SQLite gives its id to the next version).
+ * the way; either way the store ends up the same.
  */
 /* One step of new_hint towards "new cases" or "known cases", within
  * [-NEW_HINT_MAX, NEW_HINT_MAX]. */
@@ -775,17 +769,20 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, const unsigned char
     *outcome = 0;
     *conflict = 0;
     case_state cur;
-    int64_t unit_id, version_id = 0;
-    int st, have_version = 0;
+    int64_t unit_id;
+    int st;
 
+    /* A version is named by (file id, line) in 32 bits each (MC_SEEN_LEN). */
+    if (line < 1 || line > UINT32_MAX || s->file_id < 1 || s->file_id > UINT32_MAX)
+        return mc_error_set(err, MC_EXIT_DATA, "%s: line %ld of file %lld is past what the "
+                            "store can name (4,294,967,295 lines or files)", s->path, line,
+                            (long long)s->file_id);
+    if ((st = unit_id_of(s, r, &unit_id, err)))
+        return st;
     if (s->new_hint > 0) {
-        if ((st = unit_id_of(s, r, &unit_id, err)) ||
-            (st = insert_version(s, line, r, fp, &version_id, err)))
-            return st;
-        have_version = 1;
-        if (seen_append(s, 0, fp) != 0)
+        if (seen_append(s, 0, fp, line) != 0)
             return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
-        if ((st = write_case(s, ST_CASE_INSERT_NEW, r, version_id, unit_id, MC_FP_LEN, err)))
+        if ((st = write_case(s, ST_CASE_INSERT_NEW, r, line, unit_id, MC_SEEN_LEN, err)))
             return st;
         if (sqlite3_changes(s->db) == 1) {
             follow_hint(s, 1);
@@ -798,24 +795,15 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, const unsigned char
         return st;
     follow_hint(s, !cur.exists);
     if (cur.exists && is_duplicate(s->seen, cur.seen_len, fp)) {
-        if (have_version) {
-            sqlite3_stmt *q = s->st[ST_VERSION_DELETE];
-            sqlite3_bind_int64(q, 1, version_id);
-            if ((st = step_done(s, q, "storing a row", err)))
-                return st;
-        }
         *outcome = MC_ADD_DUPLICATE;
         return 0;
     }
-    if (!have_version && ((st = unit_id_of(s, r, &unit_id, err)) ||
-                          (st = insert_version(s, line, r, fp, &version_id, err))))
-        return st;
-    if (seen_append(s, cur.seen_len, fp) != 0)
+    if (seen_append(s, cur.seen_len, fp, line) != 0)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
-    size_t seen_len = cur.seen_len + MC_FP_LEN;
+    size_t seen_len = cur.seen_len + MC_SEEN_LEN;
     if (!cur.exists) {
         *outcome = MC_ADD_NEW_CASE;
-        return write_case(s, ST_CASE_INSERT, r, version_id, unit_id, seen_len, err);
+        return write_case(s, ST_CASE_INSERT, r, line, unit_id, seen_len, err);
     }
     *outcome = MC_ADD_NEW_VERSION;
     if ((st = check_conflicts(s, line, r, &cur, unit_id, conflict, err)))
@@ -826,7 +814,7 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, const unsigned char
     int progress = progress_of(r->status);
     int upd_vs_cur = mc_date_cmp(r->updated_at, cur.upd);
     if (upd_vs_cur > 0 || (upd_vs_cur == 0 && progress >= cur.progress))
-        return write_case(s, ST_CASE_UPDATE, r, version_id, unit_id, seen_len, err);
+        return write_case(s, ST_CASE_UPDATE, r, line, unit_id, seen_len, err);
     sqlite3_stmt *q = s->st[ST_CASE_SEEN];
     sqlite3_bind_text(q, 1, r->case_id, -1, SQLITE_STATIC);
     sqlite3_bind_blob(q, 2, s->seen, (int)seen_len, SQLITE_STATIC);

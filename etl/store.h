@@ -1,9 +1,10 @@
 /*
  * store.h -- the SQLite case store (SPEC 2 and 8).
  *
- * One database file in WAL mode holds the file ledger, every version of every
- * case, the current version of each case (denormalized for the figures, in
- * the table case_rows; the view "cases" reads it column by column), the
+ * One database file in WAL mode holds the file ledger, every case with its
+ * current version (denormalized for the figures) and the fingerprint and
+ * source of each of its versions, in the table case_rows (the view "cases"
+ * reads it column by column), the
  * quarantined rows (masked), the conflicts, and the stored reports.  A file is
  * loaded inside one transaction together with its ledger row: a crash leaves
  * all of the file or none of it.
@@ -76,6 +77,20 @@ int mc_store_file_commit(mc_store *s, const mc_file_counts *c, const char *unkno
 
 /* Abandon the open file: nothing of it stays. */
 void mc_store_file_rollback(mc_store *s);
+
+/*
+ * case_rows.seen: the versions of a case, in load order, MC_SEEN_LEN bytes
+ * each: the row's fingerprint (MC_FP_LEN bytes), then the ledger id of its
+ * file and its line, 4 bytes each, big-endian.  case_rows.src is the file id
+ * << 32 | line of the current version.
+ */
+#define MC_SEEN_LEN 24
+static inline uint32_t mc_seen_be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static inline uint32_t mc_seen_file(const unsigned char *entry) { return mc_seen_be32(entry + 16); }
+static inline uint32_t mc_seen_line(const unsigned char *entry) { return mc_seen_be32(entry + 20); }
 
 /*
  * case_rows.facts: a case's small codes in one integer, low bits first:

@@ -104,3 +104,76 @@ Test(current, later_time_wins_over_progress_and_missing_sorts_first)
     mc_record y[2] = {version(9, day), version(8, day)};
     cr_expect_eq(current_status(y, 2), 8, "equal update and progress: the later-loaded wins");
 }
+
+/* The packed case row (store.h: facts, seen, src) reads the same through
+ * the C decoders and the view "cases", for every value a code can take. */
+Test(current, packed_facts_and_versions_read_back_through_both_ways)
+{
+    mc_store *s;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_store_open(path, MC_STORE_READWRITE, &s, &err), 0, "%s", err.msg);
+    cr_assert_eq(mc_store_file_begin(s, "a.csv", "00", 1, &err), 0, "%s", err.msg);
+    mc_fingerprinter *f = mc_fingerprinter_new();
+    char keys[40][32];
+    int n = 40;
+    for (int i = 0; i < n; i++) {
+        mc_record r = version(1 + i % 10, MC_DATE_NONE);
+        snprintf(keys[i], sizeof keys[i], "K-%02d", i);
+        r.case_id = keys[i];
+        r.unit_code = i % 2 ? "000.00.41.H30" : "000.00.06.H56";
+        r.channel = 1 + i % 3;
+        r.service_level = i % 5;
+        r.apology = (signed char)(i % 3 - 1);
+        r.has_fee = (signed char)(i / 3 % 3 - 1);
+        r.paid_online = (signed char)(i / 2 % 3 - 1);
+        r.digitized = (signed char)(i / 5 % 3 - 1);
+        r.e_result = (signed char)(i / 7 % 3 - 1);
+        unsigned char fp[MC_FP_LEN];
+        int outcome, conflict;
+        cr_assert_eq(mc_fingerprint(f, &r, fp), 0);
+        cr_assert_eq(mc_store_add(s, 1000 + i, &r, fp, &outcome, &conflict, &err), 0, "%s",
+                     err.msg);
+    }
+    mc_fingerprinter_free(f);
+    mc_file_counts c = {.rows_read = n, .accepted = n};
+    cr_assert_eq(mc_store_file_commit(s, &c, "", &err), 0, "%s", err.msg);
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_prepare_v2(mc_store_db(s),
+                                    "SELECT r.facts, r.seen, r.src, v.progress, v.status,"
+                                    " v.channel, v.level, v.apology, v.has_fee, v.paid_online,"
+                                    " v.digitized, v.e_result, v.unit_id, v.file_id, v.line,"
+                                    " r.case_key FROM case_rows r JOIN cases v USING (case_key)"
+                                    " ORDER BY case_key", -1, &q, NULL), SQLITE_OK);
+    int rows = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        int i = rows++;
+        int64_t facts = sqlite3_column_int64(q, 0);
+        const unsigned char *seen = sqlite3_column_blob(q, 1);
+        cr_assert_eq(sqlite3_column_bytes(q, 1), MC_SEEN_LEN);
+        cr_assert_eq(mc_facts_status(facts), 1 + i % 10);
+        cr_assert_eq(mc_facts_channel(facts), 1 + i % 3);
+        cr_assert_eq(mc_facts_level(facts), i % 5);
+        cr_assert_eq(mc_facts_apology(facts), i % 3 == 2);
+        cr_assert_eq(mc_facts_has_fee(facts), i / 3 % 3 - 1);
+        cr_assert_eq(mc_facts_paid_online(facts), i / 2 % 3 - 1);
+        cr_assert_eq(mc_facts_digitized(facts), i / 5 % 3 - 1);
+        cr_assert_eq(mc_facts_e_result(facts), i / 7 % 3 - 1);
+        cr_assert_eq(mc_seen_file(seen), 1);
+        cr_assert_eq(mc_seen_line(seen), 1000 + i);
+        cr_assert_eq(sqlite3_column_int64(q, 2), (int64_t)1 << 32 | (1000 + i));
+        const int view[] = {mc_facts_progress(facts), mc_facts_status(facts),
+                            mc_facts_channel(facts), mc_facts_level(facts),
+                            mc_facts_apology(facts), mc_facts_has_fee(facts),
+                            mc_facts_paid_online(facts), mc_facts_digitized(facts),
+                            mc_facts_e_result(facts)};
+        for (int k = 0; k < 9; k++)
+            cr_assert_eq(sqlite3_column_int(q, 3 + k), view[k], "row %d column %d", i, 3 + k);
+        cr_assert_eq(sqlite3_column_int64(q, 12), mc_facts_unit(facts));
+        cr_assert_eq(sqlite3_column_int64(q, 13), 1);
+        cr_assert_eq(sqlite3_column_int64(q, 14), 1000 + i);
+    }
+    sqlite3_finalize(q);
+    cr_assert_eq(rows, n);
+    mc_store_close(s);
+}

@@ -37,10 +37,15 @@ tamper rejects "DELETE FROM rejects WHERE id = (SELECT min(id) FROM rejects)" \
     'file a.csv: the ledger counts [0-9]* quarantined rows, the rejects table holds'
 tamper rows_read "PRAGMA ignore_check_constraints = 1; UPDATE files SET rows_read = rows_read + 1 WHERE name = 'b.csv'" \
     'file b.csv: rows read 3001 != accepted'
-tamper version "DELETE FROM versions WHERE id = (SELECT version_id FROM cases ORDER BY case_key LIMIT 1)" \
-    'its current version [0-9]* does not exist'
-tamper version_file "UPDATE versions SET file_id = 99 WHERE id = 1" \
-    'file id 99: not in the ledger'
+first="(SELECT min(case_key) FROM case_rows)"
+tamper version "UPDATE case_rows SET src = src + 1000000 WHERE case_key = $first" \
+    'case .*: its current version (file id [0-9]*, line [0-9]*) is not one of its versions'
+tamper version_torn "UPDATE case_rows SET seen = substr(seen, 1, 20) WHERE case_key = $first" \
+    'case .*: its versions are damaged (20 bytes, not a multiple of 24)'
+tamper version_file "UPDATE case_rows SET seen = CAST(substr(seen, 1, 16) || x'00000063' || substr(seen, 21) AS BLOB) WHERE case_key = $first" \
+    'file id 99: not in the ledger, yet 1 versions come from it'
+tamper version_lost "UPDATE case_rows SET seen = CAST(seen || seen AS BLOB) WHERE case_key = $first" \
+    'the ledger counts [0-9]* accepted rows, the store holds [0-9]* versions from it'
 tamper report "UPDATE report_rows SET resolved_late = resolved_late + 1 WHERE unit_code = 'ALL' AND period = '2025-Q4'" \
     'stored report 2025-Q4 (calendar), row [0-9]*, unit ALL: resolved_total [0-9]* != early'
 tamper report_rows "DELETE FROM report_rows WHERE period = '2026-01' AND unit_code = 'ALL'" \

@@ -55,7 +55,7 @@ full_disk_case pages "$work/pages/motcua.db" pages
 [ -f "$work/pages/archive/2026/01/large.csv" ] || fail "pages: large.csv not loaded once there was room"
 
 # 2. a real full filesystem
-if [ "$(id -u)" -eq 0 ] && mkdir -p "$work/disk" && mount -t tmpfs -o size=4m tmpfs "$work/disk" 2>/dev/null; then
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$work/disk" && mount -t tmpfs -o size=2m tmpfs "$work/disk" 2>/dev/null; then
     mounted="$work/disk"
     full_disk_case tmpfs "$work/disk/motcua.db" disk
     mount -o remount,size=64m "$work/disk"
