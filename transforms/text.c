@@ -3,7 +3,8 @@
  *
  * Most fields are plain ASCII or already-composed Vietnamese, so NFC through
  * utf8proc (which allocates) runs only when a field holds a code point that
- * could change under NFC.  Everything else is copied with white space folded.
+ * could change under NFC.  Everything else is copied with white space
+ * folded, in the same pass that looks for such a code point.
  */
 #include "transforms/text.h"
 
@@ -121,31 +122,38 @@ const char *mc_text_trim_blanks(const char *s, size_t *n)
     return (const char *)p;
 }
 
-/* Does s need utf8proc's NFC at all? */
-static int needs_nfc(const unsigned char *p, size_t n)
-{
-    const unsigned char *end = p + n;
-    while (p < end) {
-        if (*p < 0x80) {
-            p++;
-            continue;
-        }
-        uint32_t cp;
-        size_t k = decode(p, end, &cp);
-        if (!k || !nfc_stable(cp))
-            return 1;
-        p += k;
-    }
-    return 0;
-}
+#define FOLD_NEEDS_NFC (-2)
 
-/* Copy src into dst folding white space; returns length or -1. */
-static long fold_space(const unsigned char *p, size_t n, char *dst, size_t cap)
+/*
+ * Copy p[0..n) into dst folding white space; returns the length, or -1
+ * when dst (cap bytes) is too small or p is malformed.  With check_nfc it
+ * returns FOLD_NEEDS_NFC instead as soon as it meets a code point NFC may
+ * change (or dst is too small: NFC could shorten the text), so that one
+ * pass both decides whether NFC is needed and, most of the time, does the
+ * whole job.  Runs of printable ASCII, most of every field, are copied whole.
+ */
+static long fold_space(const unsigned char *p, size_t n, char *dst, size_t cap, int check_nfc)
 {
     const unsigned char *end = p + n;
     size_t out = 0;
     int pending_space = 0;
+    long too_small = check_nfc ? FOLD_NEEDS_NFC : -1;
     while (p < end) {
+        if (*p > 0x20 && *p < 0x80) {
+            const unsigned char *q = p + 1;
+            while (q < end && *q > 0x20 && *q < 0x80)
+                q++;
+            size_t k = (size_t)(q - p);
+            if (out + (size_t)pending_space + k + 1 > cap)
+                return too_small;
+            if (pending_space)
+                dst[out++] = ' ';
+            pending_space = 0;
+            memcpy(dst + out, p, k);
+            out += k;
+            p = q;
+            continue;
+        }
         uint32_t cp;
         size_t k;
         if (*p < 0x80) {
@@ -155,6 +163,8 @@ static long fold_space(const unsigned char *p, size_t n, char *dst, size_t cap)
             k = decode(p, end, &cp);
             if (!k)
                 return -1;
+            if (check_nfc && !nfc_stable(cp))
+                return FOLD_NEEDS_NFC;
         }
         if (is_space_cp(cp)) {
             pending_space = out > 0;
@@ -162,7 +172,7 @@ static long fold_space(const unsigned char *p, size_t n, char *dst, size_t cap)
             continue;
         }
         if (out + (size_t)pending_space + k + 1 > cap)
-            return -1;
+            return too_small;
         if (pending_space)
             dst[out++] = ' ';
         pending_space = 0;
@@ -171,7 +181,7 @@ static long fold_space(const unsigned char *p, size_t n, char *dst, size_t cap)
         p += k;
     }
     if (out + 1 > cap)
-        return -1;
+        return too_small;
     dst[out] = '\0';
     return (long)out;
 }
@@ -179,14 +189,15 @@ static long fold_space(const unsigned char *p, size_t n, char *dst, size_t cap)
 long mc_text_norm(const char *s, size_t n, char *dst, size_t cap)
 {
     const unsigned char *p = (const unsigned char *)s;
-    if (!needs_nfc(p, n))
-        return fold_space(p, n, dst, cap);
+    long r = fold_space(p, n, dst, cap, 1);
+    if (r != FOLD_NEEDS_NFC)
+        return r;
     utf8proc_uint8_t *nfc = NULL;
     utf8proc_ssize_t len = utf8proc_map(p, (utf8proc_ssize_t)n, &nfc,
                                         UTF8PROC_STABLE | UTF8PROC_COMPOSE);
     if (len < 0)
         return -1;
-    long r = fold_space(nfc, (size_t)len, dst, cap);
+    r = fold_space(nfc, (size_t)len, dst, cap, 0);
     free(nfc);
     return r;
 }
