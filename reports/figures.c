@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "etl/dict.h"
+#include "reports/casescan.h"
 #include "transforms/dates.h"
 #include "transforms/record.h"
 
@@ -177,7 +178,6 @@ typedef struct ambiguous_key {
     const mc_unit *cand[MAX_CANDIDATES];
     size_t n;
     const char *name;
-    int noted;
 } ambiguous_key;
 
 /* The runit index + 1 of the one candidate valid on day, or 0. */
@@ -194,6 +194,54 @@ static size_t resolve_on(const ambiguous_key *a, const runits *u, int64_t day)
     if (valid != 1 || !mc_dict_get(u->by_code, only->code, strlen(only->code), &p))
         return 0;
     return (size_t)p + 1;
+}
+
+/* What one thread of the scan counts (mc_scan_cases), merged afterwards:
+ * the read-only tables it shares with the other thread, and its own
+ * counts per unit of the report. */
+typedef struct scan_part {
+    const runits *u;
+    const size_t *key_unit, *amb_of; /* by unit_keys id */
+    const ambiguous_key *amb;
+    int64_t max_id, start, as_of;
+    int64_t (*own)[MC_C_COUNT];      /* by runit index */
+    int64_t all[MC_C_COUNT];
+    char *amb_noted;                 /* an unresolved case of amb[i] counted */
+    int64_t bad_unit;                /* a unit id the store does not know, or 0 */
+} scan_part;
+
+static void count_rows(void *arg, const mc_scan_row *rows, size_t n)
+{
+    scan_part *p = arg;
+    for (size_t i = 0; i < n; i++) {
+        int64_t facts = rows[i].facts, uid = mc_facts_unit(facts);
+        if (uid < 1 || uid > p->max_id || p->key_unit[uid] == 0) {
+            p->bad_unit = uid ? uid : -1;
+            continue;
+        }
+        mc_case_facts f;
+        f.status = mc_facts_status(facts);
+        f.channel = mc_facts_channel(facts);
+        f.level = mc_facts_level(facts);
+        f.received_day = mc_date_day(rows[i].received_at);
+        f.has_due = rows[i].has_due;
+        f.due_day = f.has_due ? mc_date_day(rows[i].due_at) : 0;
+        f.has_end = rows[i].has_end;
+        f.end_day = f.has_end ? mc_date_day(rows[i].end_at) : 0;
+        f.apology = mc_facts_apology(facts);
+        f.has_fee = mc_facts_has_fee(facts);
+        f.paid_online = mc_facts_paid_online(facts);
+        f.digitized = mc_facts_digitized(facts);
+        f.e_result = mc_facts_e_result(facts);
+        size_t target = p->key_unit[uid], resolved = 0;
+        const ambiguous_key *a = p->amb_of[uid] ? &p->amb[p->amb_of[uid] - 1] : NULL;
+        if (a && (resolved = resolve_on(a, p->u, f.received_day)))
+            target = resolved;
+        int counted = mc_figures_add_case(p->own[target - 1], &f, p->start, p->as_of);
+        mc_figures_add_case(p->all, &f, p->start, p->as_of);
+        if (a && !resolved && counted)
+            p->amb_noted[p->amb_of[uid] - 1] = 1;
+    }
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -353,7 +401,8 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
     name_note *notes = NULL;
     ambiguous_key *amb = NULL;
     int64_t max_id = 0;
-    sqlite3_stmt *q = NULL;
+    scan_part parts[2];
+    memset(parts, 0, sizeof parts);
 
     if (!(u.by_code = mc_dict_new()))
         goto nomem;
@@ -418,55 +467,45 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
         key_unit[k->id] = idx + 1;
     }
 
-    int rc = sqlite3_prepare_v2(mc_store_db(s),
-        "SELECT facts, received_at, due_at, end_at FROM case_rows"
-        " WHERE received_at < ?1 AND (end_at IS NULL OR end_at >= ?2)", -1, &q, NULL);
-    if (rc != SQLITE_OK) {
-        st = mc_store_fail(s, rc, "reading the cases", err);
-        goto done;
+    /* Count every case on one or two threads, each into its own part. */
+    for (int t = 0; t < 2; t++) {
+        scan_part *p = &parts[t];
+        p->u = &u;
+        p->key_unit = key_unit;
+        p->amb_of = amb_of;
+        p->amb = amb;
+        p->max_id = max_id;
+        p->start = o->period.start;
+        p->as_of = o->as_of;
+        p->own = calloc(u.n ? u.n : 1, sizeof *p->own);
+        p->amb_noted = calloc(n_amb ? n_amb : 1, 1);
+        if (!p->own || !p->amb_noted)
+            goto nomem;
     }
-    sqlite3_bind_int64(q, 1, (o->as_of + 1) * MC_DATE_SCALE);
-    sqlite3_bind_int64(q, 2, o->period.start * MC_DATE_SCALE);
+    void *part_of[2] = {&parts[0], &parts[1]};
+    int two;
+    if ((st = mc_scan_cases(s, (o->as_of + 1) * MC_DATE_SCALE, o->period.start * MC_DATE_SCALE,
+                            count_rows, part_of, &two, err)))
+        goto done;
     int64_t all[MC_C_COUNT] = {0};
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        int64_t facts = sqlite3_column_int64(q, 0);
-        int64_t uid = mc_facts_unit(facts);
-        mc_case_facts f;
-        f.status = mc_facts_status(facts);
-        f.channel = mc_facts_channel(facts);
-        f.level = mc_facts_level(facts);
-        f.received_day = mc_date_day(sqlite3_column_int64(q, 1));
-        f.has_due = sqlite3_column_type(q, 2) != SQLITE_NULL;
-        f.due_day = f.has_due ? mc_date_day(sqlite3_column_int64(q, 2)) : 0;
-        f.has_end = sqlite3_column_type(q, 3) != SQLITE_NULL;
-        f.end_day = f.has_end ? mc_date_day(sqlite3_column_int64(q, 3)) : 0;
-        f.apology = mc_facts_apology(facts);
-        f.has_fee = mc_facts_has_fee(facts);
-        f.paid_online = mc_facts_paid_online(facts);
-        f.digitized = mc_facts_digitized(facts);
-        f.e_result = mc_facts_e_result(facts);
-        if (uid < 1 || uid > max_id || key_unit[uid] == 0) {
+    for (int t = 0; t < 2; t++) {
+        scan_part *p = &parts[t];
+        if (p->bad_unit) {
             st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a case names unit id %lld that the "
                               "store does not know; run 'motcua check'", mc_store_path(s),
-                              (long long)uid);
+                              (long long)p->bad_unit);
             goto done;
         }
-        size_t target = key_unit[uid], resolved = 0;
-        ambiguous_key *a = amb_of[uid] ? &amb[amb_of[uid] - 1] : NULL;
-        if (a && (resolved = resolve_on(a, &u, f.received_day)))
-            target = resolved;
-        runit *r = &u.v[target - 1];
-        int counted = mc_figures_add_case(r->own, &f, o->period.start, o->as_of);
-        mc_figures_add_case(all, &f, o->period.start, o->as_of);
-        if (a && !resolved && counted && !a->noted) {
-            add_note(notes, &n_notes, a->name, 1);
-            a->noted = 1;
-        }
+        for (size_t i = 0; i < u.n; i++)
+            for (int c = 0; c < MC_C_COUNT; c++)
+                u.v[i].own[c] += p->own[i][c];
+        for (int c = 0; c < MC_C_COUNT; c++)
+            all[c] += p->all[c];
     }
-    if (rc != SQLITE_DONE) {
-        st = mc_store_fail(s, rc, "reading the cases", err);
-        goto done;
-    }
+    /* in the order of the unit names, whichever thread met them */
+    for (size_t i = 0; i < n_amb; i++)
+        if (parts[0].amb_noted[i] || parts[1].amb_noted[i])
+            add_note(notes, &n_notes, amb[i].name, 1);
 
     /* Roll each unit's own counts up to itself and its ancestors. */
     for (size_t i = 0; i < u.n; i++)
@@ -564,7 +603,10 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
 nomem:
     st = mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory while computing the report");
 done:
-    sqlite3_finalize(q);
+    for (int t = 0; t < 2; t++) {
+        free(parts[t].own);
+        free(parts[t].amb_noted);
+    }
     if (st)
         mc_report_free(rep);
     runits_free(&u);

@@ -1,0 +1,39 @@
+/*
+ * casescan.h -- the case rows a report counts, read on two cores when the
+ * store is large.
+ *
+ * A report of a 5M-case store spends its time in SQLite stepping through
+ * the case rows.  mc_scan_cases reads them from both ends at once on two
+ * connections and two threads, each row exactly once, and falls back to
+ * one thread for small stores, inside an open transaction, or when the two
+ * connections could not be shown to read the same store.
+ */
+#ifndef MC_CASESCAN_H
+#define MC_CASESCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "etl/error.h"
+#include "etl/store.h"
+
+/* One case row as a report needs it (store.h: case_rows). */
+typedef struct mc_scan_row {
+    int64_t facts, received_at, due_at, end_at;
+    int has_due, has_end;
+} mc_scan_row;
+
+/* Called with a block of rows; part is the caller's accumulator of the
+ * thread that calls it (part[0] or part[1] of mc_scan_cases), never shared
+ * between two threads at once. */
+typedef void (*mc_scan_fn)(void *part, const mc_scan_row *rows, size_t n);
+
+/* Every case row received before received_before and not ended before
+ * ended_from (mc_date values) to fn, each exactly once, in no promised
+ * order.  *two is 1 when two threads read (part[1] then got some rows),
+ * 0 when only the calling thread did (part[0] got them all).  Returns 0
+ * or an MC_EXIT_* status. */
+int mc_scan_cases(mc_store *s, int64_t received_before, int64_t ended_from, mc_scan_fn fn,
+                  void *part[2], int *two, mc_error *err);
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * test_casescan.c -- reports/casescan.c: the case rows of a report, read
+ * from both ends by two threads, each row exactly once, whatever the number
+ * of rows against the size of the blocks the two sides claim.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "etl/fingerprint.h"
+#include "etl/store.h"
+#include "reports/casescan.h"
+
+static char path[64];
+
+static void setup(void)
+{
+    snprintf(path, sizeof path, "/tmp/mc-scan-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    unlink(path);
+}
+
+static void teardown(void)
+{
+    char p[80];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+#define DAY0 20300
+
+/* A store of n cases, case i received on day DAY0 at second i + 1 (so its
+ * received_at names it), ended on day DAY0 + 1 when i is odd. */
+static mc_store *store_of(int n)
+{
+    mc_store *s;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_store_open(path, MC_STORE_READWRITE, &s, &err), 0, "%s", err.msg);
+    cr_assert_eq(mc_store_file_begin(s, "a.csv", "00", 1, &err), 0, "%s", err.msg);
+    mc_fingerprinter *f = mc_fingerprinter_new();
+    for (int i = 0; i < n; i++) {
+        char key[32];
+        /* keys not in the order of i, as case codes are not in load order */
+        snprintf(key, sizeof key, "C-%07d", (i * 7919) % 1000003);
+        mc_record r;
+        memset(&r, 0, sizeof r);
+        r.case_id = key;
+        r.unit_code = "000.00.41.H30";
+        r.status = i % 2 ? 10 : 4;
+        r.channel = 1;
+        r.received_at = (int64_t)DAY0 * MC_DATE_SCALE + 1 + i;
+        r.due_at = r.new_due_at = r.returned_at = r.apology_at = r.updated_at = MC_DATE_NONE;
+        r.finished_at = i % 2 ? (int64_t)(DAY0 + 1) * MC_DATE_SCALE : MC_DATE_NONE;
+        r.apology = r.has_fee = r.paid_online = r.digitized = r.e_result = MC_FLAG_ABSENT;
+        unsigned char fp[MC_FP_LEN];
+        int outcome, conflict;
+        cr_assert_eq(mc_fingerprint(f, &r, fp), 0);
+        cr_assert_eq(mc_store_add(s, i + 2, &r, fp, &outcome, &conflict, &err), 0, "%s",
+                     err.msg);
+    }
+    mc_fingerprinter_free(f);
+    mc_file_counts c = {.rows_read = n, .accepted = n};
+    cr_assert_eq(mc_store_file_commit(s, &c, "", &err), 0, "%s", err.msg);
+    return s;
+}
+
+typedef struct seen_rows {
+    int n_max;
+    int *times;  /* by case: how often it was handed over */
+    long rows;
+} seen_rows;
+
+static void tally(void *arg, const mc_scan_row *rows, size_t n)
+{
+    seen_rows *t = arg;
+    for (size_t i = 0; i < n; i++) {
+        int64_t k = rows[i].received_at - (int64_t)DAY0 * MC_DATE_SCALE - 1;
+        cr_assert(k >= 0 && k < t->n_max, "row %lld is none of ours", (long long)k);
+        t->times[k]++;
+        t->rows++;
+    }
+}
+
+/* Scan the store of n cases; every case must come exactly once, from
+ * either thread.  Returns whether two threads read. */
+static int scan_once_each(int n, int64_t ended_from, int want_odd_only)
+{
+    mc_store *s = store_of(n);
+    seen_rows a = {n, calloc((size_t)n + 1, sizeof(int)), 0};
+    seen_rows b = {n, calloc((size_t)n + 1, sizeof(int)), 0};
+    void *part[2] = {&a, &b};
+    int two = -1;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_scan_cases(s, (int64_t)(DAY0 + 5) * MC_DATE_SCALE, ended_from, tally, part,
+                               &two, &err), 0, "%s", err.msg);
+    for (int i = 0; i < n; i++) {
+        int want = want_odd_only ? 0 : 1; /* the even ones never end */
+        if (want_odd_only)
+            want = i % 2 == 0;
+        cr_assert_eq(a.times[i] + b.times[i], want, "case %d of %d handed over %d times", i, n,
+                     a.times[i] + b.times[i]);
+    }
+    if (!two)
+        cr_assert_eq(b.rows, 0, "a scan alone gave rows to the second part");
+    free(a.times);
+    free(b.times);
+    mc_store_close(s);
+    teardown();
+    return two;
+}
+
+TestSuite(casescan, .init = setup, .fini = teardown);
+
+Test(casescan, two_threads_hand_over_every_row_once_whatever_the_count)
+{
+    cr_assert_eq(setenv("MOTCUA_SCAN_SPLIT_BYTES", "0", 1), 0);
+    const int counts[] = {0, 1, 2, 255, 256, 257, 511, 512, 513, 3000};
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        cr_expect_eq(scan_once_each(counts[i], 0, 0), 1, "%d rows: not on two threads",
+                     counts[i]);
+    unsetenv("MOTCUA_SCAN_SPLIT_BYTES");
+}
+
+Test(casescan, the_filter_holds_on_both_sides)
+{
+    cr_assert_eq(setenv("MOTCUA_SCAN_SPLIT_BYTES", "0", 1), 0);
+    /* ended before DAY0 + 2: the odd cases are left out, the open ones stay */
+    cr_expect_eq(scan_once_each(1000, (int64_t)(DAY0 + 2) * MC_DATE_SCALE, 1), 1);
+    unsetenv("MOTCUA_SCAN_SPLIT_BYTES");
+}
+
+Test(casescan, a_small_store_or_an_open_transaction_is_read_alone)
+{
+    cr_assert_eq(setenv("MOTCUA_SCAN_SPLIT_BYTES", "1000000000", 1), 0);
+    cr_expect_eq(scan_once_each(600, 0, 0), 0, "a small store read on two threads");
+    cr_assert_eq(setenv("MOTCUA_SCAN_SPLIT_BYTES", "0", 1), 0);
+    mc_store *s = store_of(600);
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_store_exec(s, "BEGIN", &err), 0, "%s", err.msg);
+    seen_rows a = {600, calloc(601, sizeof(int)), 0}, b = {600, calloc(601, sizeof(int)), 0};
+    void *part[2] = {&a, &b};
+    int two = -1;
+    cr_assert_eq(mc_scan_cases(s, (int64_t)(DAY0 + 5) * MC_DATE_SCALE, 0, tally, part, &two,
+                               &err), 0, "%s", err.msg);
+    cr_expect_eq(two, 0, "read on two threads inside an open transaction");
+    cr_expect_eq(a.rows, 600);
+    mc_store_exec(s, "COMMIT", &err);
+    free(a.times);
+    free(b.times);
+    mc_store_close(s);
+    unsetenv("MOTCUA_SCAN_SPLIT_BYTES");
+}
