@@ -351,23 +351,38 @@ int mc_cmd_run(mc_options *o)
         worst = mc_exit_worst(worst, in_st);
     } else {
         mc_period p[MAX_PERIODS];
+        mc_report reps[MAX_PERIODS];
         size_t np = open_periods(mc_day_today(), in.convention, p);
+        /* every open period from one read of the store */
+        mc_error_clear(&err);
+        bar_draw(&b, 0, (double)np + 1, 0, 0, "reports");
+        st = mc_report_build_many(s, &in, p, np, reps, &err);
+        bar_clear(&b);
+        if (st) {
+            mc_log_error("%s; reports not refreshed", err.msg);
+            worst = mc_exit_worst(worst, st);
+            np = 0;
+        }
+        int io_failed = 0; /* the disk is in trouble: write no more */
         for (size_t i = 0; i < np; i++) {
-            mc_error_clear(&err);
-            char canon[64], what[100];
-            snprintf(what, sizeof what, "report %.63s", p[i].canon);
-            bar_draw(&b, (double)i, (double)np, 0, 0, what);
-            st = mc_outputs_refresh(s, &in, p[i].canon, NULL, o->output, formats, canon, &err);
-            bar_clear(&b);
-            if (st) {
-                mc_log_error("%s; report %s not refreshed", err.msg, p[i].canon);
-                worst = mc_exit_worst(worst, st);
-                if (st == MC_EXIT_IO)
-                    break;
-                continue;
+            if (!io_failed) {
+                mc_error_clear(&err);
+                char what[100];
+                snprintf(what, sizeof what, "report %.63s", reps[i].period);
+                bar_draw(&b, (double)i + 1, (double)np + 1, 0, 0, what);
+                st = mc_outputs_publish(s, &reps[i], o->output, formats, &err);
+                bar_clear(&b);
+                if (st) {
+                    mc_log_error("%s; report %s not refreshed", err.msg, reps[i].period);
+                    worst = mc_exit_worst(worst, st);
+                    io_failed = st == MC_EXIT_IO;
+                } else {
+                    size_t len = strlen(refreshed);
+                    snprintf(refreshed + len, sizeof refreshed - len, "%s%.63s",
+                             len ? " " : "", reps[i].period);
+                }
             }
-            size_t len = strlen(refreshed);
-            snprintf(refreshed + len, sizeof refreshed - len, "%s%s", len ? " " : "", canon);
+            mc_report_free(&reps[i]);
         }
     }
     if (!in_st)

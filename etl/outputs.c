@@ -208,10 +208,18 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
         return st;
     if (canon)
         snprintf(canon, 64, "%s", rep.period);
-    st = mc_outputs_store(s, &rep, err);
+    st = mc_outputs_publish(s, &rep, out_dir, formats, err);
+    mc_report_free(&rep);
+    return st;
+}
+
+int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
+                       unsigned formats, mc_error *err)
+{
+    int st = mc_outputs_store(s, rep, err);
     if (!st && formats) {
         char dir[4096], path[4200];
-        snprintf(dir, sizeof dir, "%s/%s", out_dir, rep.period);
+        snprintf(dir, sizeof dir, "%s/%s", out_dir, rep->period);
         /* a run killed while writing left hidden temporaries: each file's
          * writer sweeps them (mc_write_file_atomic) */
         st = mc_mkdirs(dir, err);
@@ -231,13 +239,12 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
             if (!(formats & files[i].bit))
                 continue;
             snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
-            st = mc_report_write(&rep, files[i].table, files[i].format, 1, NULL, path, err);
+            st = mc_report_write(rep, files[i].table, files[i].format, 1, NULL, path, err);
         }
         if (!st && mc_fsync_dir(dir) != 0)
             st = mc_error_set(err, MC_EXIT_IO, "%s: cannot sync the folder: %s", dir,
                               strerror(errno));
     }
-    mc_report_free(&rep);
     return st;
 }
 

@@ -37,6 +37,11 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
                        const char *as_of, const char *out_dir, unsigned formats, char *canon,
                        mc_error *err);
 
+/* What mc_outputs_refresh does after computing: store rep, then write its
+ * files.  For a report computed with others (mc_report_build_many). */
+int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
+                       unsigned formats, mc_error *err);
+
 /* Store rep's unit rows as the stored report of its period and convention,
  * replacing the old ones, in one transaction. */
 int mc_outputs_store(mc_store *s, const mc_report *rep, mc_error *err);

@@ -73,6 +73,22 @@ int mc_report_build(mc_store *s, const mc_report_inputs *in, const char *period_
     return mc_figures_compute(s, &fo, rep, err);
 }
 
+int mc_report_build_many(mc_store *s, const mc_report_inputs *in, const mc_period *periods,
+                         size_t n, mc_report *reps, mc_error *err)
+{
+    mc_figures_opts *fo = calloc(n ? n : 1, sizeof *fo);
+    if (!fo)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+    for (size_t k = 0; k < n; k++) {
+        fo[k] = (mc_figures_opts){.units = in->units, .targets = &in->targets,
+                                  .convention = in->convention, .period = periods[k]};
+        fo[k].as_of = mc_period_as_of(&periods[k], mc_day_today());
+    }
+    int st = mc_figures_compute_many(s, fo, n, reps, err);
+    free(fo);
+    return st;
+}
+
 int mc_format_parse(const char *s, mc_format *f)
 {
     static const char *const names[] = {"text", "csv", "xlsx", "html"};

@@ -34,6 +34,11 @@ void mc_report_inputs_free(mc_report_inputs *in);
 int mc_report_build(mc_store *s, const mc_report_inputs *in, const char *period_text,
                     const char *as_of_text, mc_report *rep, mc_error *err);
 
+/* The reports of n periods (canonical texts, SPEC 4's default as-of) into
+ * reps[0..n), from one read of the store (mc_figures_compute_many). */
+int mc_report_build_many(mc_store *s, const mc_report_inputs *in, const mc_period *periods,
+                         size_t n, mc_report *reps, mc_error *err);
+
 typedef enum { MC_FORMAT_TEXT, MC_FORMAT_CSV, MC_FORMAT_XLSX, MC_FORMAT_HTML } mc_format;
 
 int mc_format_parse(const char *s, mc_format *f);

@@ -203,10 +203,12 @@ typedef struct scan_part {
     const runits *u;
     const size_t *key_unit, *amb_of; /* by unit_keys id */
     const ambiguous_key *amb;
-    int64_t max_id, start, as_of;
-    int64_t (*own)[MC_C_COUNT];      /* by runit index */
-    int64_t all[MC_C_COUNT];
-    char *amb_noted;                 /* an unresolved case of amb[i] counted */
+    int64_t max_id;
+    size_t n_periods, n_amb;
+    const int64_t *start, *as_of;    /* by period */
+    int64_t (*own)[MC_C_COUNT];      /* by period * u->n + runit index */
+    int64_t (*all)[MC_C_COUNT];      /* by period */
+    char *amb_noted;                 /* by period * n_amb + i: an unresolved case of amb[i] counted */
     int64_t bad_unit;                /* a unit id the store does not know, or 0 */
 } scan_part;
 
@@ -237,10 +239,13 @@ static void count_rows(void *arg, const mc_scan_row *rows, size_t n)
         const ambiguous_key *a = p->amb_of[uid] ? &p->amb[p->amb_of[uid] - 1] : NULL;
         if (a && (resolved = resolve_on(a, p->u, f.received_day)))
             target = resolved;
-        int counted = mc_figures_add_case(p->own[target - 1], &f, p->start, p->as_of);
-        mc_figures_add_case(p->all, &f, p->start, p->as_of);
-        if (a && !resolved && counted)
-            p->amb_noted[p->amb_of[uid] - 1] = 1;
+        for (size_t k = 0; k < p->n_periods; k++) {
+            int counted = mc_figures_add_case(p->own[k * p->u->n + target - 1], &f, p->start[k],
+                                              p->as_of[k]);
+            mc_figures_add_case(p->all[k], &f, p->start[k], p->as_of[k]);
+            if (a && !resolved && counted)
+                p->amb_noted[k * p->n_amb + p->amb_of[uid] - 1] = 1;
+        }
     }
 }
 
@@ -385,7 +390,12 @@ nomem:
 
 /* ---- the report ---------------------------------------------------------- */
 
-int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc_error *err)
+/* The report of one period (o) into rep, the own counts of its units
+ * being in u and all of its cases in all: roll-ups, rows, targets and
+ * quality checks. */
+static int period_report(mc_store *s, const mc_figures_opts *o, mc_report *rep, runits *u,
+                         const int64_t all[MC_C_COUNT], const name_note *notes, size_t n_notes,
+                         mc_error *err)
 {
     memset(rep, 0, sizeof *rep);
     snprintf(rep->period, sizeof rep->period, "%s", o->period.canon);
@@ -394,6 +404,112 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
     mc_day_format(o->as_of, rep->as_of);
     rep->convention = mc_convention_name(o->convention);
 
+    /* Roll each unit's own counts up to itself and its ancestors. */
+    for (size_t i = 0; i < u->n; i++)
+        memcpy(u->v[i].total, u->v[i].own, sizeof u->v[i].total);
+    for (size_t i = 0; i < u->n; i++) {
+        runit *r = &u->v[i];
+        if (!r->reg || r->own[MC_C_RECEIVED_TOTAL] == 0)
+            continue;
+        const char *anc[64];
+        size_t na = mc_units_ancestors(o->units, r->code, anc, 64);
+        for (size_t a = 0; a < na; a++) {
+            int64_t p;
+            if (!mc_dict_get(u->by_code, anc[a], strlen(anc[a]), &p))
+                continue;
+            for (int c = 0; c < MC_C_COUNT; c++)
+                u->v[p].total[c] += r->own[c];
+        }
+    }
+
+    rep->rows = calloc(u->n + 1, sizeof *rep->rows);
+    if (!rep->rows)
+        goto nomem;
+    int identities_ok = mc_figures_identities_hold(all);
+    for (size_t i = 0; i < u->n; i++) {
+        runit *r = &u->v[i];
+        int valid = r->reg && mc_unit_valid_during(r->reg, o->period.start, o->period.end);
+        if (!valid && r->total[MC_C_RECEIVED_TOTAL] == 0)
+            continue;
+        mc_unit_row *row = &rep->rows[rep->n_rows];
+        row->unit_code = strdup(r->code);
+        row->unit_name = strdup(r->name);
+        if (!row->unit_code || !row->unit_name) {
+            free(row->unit_code);
+            free(row->unit_name);
+            goto nomem;
+        }
+        rep->n_rows++;
+        row->kind = r->is_parent ? MC_ROW_PARENT : MC_ROW_UNIT;
+        row->depth = r->reg ? r->reg->depth : 0;
+        row->in_registry = r->reg != NULL;
+        memcpy(row->c, r->is_parent ? r->total : r->own, sizeof row->c);
+        identities_ok &= mc_figures_identities_hold(row->c);
+    }
+    qsort(rep->rows, rep->n_rows, sizeof *rep->rows, cmp_rows);
+    mc_unit_row *total = &rep->rows[rep->n_rows];
+    total->unit_code = strdup("ALL");
+    total->unit_name = strdup("Tổng cộng");
+    if (!total->unit_code || !total->unit_name) {
+        free(total->unit_code);
+        free(total->unit_name);
+        goto nomem;
+    }
+    rep->n_rows++;
+    total->kind = MC_ROW_ALL;
+    memcpy(total->c, all, MC_C_COUNT * sizeof *all);
+
+    /* Targets: each rate of each row against the plan that reaches it. */
+    if (o->targets && o->targets->n) {
+        size_t cap = 0;
+        for (size_t i = 0; i < rep->n_rows; i++) {
+            mc_unit_row *row = &rep->rows[i];
+            const char *chain[65];
+            size_t n_chain = 0;
+            if (row->kind != MC_ROW_ALL) {
+                chain[0] = row->unit_code;
+                n_chain = 1 + (row->in_registry
+                                   ? mc_units_ancestors(o->units, row->unit_code, chain + 1, 64)
+                                   : 0);
+            }
+            for (int r = 0; r < MC_R_COUNT; r++) {
+                const mc_target *t = mc_targets_match(o->targets, chain, n_chain,
+                                                      mc_rate_name((mc_rate)r), &o->period);
+                if (!t)
+                    continue;
+                if (rep->n_targets == cap) {
+                    cap = cap ? cap * 2 : 64;
+                    mc_target_row *v = realloc(rep->targets, cap * sizeof *v);
+                    if (!v)
+                        goto nomem;
+                    rep->targets = v;
+                }
+                double pct = 0;
+                int has = mc_rate_value(row->c, (mc_rate)r, &pct);
+                if (mc_target_eval(t, row->unit_code, has, pct, row->c[MC_C_LATE_TOTAL] == 0,
+                                   &rep->targets[rep->n_targets]) != 0)
+                    goto nomem;
+                rep->n_targets++;
+            }
+        }
+    }
+
+    return quality_checks(s, rep, u, notes, n_notes, identities_ok, &o->period, err);
+nomem:
+    return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory while computing the report");
+
+}
+
+int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc_error *err)
+{
+    return mc_figures_compute_many(s, o, 1, rep, err);
+}
+
+int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n_periods,
+                            mc_report *reps, mc_error *err)
+{
+    for (size_t k = 0; k < n_periods; k++)
+        memset(&reps[k], 0, sizeof reps[k]);
     int st = 0;
     runits u = {0};
     mc_unit_key *keys = NULL;
@@ -403,6 +519,20 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
     int64_t max_id = 0;
     scan_part parts[2];
     memset(parts, 0, sizeof parts);
+    int64_t *starts = calloc(n_periods ? n_periods : 1, sizeof *starts);
+    int64_t *as_ofs = calloc(n_periods ? n_periods : 1, sizeof *as_ofs);
+    name_note *period_notes = NULL;
+    if (!starts || !as_ofs)
+        goto nomem;
+    int64_t received_before = 0, ended_from = INT64_MAX;
+    for (size_t k = 0; k < n_periods; k++) {
+        starts[k] = o[k].period.start;
+        as_ofs[k] = o[k].as_of;
+        if ((o[k].as_of + 1) * MC_DATE_SCALE > received_before)
+            received_before = (o[k].as_of + 1) * MC_DATE_SCALE;
+        if (o[k].period.start * MC_DATE_SCALE < ended_from)
+            ended_from = o[k].period.start * MC_DATE_SCALE;
+    }
 
     if (!(u.by_code = mc_dict_new()))
         goto nomem;
@@ -467,7 +597,9 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
         key_unit[k->id] = idx + 1;
     }
 
-    /* Count every case on one or two threads, each into its own part. */
+    /* Count every case once, for every period, on one or two threads, each
+     * into its own part. */
+    size_t cells = (u.n ? u.n : 1) * (n_periods ? n_periods : 1);
     for (int t = 0; t < 2; t++) {
         scan_part *p = &parts[t];
         p->u = &u;
@@ -475,129 +607,51 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
         p->amb_of = amb_of;
         p->amb = amb;
         p->max_id = max_id;
-        p->start = o->period.start;
-        p->as_of = o->as_of;
-        p->own = calloc(u.n ? u.n : 1, sizeof *p->own);
-        p->amb_noted = calloc(n_amb ? n_amb : 1, 1);
-        if (!p->own || !p->amb_noted)
+        p->n_periods = n_periods;
+        p->n_amb = n_amb;
+        p->start = starts;
+        p->as_of = as_ofs;
+        p->own = calloc(cells, sizeof *p->own);
+        p->all = calloc(n_periods ? n_periods : 1, sizeof *p->all);
+        p->amb_noted = calloc((n_amb ? n_amb : 1) * (n_periods ? n_periods : 1), 1);
+        if (!p->own || !p->all || !p->amb_noted)
             goto nomem;
     }
     void *part_of[2] = {&parts[0], &parts[1]};
     int two;
-    if ((st = mc_scan_cases(s, (o->as_of + 1) * MC_DATE_SCALE, o->period.start * MC_DATE_SCALE,
-                            count_rows, part_of, &two, err)))
+    if (n_periods && (st = mc_scan_cases(s, received_before, ended_from, count_rows, part_of,
+                                         &two, err)))
         goto done;
-    int64_t all[MC_C_COUNT] = {0};
-    for (int t = 0; t < 2; t++) {
-        scan_part *p = &parts[t];
-        if (p->bad_unit) {
+    for (int t = 0; t < 2; t++)
+        if (parts[t].bad_unit) {
             st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a case names unit id %lld that the "
                               "store does not know; run 'motcua check'", mc_store_path(s),
-                              (long long)p->bad_unit);
+                              (long long)parts[t].bad_unit);
             goto done;
         }
-        for (size_t i = 0; i < u.n; i++)
-            for (int c = 0; c < MC_C_COUNT; c++)
-                u.v[i].own[c] += p->own[i][c];
-        for (int c = 0; c < MC_C_COUNT; c++)
-            all[c] += p->all[c];
-    }
-    /* in the order of the unit names, whichever thread met them */
-    for (size_t i = 0; i < n_amb; i++)
-        if (parts[0].amb_noted[i] || parts[1].amb_noted[i])
-            add_note(notes, &n_notes, amb[i].name, 1);
-
-    /* Roll each unit's own counts up to itself and its ancestors. */
-    for (size_t i = 0; i < u.n; i++)
-        memcpy(u.v[i].total, u.v[i].own, sizeof u.v[i].total);
-    for (size_t i = 0; i < u.n; i++) {
-        runit *r = &u.v[i];
-        if (!r->reg || r->own[MC_C_RECEIVED_TOTAL] == 0)
-            continue;
-        const char *anc[64];
-        size_t na = mc_units_ancestors(o->units, r->code, anc, 64);
-        for (size_t a = 0; a < na; a++) {
-            int64_t p;
-            if (!mc_dict_get(u.by_code, anc[a], strlen(anc[a]), &p))
-                continue;
-            for (int c = 0; c < MC_C_COUNT; c++)
-                u.v[p].total[c] += r->own[c];
-        }
-    }
-
-    rep->rows = calloc(u.n + 1, sizeof *rep->rows);
-    if (!rep->rows)
+    if (!(period_notes = calloc(n_keys ? n_keys : 1, sizeof *period_notes)))
         goto nomem;
-    int identities_ok = mc_figures_identities_hold(all);
-    for (size_t i = 0; i < u.n; i++) {
-        runit *r = &u.v[i];
-        int valid = r->reg && mc_unit_valid_during(r->reg, o->period.start, o->period.end);
-        if (!valid && r->total[MC_C_RECEIVED_TOTAL] == 0)
-            continue;
-        mc_unit_row *row = &rep->rows[rep->n_rows];
-        row->unit_code = strdup(r->code);
-        row->unit_name = strdup(r->name);
-        if (!row->unit_code || !row->unit_name) {
-            free(row->unit_code);
-            free(row->unit_name);
-            goto nomem;
+    for (size_t k = 0; k < n_periods; k++) {
+        int64_t all[MC_C_COUNT] = {0};
+        for (size_t i = 0; i < u.n; i++) {
+            memset(u.v[i].own, 0, sizeof u.v[i].own);
+            for (int t = 0; t < 2; t++)
+                for (int c = 0; c < MC_C_COUNT; c++)
+                    u.v[i].own[c] += parts[t].own[k * u.n + i][c];
         }
-        rep->n_rows++;
-        row->kind = r->is_parent ? MC_ROW_PARENT : MC_ROW_UNIT;
-        row->depth = r->reg ? r->reg->depth : 0;
-        row->in_registry = r->reg != NULL;
-        memcpy(row->c, r->is_parent ? r->total : r->own, sizeof row->c);
-        identities_ok &= mc_figures_identities_hold(row->c);
+        for (int t = 0; t < 2; t++)
+            for (int c = 0; c < MC_C_COUNT; c++)
+                all[c] += parts[t].all[k][c];
+        /* the names of every period, then, in the order of the unit names
+         * whichever thread met them, the ambiguous ones this period counted */
+        size_t n_period_notes = n_notes;
+        memcpy(period_notes, notes, n_notes * sizeof *notes);
+        for (size_t i = 0; i < n_amb; i++)
+            if (parts[0].amb_noted[k * n_amb + i] || parts[1].amb_noted[k * n_amb + i])
+                add_note(period_notes, &n_period_notes, amb[i].name, 1);
+        if ((st = period_report(s, &o[k], &reps[k], &u, all, period_notes, n_period_notes, err)))
+            goto done;
     }
-    qsort(rep->rows, rep->n_rows, sizeof *rep->rows, cmp_rows);
-    mc_unit_row *total = &rep->rows[rep->n_rows];
-    total->unit_code = strdup("ALL");
-    total->unit_name = strdup("Tổng cộng");
-    if (!total->unit_code || !total->unit_name) {
-        free(total->unit_code);
-        free(total->unit_name);
-        goto nomem;
-    }
-    rep->n_rows++;
-    total->kind = MC_ROW_ALL;
-    memcpy(total->c, all, sizeof all);
-
-    /* Targets: each rate of each row against the plan that reaches it. */
-    if (o->targets && o->targets->n) {
-        size_t cap = 0;
-        for (size_t i = 0; i < rep->n_rows; i++) {
-            mc_unit_row *row = &rep->rows[i];
-            const char *chain[65];
-            size_t n_chain = 0;
-            if (row->kind != MC_ROW_ALL) {
-                chain[0] = row->unit_code;
-                n_chain = 1 + (row->in_registry
-                                   ? mc_units_ancestors(o->units, row->unit_code, chain + 1, 64)
-                                   : 0);
-            }
-            for (int r = 0; r < MC_R_COUNT; r++) {
-                const mc_target *t = mc_targets_match(o->targets, chain, n_chain,
-                                                      mc_rate_name((mc_rate)r), &o->period);
-                if (!t)
-                    continue;
-                if (rep->n_targets == cap) {
-                    cap = cap ? cap * 2 : 64;
-                    mc_target_row *v = realloc(rep->targets, cap * sizeof *v);
-                    if (!v)
-                        goto nomem;
-                    rep->targets = v;
-                }
-                double pct = 0;
-                int has = mc_rate_value(row->c, (mc_rate)r, &pct);
-                if (mc_target_eval(t, row->unit_code, has, pct, row->c[MC_C_LATE_TOTAL] == 0,
-                                   &rep->targets[rep->n_targets]) != 0)
-                    goto nomem;
-                rep->n_targets++;
-            }
-        }
-    }
-
-    st = quality_checks(s, rep, &u, notes, n_notes, identities_ok, &o->period, err);
     goto done;
 
 nomem:
@@ -605,10 +659,15 @@ nomem:
 done:
     for (int t = 0; t < 2; t++) {
         free(parts[t].own);
+        free(parts[t].all);
         free(parts[t].amb_noted);
     }
     if (st)
-        mc_report_free(rep);
+        for (size_t k = 0; k < n_periods; k++)
+            mc_report_free(&reps[k]);
+    free(starts);
+    free(as_ofs);
+    free(period_notes);
     runits_free(&u);
     free(key_unit);
     free(notes);

@@ -48,4 +48,11 @@ int mc_figures_identities_hold(const int64_t counts[MC_C_COUNT]);
 /* Compute the whole report into *rep (free with mc_report_free). */
 int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc_error *err);
 
+/* The reports of n periods at once, o[k] into reps[k], from one read of
+ * the store: what a nightly run refreshes costs one pass, not n.  The o[k]
+ * share their units, targets and convention.  On failure no report is
+ * left to free. */
+int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n, mc_report *reps,
+                            mc_error *err);
+
 #endif
