@@ -35,11 +35,14 @@ int mc_cmd_ingest(mc_options *o)
     mc_store *s;
     /* quick_check first, as run does: a load touches only some pages, so a
      * damaged store would otherwise often be written to, not refused */
-    int st = mc_run_open_store(o->db, &s, &err);
+    int checked;
+    int st = mc_run_open_store(o->db, &s, &checked, &err);
     if (st) {
         mc_log_error("%s", err.msg);
         return st;
     }
+    if (!checked)
+        mc_log_verbose(MC_RUN_SKIPPED_CHECK, o->db);
     int worst = 0;
     for (int i = 0; i < o->n_files; i++) {
         mc_ingest_result r;
@@ -76,6 +79,8 @@ int mc_cmd_ingest(mc_options *o)
         }
     }
     fflush(stdout);
-    mc_store_close(s);
+    mc_error_clear(&err);
+    if (mc_run_close_store(s, worst, &err))
+        mc_log_verbose("%s", err.msg);
     return worst;
 }

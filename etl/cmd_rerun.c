@@ -29,6 +29,7 @@
 #include "etl/log.h"
 #include "etl/outputs.h"
 #include "etl/runcommon.h"
+#include "etl/verified.h"
 #include "reports/build.h"
 
 typedef struct afile {
@@ -122,9 +123,11 @@ static void read_old(const char *db, old_store *old)
     mc_store_close(s);
 }
 
+/* A store and what SQLite and motcua keep beside it, stamp included: a
+ * stale DB.bak.verified or DB.new.verified must never outlive its store. */
 static void remove_db_files(const char *db)
 {
-    static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+    static const char *const ext[] = {"", "-wal", "-shm", "-journal", MC_VERIFIED_SUFFIX};
     char p[4200];
     for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
         snprintf(p, sizeof p, "%s%s", db, ext[i]);
@@ -172,6 +175,10 @@ static int swap_in(const char *db, const char *newdb, const char *bak, mc_error 
 {
     char a[4300], b[4300], dir[4300];
     if (exists(db)) {
+        /* The old store's stamp goes first: the old store is written to
+         * below and then becomes DB.bak.  One that cannot be removed cannot
+         * match the new store either (another inode): ignored. */
+        mc_verified_clear(db, NULL);
         /* Fold the old store's WAL into it, so DB.bak is one whole file and
          * no old WAL can ever be applied to the new store. */
         mc_store *s;
@@ -434,19 +441,24 @@ int mc_cmd_rerun(mc_options *o)
         }
     }
     mc_store *s;
-    if ((st = mc_run_open_store(o->db, &s, &err))) {
+    int checked;
+    if ((st = mc_run_open_store(o->db, &s, &checked, &err))) {
         mc_log_error("%s", err.msg);
         mc_lock_release(lock);
         mc_report_inputs_free(&in);
         return mc_exit_worst(worst, st);
     }
+    if (!checked)
+        mc_log_verbose(MC_RUN_SKIPPED_CHECK, o->db);
     char canon[64];
     mc_error_clear(&err);
     st = mc_outputs_refresh(s, &in, o->period, o->as_of, o->output, formats, canon, &err);
     if (st)
         mc_log_error("%s", err.msg);
     worst = mc_exit_worst(worst, st);
-    mc_store_close(s);
+    mc_error_clear(&err);
+    if (mc_run_close_store(s, worst, &err))
+        mc_log_verbose("%s", err.msg);
     mc_lock_release(lock);
     mc_report_inputs_free(&in);
     if (!o->quiet) {

@@ -276,11 +276,14 @@ int mc_cmd_run(mc_options *o)
         return st;
     }
     mc_store *s;
-    if ((st = mc_run_open_store(o->db, &s, &err))) {
+    int checked;
+    if ((st = mc_run_open_store(o->db, &s, &checked, &err))) {
         mc_log_error("%s; no export was loaded or moved", err.msg);
         mc_lock_release(lock);
         return st;
     }
+    if (!checked)
+        mc_log_verbose(MC_RUN_SKIPPED_CHECK, o->db);
     /* The registry and targets are read first, but a broken one does not
      * stop the exports from being loaded: only the reports wait for it. */
     mc_report_inputs in;
@@ -388,7 +391,9 @@ int mc_cmd_run(mc_options *o)
     if (!in_st)
         mc_report_inputs_free(&in);
     mc_inbox_free(v, n);
-    mc_store_close(s);
+    mc_error_clear(&err);
+    if (mc_run_close_store(s, worst, &err))
+        mc_log_verbose("%s", err.msg);
     mc_lock_release(lock);
 
     if (!o->quiet) {

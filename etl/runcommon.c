@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "etl/outputs.h"
+#include "etl/verified.h"
 #include "reports/period.h"
 
 int mc_run_check_options(const mc_options *o, unsigned *formats, mc_error *err)
@@ -38,9 +39,14 @@ static const char recover[] =
     "it was not changed. Keep a copy of it, then restore it from a backup, or rebuild it "
     "from the archived exports with 'motcua rerun --from-archive --period PERIOD'";
 
-int mc_run_open_store(const char *path, mc_store **out, mc_error *err)
+int mc_run_open_store(const char *path, mc_store **out, int *checked, mc_error *err)
 {
     *out = NULL;
+    *checked = 1;
+    /* Looked at before the open, which makes an empty WAL of its own.  A
+     * stamp that cannot be removed does no harm (verified.h): ignored. */
+    int unchanged = mc_verified_matches(path);
+    mc_verified_clear(path, NULL);
     mc_store *s;
     int st = mc_store_open(path, MC_STORE_READWRITE, &s, err);
     if (st)
@@ -58,6 +64,11 @@ int mc_run_open_store(const char *path, mc_store **out, mc_error *err)
                 return st;
             }
         }
+    }
+    if (unchanged) {
+        *checked = 0;
+        *out = s;
+        return 0;
     }
     sqlite3_stmt *q;
     int rc = sqlite3_prepare_v2(mc_store_db(s), "PRAGMA quick_check", -1, &q, NULL);
@@ -85,4 +96,19 @@ int mc_run_open_store(const char *path, mc_store **out, mc_error *err)
         st = mc_store_fail(s, rc, "checking the store", err);
     mc_store_close(s);
     return st;
+}
+
+int mc_run_close_store(mc_store *s, int status, mc_error *err)
+{
+    if (!s)
+        return mc_error_set(err, 1, "no store to close");
+    char path[4096];
+    int fits = snprintf(path, sizeof path, "%s", mc_store_path(s)) < (int)sizeof path;
+    mc_store_close(s);
+    if (status != MC_EXIT_OK && status != MC_EXIT_DATA)
+        return mc_error_set(err, 1, "%s: no stamp written after status %d; the next run "
+                            "checks the whole store", path, status);
+    if (!fits)
+        return mc_error_set(err, 1, "%s: path too long for a stamp", path);
+    return mc_verified_write(path, err);
 }
