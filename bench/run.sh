@@ -10,7 +10,9 @@
 #     the sqlite3 shell (bench/sqlite-job.sql), with their ratio to motcua;
 #   - a nightly run: ingest of 10,000 new rows into a copy of the 1M store,
 #     and a quarter report over that store;
-#   - with BENCH_BIG=1, a 5,000,000-row ingest, to show memory stays flat.
+#   - with BENCH_BIG=1, a 5,000,000-row ingest, to show memory stays flat,
+#     then the nightly `motcua run` (10k rows, every open period's reports)
+#     on that 5M store, and a quarter report over it.
 # A step that cannot run is reported as skipped or failed, and the others go
 # on: the bench exits 0 whatever happens, so it can never fail a build.
 # BENCH.md describes the method.
@@ -251,6 +253,37 @@ fi
 if [ "$BIG" = 1 ] && want motcua && [ "$HAVE_MOTCUA" = 1 ] && [ -s "$E5M" ]; then
     measure "motcua ingest+report, 5M rows" 5000000 "$(size_of "$E5M")" "$BIG_RUNS" fresh_db -- \
         "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E5M" "$PERIOD" "$OUT/motcua-5m.csv"
+    # The nightly job on a province's store: `motcua run` loading 10k new rows
+    # into the 5M store and refreshing every open period (this month, last
+    # month, their quarters) in all three formats.  The setup, untimed, copies
+    # the store into a site and runs once with an empty inbox, as the night
+    # before did: that run checks the copied store and leaves it at rest.
+    if [ -s "$DB" ] && [ -s "$N10K" ]; then
+        STORE5=$WORK/store-5m.db
+        cp "$DB" "$STORE5"; rm -f "$STORE5-wal"; [ ! -e "$DB-wal" ] || cp "$DB-wal" "$STORE5-wal"
+        SITE=$WORK/site
+        MOTCUA_ABS=$(realpath "$MOTCUA") UNITS_ABS=$(realpath "$UNITS")
+        night_env=(MOTCUA_SETTLE_SECONDS=0 MOTCUA_TODAY=2026-01-02 MOTCUA_NOW=2026-01-02T02:00:00+07:00)
+        from_5m() {
+            rm -rf "$SITE"; mkdir -p "$SITE/inbox"
+            cp "$STORE5" "$SITE/motcua.db"; [ ! -e "$STORE5-wal" ] || cp "$STORE5-wal" "$SITE/motcua.db-wal"
+            (cd "$SITE" && env "${night_env[@]}" "$MOTCUA_ABS" run -q --units "$UNITS_ABS") || [ $? -eq 65 ]
+            cp "$N10K" "$SITE/inbox/"; touch "$SITE/inbox/$(basename "$N10K")"
+        }
+        cat >"$WORK/nightly-run.sh" <<'JOB'
+#!/usr/bin/env bash
+# nightly-run.sh SITE MOTCUA UNITS ENV...: the nightly `motcua run` in SITE
+site=$1 motcua=$2 units=$3; shift 3
+cd "$site" && env "$@" "$motcua" run --units "$units"; st=$?
+[ $st -eq 0 ] || [ $st -eq 65 ] || exit $st
+JOB
+        chmod +x "$WORK/nightly-run.sh"
+        measure "nightly run: 10k into 5M store + reports" 10000 "$B10K" "$RUNS" from_5m -- \
+            "$WORK/nightly-run.sh" "$SITE" "$MOTCUA_ABS" "$UNITS_ABS" "${night_env[@]}"
+        measure "report $PERIOD over the 5M store" 0 0 "$RUNS" true -- \
+            "$MOTCUA" report --db "$STORE5" --period "$PERIOD" --table units --format csv
+        rm -rf "$SITE" "$STORE5" "$STORE5-wal" "$STORE5-shm"
+    fi
 fi
 fresh_db
 
