@@ -804,14 +804,17 @@ static size_t skip(rd *r, const unsigned char *s, size_t n)
     return n;
 }
 
-/* Bytes of the field libcsv is still collecting (its buffer holds a closing
- * quote candidate in ST_MIGHT_HAVE_ENDED). */
+/* Bytes the field libcsv is still collecting would have if it ended here.
+ * Its buffer also holds what it drops when the field ends: the spaces that
+ * end an unquoted field or follow a closing quote (p.spaces), and in
+ * ST_MIGHT_HAVE_ENDED the closing quote candidate.  Counting them made a
+ * short field with padding after it "too long" or not depending on where a
+ * chunk ended.  What is left can only grow, so a field past a limit here is
+ * past it when it ends. */
 static size_t open_field_len(const rd *r)
 {
-    size_t k = r->p.entry_pos;
-    if (r->p.pstate == ST_MIGHT_HAVE_ENDED && k)
-        k--;
-    return k;
+    size_t drop = r->p.spaces + (r->p.pstate == ST_MIGHT_HAVE_ENDED);
+    return r->p.entry_pos > drop ? r->p.entry_pos - drop : 0;
 }
 
 /* Parse a run of text: one libcsv call per physical line or piece of one. */
