@@ -29,9 +29,13 @@ typedef struct checker {
     long problems;
     int failed;           /* a query could not run: the store is unreadable */
     int64_t *versions_of; /* file id -> versions the cases hold from it */
-    int64_t n_files;      /* ids 0..n_files-1 of versions_of; greater ids are strays */
-    int64_t stray_versions, stray_file;
+    int64_t n_files;      /* ids 0..n_files-1 of versions_of */
+    int versions_ok;      /* versions() counted every version: compare them */
 } checker;
+
+/* File ids past this are not counted in an array (a damaged blob can name
+ * any 32-bit id): each version naming one is a problem of its own. */
+#define MAX_COUNTED_FILE_ID 10000000
 
 static void report(void *ctx, const char *line)
 {
@@ -107,18 +111,39 @@ static void case_problem(checker *c, long *n, const char *fmt, const char *key, 
  * c->versions_of for accounting().  Decoded here, not in SQL: SQL has no
  * way to read integers out of a blob.
  */
+/* Make versions_of cover file id id; -1 when out of memory. */
+static int cover_file(checker *c, int64_t id)
+{
+    if (id < c->n_files)
+        return 0;
+    int64_t n = c->n_files ? c->n_files : 64;
+    while (n <= id)
+        n *= 2;
+    int64_t *v = realloc(c->versions_of, (size_t)n * sizeof *v);
+    if (!v)
+        return -1;
+    memset(v + c->n_files, 0, (size_t)(n - c->n_files) * sizeof *v);
+    c->versions_of = v;
+    c->n_files = n;
+    return 0;
+}
+
 static void versions(checker *c)
 {
     long long max_id = count_of(c, "SELECT coalesce(max(id), 0) FROM files");
-    if (max_id < 0 || max_id > 100000000) {
+    if (max_id < 0) {
         query_failed(c, SQLITE_ERROR, "the file ledger");
         return;
     }
-    c->n_files = max_id + 1;
-    c->versions_of = calloc((size_t)c->n_files, sizeof *c->versions_of);
-    if (!c->versions_of) {
-        c->n_files = 0;
-        query_failed(c, SQLITE_NOMEM, "the versions");
+    if (max_id > MAX_COUNTED_FILE_ID) {
+        c->problems++;
+        mc_log_error("%s: the file ledger has an id of %lld, more than this store can have "
+                     "loaded; versions are not counted per file", mc_store_path(c->s), max_id);
+        return;
+    }
+    if (cover_file(c, max_id) != 0) {
+        c->problems++;
+        mc_log_error("%s: out of memory while counting the versions", mc_store_path(c->s));
         return;
     }
     sqlite3_stmt *q;
@@ -128,7 +153,8 @@ static void versions(checker *c)
         query_failed(c, rc, "the versions");
         return;
     }
-    long torn = 0, lost = 0;
+    long torn = 0, lost = 0, far = 0;
+    int nomem = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         const char *key = (const char *)sqlite3_column_text(q, 0);
         int64_t src = sqlite3_column_int64(q, 1);
@@ -142,13 +168,14 @@ static void versions(checker *c)
         int current = 0;
         for (size_t off = 0; off < len; off += MC_SEEN_LEN) {
             uint32_t file = mc_seen_file(seen + off), line = mc_seen_line(seen + off);
-            current |= ((int64_t)file << 32 | line) == src;
-            if (file < c->n_files) {
+            current |= ((uint64_t)file << 32 | line) == (uint64_t)src;
+            if (file > MAX_COUNTED_FILE_ID)
+                case_problem(c, &far, "case %s: a version names file id %lld, line %lld, "
+                             "which the ledger does not have", key ? key : "", file, line);
+            else if (cover_file(c, file) != 0)
+                nomem = 1;
+            else
                 c->versions_of[file]++;
-            } else {
-                c->stray_versions++;
-                c->stray_file = file;
-            }
         }
         if (!current)
             case_problem(c, &lost, "case %s: its current version (file id %lld, line %lld) "
@@ -156,10 +183,20 @@ static void versions(checker *c)
                          (long long)(src >> 32), (long long)(src & 0xffffffff));
     }
     sqlite3_finalize(q);
-    if (torn > MAX_LISTED || lost > MAX_LISTED)
-        mc_log_error("... and %ld more like it", (torn > lost ? torn : lost) - MAX_LISTED);
-    if (rc != SQLITE_DONE)
+    const long listed[] = {torn, lost, far};
+    const char *const kinds[] = {"damaged versions", "lost current versions",
+                                 "versions of unknown files"};
+    for (int k = 0; k < 3; k++)
+        if (listed[k] > MAX_LISTED)
+            mc_log_error("... and %ld more cases with %s", listed[k] - MAX_LISTED, kinds[k]);
+    if (rc != SQLITE_DONE) {
         query_failed(c, rc, "the versions");
+    } else if (nomem) {
+        c->problems++;
+        mc_log_error("%s: out of memory while counting the versions", mc_store_path(c->s));
+    } else {
+        c->versions_ok = 1;
+    }
 }
 
 static void accounting(checker *c)
@@ -193,7 +230,7 @@ static void accounting(checker *c)
             mc_log_error("file %s: the ledger counts %lld quarantined rows, the rejects table "
                          "holds %lld", name, quar, rejects);
         }
-        if (versions != acc) {
+        if (c->versions_ok && versions != acc) {
             c->problems++;
             mc_log_error("file %s: the ledger counts %lld accepted rows, the store holds %lld "
                          "versions from it", name, acc, versions);
@@ -202,13 +239,6 @@ static void accounting(checker *c)
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE)
         query_failed(c, rc, "the file ledger");
-    /* versions of ids past the ledger's greatest; ids below it that are
-     * not in the ledger are counted by consistency() */
-    if (c->stray_versions) {
-        c->problems++;
-        mc_log_error("file id %lld: not in the ledger, yet %lld versions come from it",
-                     (long long)c->stray_file, (long long)c->stray_versions);
-    }
 }
 
 /* Run a query whose rows are problems: column 0 names the thing, column 1

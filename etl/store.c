@@ -773,11 +773,12 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, const unsigned char
     int64_t unit_id;
     int st;
 
-    /* A version is named by (file id, line) in 32 bits each (MC_SEEN_LEN). */
-    if (line < 1 || line > UINT32_MAX || s->file_id < 1 || s->file_id > UINT32_MAX)
+    /* A version is named by (file id, line) in 32 bits each (MC_SEEN_LEN),
+     * and src = file id << 32 | line must stay a positive SQLite integer. */
+    if (line < 1 || line > UINT32_MAX || s->file_id < 1 || s->file_id > INT32_MAX)
         return mc_error_set(err, MC_EXIT_DATA, "%s: line %ld of file %lld is past what the "
-                            "store can name (4,294,967,295 lines or files)", s->path, line,
-                            (long long)s->file_id);
+                            "store can name (4,294,967,295 lines, 2,147,483,647 files)",
+                            s->path, line, (long long)s->file_id);
     if ((st = unit_id_of(s, r, &unit_id, err)))
         return st;
     if (s->new_hint > 0) {

@@ -10,9 +10,11 @@
  * B's lowest claim, B keys above A's highest, so every row is claimed once.
  *
  * Both connections must read the same store.  Every load adds a ledger
- * row, and unit ids are handed out in load order, so when both read
- * transactions see the same ledger and the same unit ids they see the
- * same cases; otherwise the scan runs again on the calling thread alone.
+ * row with its load time, and unit ids are handed out in load order, so
+ * when both read transactions see the same ledger rows (load times
+ * included: a store rebuilt from the same archive and renamed into place
+ * between the two opens has other ones) and the same unit ids, they see
+ * the same cases; otherwise the scan runs on the calling thread alone.
  */
 #include "reports/casescan.h"
 
@@ -23,7 +25,8 @@
 #include <sys/stat.h>
 
 #define BLOCK_ROWS 256
-#define KEY_MAX 512 /* case keys are short; a longer one ends the split */
+#define KEY_MAX 512 /* case keys are short; a longer one ends the split:
+                      * both sides give up and the scan runs again alone */
 
 /* A's, B's, and the one of a scan alone (which needs no keys) */
 static const char *const scan_sql[3] = {
@@ -35,10 +38,12 @@ static const char *const scan_sql[3] = {
     " WHERE received_at < ?1 AND (end_at IS NULL OR end_at >= ?2)",
 };
 
-/* What identifies the store's content for the split (see above). */
+/* What identifies the store's content for the split (see above): one
+ * line per ledger row, then the unit ids. */
 static const char identity_sql[] =
-    "SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(sum(rows_read), 0)"
-    " FROM files) || '/' || (SELECT count(*) || ':' || coalesce(max(id), 0) FROM unit_keys)";
+    "SELECT coalesce((SELECT group_concat(id || ' ' || sha256 || ' ' || loaded_at || ' ' ||"
+    " rows_read, char(10)) FROM (SELECT * FROM files ORDER BY id)), '') || char(10) ||"
+    " (SELECT count(*) || ':' || coalesce(max(id), 0) FROM unit_keys)";
 
 typedef struct side side;
 
@@ -47,6 +52,7 @@ typedef struct split {
     /* the claims so far: A's highest key, B's lowest; len -1 = none yet */
     char a_key[KEY_MAX], b_key[KEY_MAX];
     int a_len, b_len;
+    int gave_up;      /* a key too long: both sides stop, the caller rescans */
 } split;
 
 struct side {
@@ -76,6 +82,11 @@ static size_t claim(side *sd, size_t n, int *met)
     if (!sp || n == 0)
         return n;
     pthread_mutex_lock(&sp->lock);
+    if (sp->gave_up) {
+        pthread_mutex_unlock(&sp->lock);
+        *met = 1;
+        return 0;
+    }
     const char *other = sd->desc ? sp->a_key : sp->b_key;
     int other_len = sd->desc ? sp->a_len : sp->b_len;
     size_t k = n;
@@ -119,8 +130,11 @@ static int run_side(side *sd)
             if (sd->sp) {
                 int len = sqlite3_column_bytes(sd->q, 4);
                 if (len >= KEY_MAX) {
-                    sd->rc = SQLITE_TOOBIG;
-                    return -1;
+                    pthread_mutex_lock(&sd->sp->lock);
+                    sd->sp->gave_up = 1;
+                    pthread_mutex_unlock(&sd->sp->lock);
+                    sd->rc = SQLITE_DONE;
+                    return 0;
                 }
                 memcpy(sd->keys[n], sqlite3_column_blob(sd->q, 4), (size_t)len);
                 sd->key_len[n] = len;
@@ -159,30 +173,32 @@ static int prepare(side *sd, int which, int64_t received_before, int64_t ended_f
     return 0;
 }
 
-/* The identity (identity_sql) that db's open read transaction sees. */
-static int identity(sqlite3 *db, char *out, size_t cap)
+/* The identity (identity_sql) that db's open read transaction sees, in
+ * a string to free, or NULL. */
+static char *identity(sqlite3 *db)
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(db, identity_sql, -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    int ok = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0);
-    if (ok)
-        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(q, 0));
+        return NULL;
+    char *id = NULL;
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+        id = strdup((const char *)sqlite3_column_text(q, 0));
     sqlite3_finalize(q);
-    return ok ? 0 : -1;
+    return id;
 }
 
-/* Try the two-sided scan; 1 when it ran (its result in *st), 0 when it
- * could not start or the two connections did not see the same store, so
- * that the caller scans alone with nothing counted. */
+/* Try the two-sided scan; 1 when it ran to the end (its result in *st),
+ * 0 when it could not start, the two connections did not see the same
+ * store, or it gave up, so that the caller scans alone (after a reset of
+ * the parts when anything was counted). */
 static int scan_two(mc_store *s, int64_t received_before, int64_t ended_from, mc_scan_fn fn,
-                    void *part[2], int *st, mc_error *err)
+                    mc_scan_reset_fn reset, void *part[2], int *st, mc_error *err)
 {
     sqlite3 *main_db = mc_store_db(s), *other = NULL;
     side *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
     split sp = {.a_len = -1, .b_len = -1};
     int ran = 0, began = 0, locked = 0;
-    char id_a[128], id_b[128];
+    char *id_a = NULL, *id_b = NULL;
     if (!a || !b || pthread_mutex_init(&sp.lock, NULL) != 0)
         goto out;
     locked = 1;
@@ -195,8 +211,7 @@ static int scan_two(mc_store *s, int64_t received_before, int64_t ended_from, mc
         goto out;
     began = 1;
     if (sqlite3_exec(other, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-        identity(main_db, id_a, sizeof id_a) || identity(other, id_b, sizeof id_b) ||
-        strcmp(id_a, id_b) != 0)
+        !(id_a = identity(main_db)) || !(id_b = identity(other)) || strcmp(id_a, id_b) != 0)
         goto out;
     a->db = main_db;
     b->db = other;
@@ -212,12 +227,12 @@ static int scan_two(mc_store *s, int64_t received_before, int64_t ended_from, mc
     ran = 1;
     run_side(a);
     pthread_join(tid, NULL);
-    if (a->rc != SQLITE_DONE || b->rc != SQLITE_DONE) {
-        int rc = a->rc != SQLITE_DONE ? a->rc : b->rc;
-        *st = rc == SQLITE_TOOBIG
-                  ? mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a case key is too long to read",
-                                 mc_store_path(s))
-                  : mc_store_fail(s, rc, "reading the cases", err);
+    if (sp.gave_up) {
+        reset(part[0]);
+        reset(part[1]);
+        ran = 0;
+    } else if (a->rc != SQLITE_DONE || b->rc != SQLITE_DONE) {
+        *st = mc_store_fail(s, a->rc != SQLITE_DONE ? a->rc : b->rc, "reading the cases", err);
     } else {
         *st = 0;
     }
@@ -233,6 +248,8 @@ out:
         pthread_mutex_destroy(&sp.lock);
     free(a);
     free(b);
+    free(id_a);
+    free(id_b);
     return ran;
 }
 
@@ -250,7 +267,7 @@ static long long split_bytes(void)
 }
 
 int mc_scan_cases(mc_store *s, int64_t received_before, int64_t ended_from, mc_scan_fn fn,
-                  void *part[2], int *two, mc_error *err)
+                  mc_scan_reset_fn reset, void *part[2], int *two, mc_error *err)
 {
     *two = 0;
     struct stat sb;
@@ -259,7 +276,7 @@ int mc_scan_cases(mc_store *s, int64_t received_before, int64_t ended_from, mc_s
      * connection are not seen by another one. */
     if (sqlite3_get_autocommit(mc_store_db(s)) && stat(mc_store_path(s), &sb) == 0 &&
         sb.st_size >= split_bytes() &&
-        scan_two(s, received_before, ended_from, fn, part, &st, err)) {
+        scan_two(s, received_before, ended_from, fn, reset, part, &st, err)) {
         *two = 1;
         return st;
     }

@@ -28,12 +28,17 @@ typedef struct mc_scan_row {
  * between two threads at once. */
 typedef void (*mc_scan_fn)(void *part, const mc_scan_row *rows, size_t n);
 
+/* Forget everything fn counted into part: a two-sided read that had to
+ * give up (a case key too long to compare cheaply) reads again alone. */
+typedef void (*mc_scan_reset_fn)(void *part);
+
 /* Every case row received before received_before and not ended before
  * ended_from (mc_date values) to fn, each exactly once, in no promised
  * order.  *two is 1 when two threads read (part[1] then got some rows),
- * 0 when only the calling thread did (part[0] got them all).  Returns 0
- * or an MC_EXIT_* status. */
+ * 0 when only the calling thread did (part[0] got them all, after reset
+ * of both parts if a two-sided read gave up).  Returns 0 or an MC_EXIT_*
+ * status. */
 int mc_scan_cases(mc_store *s, int64_t received_before, int64_t ended_from, mc_scan_fn fn,
-                  void *part[2], int *two, mc_error *err);
+                  mc_scan_reset_fn reset, void *part[2], int *two, mc_error *err);
 
 #endif

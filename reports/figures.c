@@ -209,8 +209,21 @@ typedef struct scan_part {
     int64_t (*own)[MC_C_COUNT];      /* by period * u->n + runit index */
     int64_t (*all)[MC_C_COUNT];      /* by period */
     char *amb_noted;                 /* by period * n_amb + i: an unresolved case of amb[i] counted */
-    int64_t bad_unit;                /* a unit id the store does not know, or 0 */
+    size_t n_own;                    /* cells of own */
+    int has_bad_unit;                /* a case named a unit id the store does not know: */
+    int64_t bad_unit;                /* this one */
 } scan_part;
+
+/* mc_scan_reset_fn: nothing counted yet. */
+static void reset_part(void *arg)
+{
+    scan_part *p = arg;
+    memset(p->own, 0, p->n_own * sizeof *p->own);
+    memset(p->all, 0, (p->n_periods ? p->n_periods : 1) * sizeof *p->all);
+    memset(p->amb_noted, 0, (p->n_amb ? p->n_amb : 1) * (p->n_periods ? p->n_periods : 1));
+    p->has_bad_unit = 0;
+    p->bad_unit = 0;
+}
 
 static void count_rows(void *arg, const mc_scan_row *rows, size_t n)
 {
@@ -218,7 +231,8 @@ static void count_rows(void *arg, const mc_scan_row *rows, size_t n)
     for (size_t i = 0; i < n; i++) {
         int64_t facts = rows[i].facts, uid = mc_facts_unit(facts);
         if (uid < 1 || uid > p->max_id || p->key_unit[uid] == 0) {
-            p->bad_unit = uid ? uid : -1;
+            p->has_bad_unit = 1;
+            p->bad_unit = uid;
             continue;
         }
         mc_case_facts f;
@@ -612,6 +626,7 @@ int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n_peri
         p->start = starts;
         p->as_of = as_ofs;
         p->own = calloc(cells, sizeof *p->own);
+        p->n_own = cells;
         p->all = calloc(n_periods ? n_periods : 1, sizeof *p->all);
         p->amb_noted = calloc((n_amb ? n_amb : 1) * (n_periods ? n_periods : 1), 1);
         if (!p->own || !p->all || !p->amb_noted)
@@ -619,11 +634,11 @@ int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n_peri
     }
     void *part_of[2] = {&parts[0], &parts[1]};
     int two;
-    if (n_periods && (st = mc_scan_cases(s, received_before, ended_from, count_rows, part_of,
-                                         &two, err)))
+    if (n_periods && (st = mc_scan_cases(s, received_before, ended_from, count_rows, reset_part,
+                                         part_of, &two, err)))
         goto done;
     for (int t = 0; t < 2; t++)
-        if (parts[t].bad_unit) {
+        if (parts[t].has_bad_unit) {
             st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a case names unit id %lld that the "
                               "store does not know; run 'motcua check'", mc_store_path(s),
                               (long long)parts[t].bad_unit);

@@ -37,20 +37,25 @@ static void teardown(void)
 
 #define DAY0 20300
 
-/* A store of n cases, case i received on day DAY0 at second i + 1 (so its
- * received_at names it), ended on day DAY0 + 1 when i is odd. */
-static mc_store *store_of(int n)
+/* A store at db of n cases, case i received on day DAY0 at second i + 1
+ * (so its received_at names it), ended on day DAY0 + 1 when i is odd;
+ * case 0's key is long_key bytes long when long_key > 0. */
+static mc_store *store_at(const char *db, int n, int long_key)
 {
     mc_store *s;
     mc_error err;
     mc_error_clear(&err);
-    cr_assert_eq(mc_store_open(path, MC_STORE_READWRITE, &s, &err), 0, "%s", err.msg);
+    cr_assert_eq(mc_store_open(db, MC_STORE_READWRITE, &s, &err), 0, "%s", err.msg);
     cr_assert_eq(mc_store_file_begin(s, "a.csv", "00", 1, &err), 0, "%s", err.msg);
     mc_fingerprinter *f = mc_fingerprinter_new();
     for (int i = 0; i < n; i++) {
-        char key[32];
+        char key[2048];
         /* keys not in the order of i, as case codes are not in load order */
         snprintf(key, sizeof key, "C-%07d", (i * 7919) % 1000003);
+        if (i == 0 && long_key > 0) {
+            memset(key + 9, 'x', (size_t)long_key - 9);
+            key[long_key] = '\0';
+        }
         mc_record r;
         memset(&r, 0, sizeof r);
         r.case_id = key;
@@ -73,11 +78,23 @@ static mc_store *store_of(int n)
     return s;
 }
 
+static mc_store *store_of(int n)
+{
+    return store_at(path, n, 0);
+}
+
 typedef struct seen_rows {
     int n_max;
     int *times;  /* by case: how often it was handed over */
     long rows;
 } seen_rows;
+
+static void untally(void *arg)
+{
+    seen_rows *t = arg;
+    memset(t->times, 0, ((size_t)t->n_max + 1) * sizeof *t->times);
+    t->rows = 0;
+}
 
 static void tally(void *arg, const mc_scan_row *rows, size_t n)
 {
@@ -101,8 +118,8 @@ static int scan_once_each(int n, int64_t ended_from, int want_odd_only)
     int two = -1;
     mc_error err;
     mc_error_clear(&err);
-    cr_assert_eq(mc_scan_cases(s, (int64_t)(DAY0 + 5) * MC_DATE_SCALE, ended_from, tally, part,
-                               &two, &err), 0, "%s", err.msg);
+    cr_assert_eq(mc_scan_cases(s, (int64_t)(DAY0 + 5) * MC_DATE_SCALE, ended_from, tally,
+                               untally, part, &two, &err), 0, "%s", err.msg);
     for (int i = 0; i < n; i++) {
         int want = want_odd_only ? 0 : 1; /* the even ones never end */
         if (want_odd_only)
@@ -151,7 +168,7 @@ Test(casescan, a_small_store_or_an_open_transaction_is_read_alone)
     seen_rows a = {600, calloc(601, sizeof(int)), 0}, b = {600, calloc(601, sizeof(int)), 0};
     void *part[2] = {&a, &b};
     int two = -1;
-    cr_assert_eq(mc_scan_cases(s, (int64_t)(DAY0 + 5) * MC_DATE_SCALE, 0, tally, part, &two,
+    cr_assert_eq(mc_scan_cases(s, (int64_t)(DAY0 + 5) * MC_DATE_SCALE, 0, tally, untally, part, &two,
                                &err), 0, "%s", err.msg);
     cr_expect_eq(two, 0, "read on two threads inside an open transaction");
     cr_expect_eq(a.rows, 600);
@@ -159,5 +176,63 @@ Test(casescan, a_small_store_or_an_open_transaction_is_read_alone)
     free(a.times);
     free(b.times);
     mc_store_close(s);
+    unsetenv("MOTCUA_SCAN_SPLIT_BYTES");
+}
+
+/* Scan s with both parts; every case of 0..n must come once. */
+static int scan_all_once(mc_store *s, int n)
+{
+    seen_rows a = {n, calloc((size_t)n + 1, sizeof(int)), 0};
+    seen_rows b = {n, calloc((size_t)n + 1, sizeof(int)), 0};
+    void *part[2] = {&a, &b};
+    int two = -1;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_scan_cases(s, (int64_t)(DAY0 + 5) * MC_DATE_SCALE, 0, tally, untally, part,
+                               &two, &err), 0, "%s", err.msg);
+    for (int i = 0; i < n; i++)
+        cr_assert_eq(a.times[i] + b.times[i], 1, "case %d handed over %d times", i,
+                     a.times[i] + b.times[i]);
+    free(a.times);
+    free(b.times);
+    return two;
+}
+
+Test(casescan, a_case_key_too_long_to_compare_makes_the_scan_read_alone)
+{
+    cr_assert_eq(setenv("MOTCUA_SCAN_SPLIT_BYTES", "0", 1), 0);
+    mc_store *s = store_at(path, 2000, 1500);
+    cr_expect_eq(scan_all_once(s, 2000), 0, "read on two threads past a 1500-byte key");
+    mc_store_close(s);
+    unsetenv("MOTCUA_SCAN_SPLIT_BYTES");
+}
+
+/* A store rebuilt and renamed into place between the two opens has the same
+ * files and units but other load times: the second connection reads the
+ * new file, the first the old one, and the scan must not mix them. */
+Test(casescan, another_file_renamed_into_place_makes_the_scan_read_alone)
+{
+    cr_assert_eq(setenv("MOTCUA_SCAN_SPLIT_BYTES", "0", 1), 0);
+    char other[80];
+    snprintf(other, sizeof other, "%s.other", path);
+    cr_assert_eq(setenv("MOTCUA_NOW", "2026-01-20T02:00:00+07:00", 1), 0);
+    mc_store *s = store_of(3000);
+    cr_assert_eq(setenv("MOTCUA_NOW", "2026-01-21T02:00:00+07:00", 1), 0);
+    mc_store *y = store_at(other, 3000, 0);
+    mc_store_close(y);
+    unsetenv("MOTCUA_NOW");
+    /* the first store's rows in its file, not in a WAL the new file would
+     * be read with (SQLite names the WAL after the path) */
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", &err), 0, "%s", err.msg);
+    cr_assert_eq(rename(other, path), 0);
+    cr_expect_eq(scan_all_once(s, 3000), 0, "two threads read two different files");
+    mc_store_close(s);
+    char p[100];
+    snprintf(p, sizeof p, "%s-wal", other);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", other);
+    unlink(p);
     unsetenv("MOTCUA_SCAN_SPLIT_BYTES");
 }

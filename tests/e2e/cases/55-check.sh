@@ -44,6 +44,19 @@ tamper version_torn "UPDATE case_rows SET seen = substr(seen, 1, 20) WHERE case_
     'case .*: its versions are damaged (20 bytes, not a multiple of 24)'
 tamper version_file "UPDATE case_rows SET seen = CAST(substr(seen, 1, 16) || x'00000063' || substr(seen, 21) AS BLOB) WHERE case_key = $first" \
     'file id 99: not in the ledger, yet 1 versions come from it'
+tamper version_files "UPDATE case_rows SET seen = CAST(seen || substr(seen, 1, 16) || x'00000005' || substr(seen, 21) || substr(seen, 1, 16) || x'00000007' || substr(seen, 21) AS BLOB) WHERE case_key = $first" \
+    'file id 5: not in the ledger, yet 1 versions come from it'
+grep -q 'file id 7: not in the ledger, yet 1 versions come from it' "$work/err" || fail "version_files: $(cat "$work/err")"
+tamper version_far "UPDATE case_rows SET seen = CAST(seen || substr(seen, 1, 16) || x'7fffffff' || substr(seen, 21) AS BLOB) WHERE case_key = $first" \
+    'a version names file id 2147483647, line [0-9]*, which the ledger does not have'
+if grep -q 'ledger counts [0-9]* accepted rows, the store holds' "$work/err"; then
+    fail "version_far: the accounting blamed a file: $(cat "$work/err")"
+fi
+tamper ledger_far "PRAGMA ignore_check_constraints = 1; INSERT INTO files(id, name, sha256, size, loaded_at) VALUES (200000000, 'far.csv', 'x', 0, '2026-01-01')" \
+    'the file ledger has an id of 200000000, more than this store can have loaded; versions are not counted per file'
+if grep -q 'the store holds 0 versions' "$work/err"; then
+    fail "ledger_far: false accounting mismatches: $(cat "$work/err")"
+fi
 tamper version_lost "UPDATE case_rows SET seen = CAST(seen || seen AS BLOB) WHERE case_key = $first" \
     'the ledger counts [0-9]* accepted rows, the store holds [0-9]* versions from it'
 tamper report "UPDATE report_rows SET resolved_late = resolved_late + 1 WHERE unit_code = 'ALL' AND period = '2025-Q4'" \
