@@ -139,37 +139,29 @@ static long fold_space(const unsigned char *p, size_t n, char *dst, size_t cap, 
     int pending_space = 0;
     long too_small = check_nfc ? FOLD_NEEDS_NFC : -1;
     while (p < end) {
+        size_t k; /* the bytes at p to copy: a run of printable ASCII, or one code point */
         if (*p > 0x20 && *p < 0x80) {
             const unsigned char *q = p + 1;
             while (q < end && *q > 0x20 && *q < 0x80)
                 q++;
-            size_t k = (size_t)(q - p);
-            if (out + (size_t)pending_space + k + 1 > cap)
-                return too_small;
-            if (pending_space)
-                dst[out++] = ' ';
-            pending_space = 0;
-            memcpy(dst + out, p, k);
-            out += k;
-            p = q;
-            continue;
-        }
-        uint32_t cp;
-        size_t k;
-        if (*p < 0x80) {
-            cp = *p;
-            k = 1;
+            k = (size_t)(q - p);
         } else {
-            k = decode(p, end, &cp);
-            if (!k)
-                return -1;
-            if (check_nfc && !nfc_stable(cp))
-                return FOLD_NEEDS_NFC;
-        }
-        if (is_space_cp(cp)) {
-            pending_space = out > 0;
-            p += k;
-            continue;
+            uint32_t cp;
+            if (*p < 0x80) {
+                cp = *p;
+                k = 1;
+            } else {
+                k = decode(p, end, &cp);
+                if (!k)
+                    return -1;
+                if (check_nfc && !nfc_stable(cp))
+                    return FOLD_NEEDS_NFC;
+            }
+            if (is_space_cp(cp)) {
+                pending_space = out > 0;
+                p += k;
+                continue;
+            }
         }
         if (out + (size_t)pending_space + k + 1 > cap)
             return too_small;

@@ -12,27 +12,19 @@
 
 #include "etl/fingerprint.h"
 #include "etl/store.h"
+#include "tests/unit/tmpstore.h"
 #include "reports/casescan.h"
 
 static char path[64];
 
 static void setup(void)
 {
-    snprintf(path, sizeof path, "/tmp/mc-scan-XXXXXX");
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    close(fd);
-    unlink(path);
+    tmpstore_path(path, sizeof path, "mc-scan");
 }
 
 static void teardown(void)
 {
-    char p[80];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
+    tmpstore_remove(path);
 }
 
 #define DAY0 20300
@@ -107,11 +99,11 @@ static void tally(void *arg, const mc_scan_row *rows, size_t n)
     }
 }
 
-/* Scan the store of n cases; every case must come exactly once, from
- * either thread.  Returns whether two threads read. */
-static int scan_once_each(int n, int64_t ended_from, int want_odd_only)
+/* Scan s, a store_at() of n cases, with both parts: every case must come
+ * exactly once from either thread, except that the odd (ended) ones must
+ * not come at all when odd_left_out.  Returns whether two threads read. */
+static int scan_each(mc_store *s, int n, int64_t ended_from, int odd_left_out)
 {
-    mc_store *s = store_of(n);
     seen_rows a = {n, calloc((size_t)n + 1, sizeof(int)), 0};
     seen_rows b = {n, calloc((size_t)n + 1, sizeof(int)), 0};
     void *part[2] = {&a, &b};
@@ -121,9 +113,7 @@ static int scan_once_each(int n, int64_t ended_from, int want_odd_only)
     cr_assert_eq(mc_scan_cases(s, (int64_t)(DAY0 + 5) * MC_DATE_SCALE, ended_from, tally,
                                untally, part, &two, &err), 0, "%s", err.msg);
     for (int i = 0; i < n; i++) {
-        int want = want_odd_only ? 0 : 1; /* the even ones never end */
-        if (want_odd_only)
-            want = i % 2 == 0;
+        int want = odd_left_out ? i % 2 == 0 : 1;
         cr_assert_eq(a.times[i] + b.times[i], want, "case %d of %d handed over %d times", i, n,
                      a.times[i] + b.times[i]);
     }
@@ -131,6 +121,14 @@ static int scan_once_each(int n, int64_t ended_from, int want_odd_only)
         cr_assert_eq(b.rows, 0, "a scan alone gave rows to the second part");
     free(a.times);
     free(b.times);
+    return two;
+}
+
+/* scan_each over a fresh store of n cases. */
+static int scan_once_each(int n, int64_t ended_from, int odd_left_out)
+{
+    mc_store *s = store_of(n);
+    int two = scan_each(s, n, ended_from, odd_left_out);
     mc_store_close(s);
     teardown();
     return two;
@@ -179,30 +177,11 @@ Test(casescan, a_small_store_or_an_open_transaction_is_read_alone)
     unsetenv("MOTCUA_SCAN_SPLIT_BYTES");
 }
 
-/* Scan s with both parts; every case of 0..n must come once. */
-static int scan_all_once(mc_store *s, int n)
-{
-    seen_rows a = {n, calloc((size_t)n + 1, sizeof(int)), 0};
-    seen_rows b = {n, calloc((size_t)n + 1, sizeof(int)), 0};
-    void *part[2] = {&a, &b};
-    int two = -1;
-    mc_error err;
-    mc_error_clear(&err);
-    cr_assert_eq(mc_scan_cases(s, (int64_t)(DAY0 + 5) * MC_DATE_SCALE, 0, tally, untally, part,
-                               &two, &err), 0, "%s", err.msg);
-    for (int i = 0; i < n; i++)
-        cr_assert_eq(a.times[i] + b.times[i], 1, "case %d handed over %d times", i,
-                     a.times[i] + b.times[i]);
-    free(a.times);
-    free(b.times);
-    return two;
-}
-
 Test(casescan, a_case_key_too_long_to_compare_makes_the_scan_read_alone)
 {
     cr_assert_eq(setenv("MOTCUA_SCAN_SPLIT_BYTES", "0", 1), 0);
     mc_store *s = store_at(path, 2000, 1500);
-    cr_expect_eq(scan_all_once(s, 2000), 0, "read on two threads past a 1500-byte key");
+    cr_expect_eq(scan_each(s, 2000, 0, 0), 0, "read on two threads past a 1500-byte key");
     mc_store_close(s);
     unsetenv("MOTCUA_SCAN_SPLIT_BYTES");
 }
@@ -227,12 +206,8 @@ Test(casescan, another_file_renamed_into_place_makes_the_scan_read_alone)
     mc_error_clear(&err);
     cr_assert_eq(mc_store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", &err), 0, "%s", err.msg);
     cr_assert_eq(rename(other, path), 0);
-    cr_expect_eq(scan_all_once(s, 3000), 0, "two threads read two different files");
+    cr_expect_eq(scan_each(s, 3000, 0, 0), 0, "two threads read two different files");
     mc_store_close(s);
-    char p[100];
-    snprintf(p, sizeof p, "%s-wal", other);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", other);
-    unlink(p);
+    tmpstore_remove(other);
     unsetenv("MOTCUA_SCAN_SPLIT_BYTES");
 }

@@ -12,26 +12,18 @@
 
 #include "etl/fingerprint.h"
 #include "etl/store.h"
+#include "tests/unit/tmpstore.h"
 
 static char path[64];
 
 static void setup(void)
 {
-    snprintf(path, sizeof path, "/tmp/mc-current-XXXXXX");
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    close(fd);
-    unlink(path);
+    tmpstore_path(path, sizeof path, "mc-current");
 }
 
 static void teardown(void)
 {
-    char p[80];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
+    tmpstore_remove(path);
 }
 
 static mc_record version(int status, mc_date updated)
