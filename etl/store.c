@@ -436,6 +436,13 @@ int mc_store_file_begin(mc_store *s, const char *name, const char *sha256, uint6
         return st;
     }
     s->file_id = sqlite3_last_insert_rowid(s->db);
+    /* A version is named by file id and line in 32 bits each (MC_SEEN_LEN),
+     * and src = file id << 32 | line must stay a positive SQLite integer. */
+    if (s->file_id > INT32_MAX) {
+        mc_store_file_rollback(s);
+        return mc_error_set(err, MC_EXIT_DATA, "%s: the ledger is past the 2,147,483,647 files "
+                            "a store can name", s->path);
+    }
     return 0;
 }
 
@@ -692,10 +699,13 @@ static int pack_facts(const mc_record *r, int64_t unit_id, int64_t *facts)
         eres < 0 || unit_id < 0 || unit_id > (INT64_MAX >> MC_FACTS_UNIT_SHIFT))
         return -1;
     int apology = r->apology == MC_FLAG_YES || r->apology_at != MC_DATE_NONE;
-    *facts = (int64_t)progress_of(r->status) | (int64_t)r->status << 2 |
-             (int64_t)r->channel << 6 | (int64_t)r->service_level << 9 |
-             (int64_t)apology << 12 | fee << 13 | paid << 15 | dig << 17 | eres << 19 |
-             unit_id << MC_FACTS_UNIT_SHIFT;
+    *facts = (int64_t)progress_of(r->status) << MC_FACTS_PROGRESS_SHIFT |
+             (int64_t)r->status << MC_FACTS_STATUS_SHIFT |
+             (int64_t)r->channel << MC_FACTS_CHANNEL_SHIFT |
+             (int64_t)r->service_level << MC_FACTS_LEVEL_SHIFT |
+             (int64_t)apology << MC_FACTS_APOLOGY_SHIFT | fee << MC_FACTS_HAS_FEE_SHIFT |
+             paid << MC_FACTS_PAID_ONLINE_SHIFT | dig << MC_FACTS_DIGITIZED_SHIFT |
+             eres << MC_FACTS_E_RESULT_SHIFT | unit_id << MC_FACTS_UNIT_SHIFT;
     return 0;
 }
 
@@ -773,12 +783,11 @@ int mc_store_add(mc_store *s, long line, const mc_record *r, const unsigned char
     int64_t unit_id;
     int st;
 
-    /* A version is named by (file id, line) in 32 bits each (MC_SEEN_LEN),
-     * and src = file id << 32 | line must stay a positive SQLite integer. */
-    if (line < 1 || line > UINT32_MAX || s->file_id < 1 || s->file_id > INT32_MAX)
-        return mc_error_set(err, MC_EXIT_DATA, "%s: line %ld of file %lld is past what the "
-                            "store can name (4,294,967,295 lines, 2,147,483,647 files)",
-                            s->path, line, (long long)s->file_id);
+    /* the line's half of a version's name (mc_store_file_begin checks the
+     * file id's) */
+    if (line < 1 || line > UINT32_MAX)
+        return mc_error_set(err, MC_EXIT_DATA, "%s: line %ld is past the 4,294,967,295 lines "
+                            "a store can name in one file", s->path, line);
     if ((st = unit_id_of(s, r, &unit_id, err)))
         return st;
     if (s->new_hint > 0) {

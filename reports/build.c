@@ -55,21 +55,25 @@ void mc_report_inputs_free(mc_report_inputs *in)
     mc_targets_free(&in->targets);
 }
 
+/* What the figures need for period under in, as of SPEC 4's default. */
+static mc_figures_opts figures_opts(const mc_report_inputs *in, const mc_period *period)
+{
+    return (mc_figures_opts){.units = in->units, .targets = &in->targets,
+                             .convention = in->convention, .period = *period,
+                             .as_of = mc_period_as_of(period, mc_day_today())};
+}
+
 int mc_report_build(mc_store *s, const mc_report_inputs *in, const char *period_text,
                     const char *as_of_text, mc_report *rep, mc_error *err)
 {
-    mc_figures_opts fo = {.units = in->units, .targets = &in->targets,
-                          .convention = in->convention};
-    int st = mc_period_parse(period_text, in->convention, &fo.period, err);
+    mc_period period;
+    int st = mc_period_parse(period_text, in->convention, &period, err);
     if (st)
         return st;
-    if (as_of_text) {
-        if (mc_day_parse(as_of_text, &fo.as_of) != 0)
-            return mc_error_set(err, MC_EXIT_USAGE, "--as-of must be a date YYYY-MM-DD, not '%s'",
-                                as_of_text);
-    } else {
-        fo.as_of = mc_period_as_of(&fo.period, mc_day_today());
-    }
+    mc_figures_opts fo = figures_opts(in, &period);
+    if (as_of_text && mc_day_parse(as_of_text, &fo.as_of) != 0)
+        return mc_error_set(err, MC_EXIT_USAGE, "--as-of must be a date YYYY-MM-DD, not '%s'",
+                            as_of_text);
     return mc_figures_compute(s, &fo, rep, err);
 }
 
@@ -79,11 +83,8 @@ int mc_report_build_many(mc_store *s, const mc_report_inputs *in, const mc_perio
     mc_figures_opts *fo = calloc(n ? n : 1, sizeof *fo);
     if (!fo)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
-    for (size_t k = 0; k < n; k++) {
-        fo[k] = (mc_figures_opts){.units = in->units, .targets = &in->targets,
-                                  .convention = in->convention, .period = periods[k]};
-        fo[k].as_of = mc_period_as_of(&periods[k], mc_day_today());
-    }
+    for (size_t k = 0; k < n; k++)
+        fo[k] = figures_opts(in, &periods[k]);
     int st = mc_figures_compute_many(s, fo, n, reps, err);
     free(fo);
     return st;

@@ -29,45 +29,42 @@ static void teardown(void)
 
 #define DAY0 20300
 
-/* A store at db of n cases, case i received on day DAY0 at second i + 1
+/* The cases store_at() loads: case i received on day DAY0 at second i + 1
  * (so its received_at names it), ended on day DAY0 + 1 when i is odd;
  * case 0's key is long_key bytes long when long_key > 0. */
+typedef struct scan_cases {
+    int long_key;
+    char key[2048];
+    mc_record r;
+} scan_cases;
+
+static const mc_record *scan_case(void *ctx, int i)
+{
+    scan_cases *c = ctx;
+    /* keys not in the order of i, as case codes are not in load order */
+    snprintf(c->key, sizeof c->key, "C-%07d", (i * 7919) % 1000003);
+    if (i == 0 && c->long_key > 0) {
+        memset(c->key + 9, 'x', (size_t)c->long_key - 9);
+        c->key[c->long_key] = '\0';
+    }
+    mc_record *r = &c->r;
+    memset(r, 0, sizeof *r);
+    r->case_id = c->key;
+    r->unit_code = "000.00.41.H30";
+    r->status = i % 2 ? 10 : 4;
+    r->channel = 1;
+    r->received_at = (int64_t)DAY0 * MC_DATE_SCALE + 1 + i;
+    r->due_at = r->new_due_at = r->returned_at = r->apology_at = r->updated_at = MC_DATE_NONE;
+    r->finished_at = i % 2 ? (int64_t)(DAY0 + 1) * MC_DATE_SCALE : MC_DATE_NONE;
+    r->apology = r->has_fee = r->paid_online = r->digitized = r->e_result = MC_FLAG_ABSENT;
+    return r;
+}
+
+/* A store at db of n such cases. */
 static mc_store *store_at(const char *db, int n, int long_key)
 {
-    mc_store *s;
-    mc_error err;
-    mc_error_clear(&err);
-    cr_assert_eq(mc_store_open(db, MC_STORE_READWRITE, &s, &err), 0, "%s", err.msg);
-    cr_assert_eq(mc_store_file_begin(s, "a.csv", "00", 1, &err), 0, "%s", err.msg);
-    mc_fingerprinter *f = mc_fingerprinter_new();
-    for (int i = 0; i < n; i++) {
-        char key[2048];
-        /* keys not in the order of i, as case codes are not in load order */
-        snprintf(key, sizeof key, "C-%07d", (i * 7919) % 1000003);
-        if (i == 0 && long_key > 0) {
-            memset(key + 9, 'x', (size_t)long_key - 9);
-            key[long_key] = '\0';
-        }
-        mc_record r;
-        memset(&r, 0, sizeof r);
-        r.case_id = key;
-        r.unit_code = "000.00.41.H30";
-        r.status = i % 2 ? 10 : 4;
-        r.channel = 1;
-        r.received_at = (int64_t)DAY0 * MC_DATE_SCALE + 1 + i;
-        r.due_at = r.new_due_at = r.returned_at = r.apology_at = r.updated_at = MC_DATE_NONE;
-        r.finished_at = i % 2 ? (int64_t)(DAY0 + 1) * MC_DATE_SCALE : MC_DATE_NONE;
-        r.apology = r.has_fee = r.paid_online = r.digitized = r.e_result = MC_FLAG_ABSENT;
-        unsigned char fp[MC_FP_LEN];
-        int outcome, conflict;
-        cr_assert_eq(mc_fingerprint(f, &r, fp), 0);
-        cr_assert_eq(mc_store_add(s, i + 2, &r, fp, &outcome, &conflict, &err), 0, "%s",
-                     err.msg);
-    }
-    mc_fingerprinter_free(f);
-    mc_file_counts c = {.rows_read = n, .accepted = n};
-    cr_assert_eq(mc_store_file_commit(s, &c, "", &err), 0, "%s", err.msg);
-    return s;
+    scan_cases c = {.long_key = long_key};
+    return tmpstore_load(db, n, 2, scan_case, &c);
 }
 
 static mc_store *store_of(int n)

@@ -45,22 +45,7 @@ static mc_record version(int status, mc_date updated)
 /* Load the versions in order, one file; return the current status. */
 static int current_status(const mc_record *v, int n)
 {
-    mc_store *s;
-    mc_error err;
-    mc_error_clear(&err);
-    cr_assert_eq(mc_store_open(path, MC_STORE_READWRITE, &s, &err), 0, "%s", err.msg);
-    cr_assert_eq(mc_store_file_begin(s, "a.csv", "00", 1, &err), 0, "%s", err.msg);
-    mc_fingerprinter *f = mc_fingerprinter_new();
-    for (int i = 0; i < n; i++) {
-        unsigned char fp[MC_FP_LEN];
-        int outcome, conflict;
-        cr_assert_eq(mc_fingerprint(f, &v[i], fp), 0);
-        cr_assert_eq(mc_store_add(s, i + 2, &v[i], fp, &outcome, &conflict, &err), 0, "%s",
-                     err.msg);
-    }
-    mc_fingerprinter_free(f);
-    mc_file_counts c = {.rows_read = n, .accepted = n};
-    cr_assert_eq(mc_store_file_commit(s, &c, "", &err), 0, "%s", err.msg);
+    mc_store *s = tmpstore_load(path, n, 2, tmpstore_row_of_array, (void *)v);
     sqlite3_stmt *q;
     cr_assert_eq(sqlite3_prepare_v2(mc_store_db(s), "SELECT status FROM cases", -1, &q, NULL),
                  SQLITE_OK);
@@ -101,14 +86,9 @@ Test(current, later_time_wins_over_progress_and_missing_sorts_first)
  * the C decoders and the view "cases", for every value a code can take. */
 Test(current, packed_facts_and_versions_read_back_through_both_ways)
 {
-    mc_store *s;
-    mc_error err;
-    mc_error_clear(&err);
-    cr_assert_eq(mc_store_open(path, MC_STORE_READWRITE, &s, &err), 0, "%s", err.msg);
-    cr_assert_eq(mc_store_file_begin(s, "a.csv", "00", 1, &err), 0, "%s", err.msg);
-    mc_fingerprinter *f = mc_fingerprinter_new();
     char keys[40][32];
     int n = 40;
+    mc_record v[40];
     for (int i = 0; i < n; i++) {
         mc_record r = version(1 + i % 10, MC_DATE_NONE);
         snprintf(keys[i], sizeof keys[i], "K-%02d", i);
@@ -121,15 +101,9 @@ Test(current, packed_facts_and_versions_read_back_through_both_ways)
         r.paid_online = (signed char)(i / 2 % 3 - 1);
         r.digitized = (signed char)(i / 5 % 3 - 1);
         r.e_result = (signed char)(i / 7 % 3 - 1);
-        unsigned char fp[MC_FP_LEN];
-        int outcome, conflict;
-        cr_assert_eq(mc_fingerprint(f, &r, fp), 0);
-        cr_assert_eq(mc_store_add(s, 1000 + i, &r, fp, &outcome, &conflict, &err), 0, "%s",
-                     err.msg);
+        v[i] = r;
     }
-    mc_fingerprinter_free(f);
-    mc_file_counts c = {.rows_read = n, .accepted = n};
-    cr_assert_eq(mc_store_file_commit(s, &c, "", &err), 0, "%s", err.msg);
+    mc_store *s = tmpstore_load(path, n, 1000, tmpstore_row_of_array, v);
     sqlite3_stmt *q;
     cr_assert_eq(sqlite3_prepare_v2(mc_store_db(s),
                                     "SELECT r.facts, r.seen, r.src, v.progress, v.status,"
