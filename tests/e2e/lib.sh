@@ -28,3 +28,10 @@ kill_after() {
     wait "$child" 2>/dev/null || rc=$?
     child=
 }
+
+# kill_child: for an EXIT trap, SIGKILL what kill_after still runs (the
+# case failed half-way) and reap every background job.
+kill_child() {
+    [ -n "$child" ] && kill -9 "$child" 2>/dev/null || true
+    wait 2>/dev/null || true
+}

@@ -8,12 +8,7 @@
 ROWS=${CRASH_ROWS:-200000}
 KILLS=${CRASH_KILLS:-20}
 work=$(mktemp -d)
-cleanup() {
-    [ -n "$child" ] && kill -9 "$child" 2>/dev/null || true
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'kill_child; rm -rf "$work"' EXIT
 
 if [ -x "$GEN" ]; then
     "$GEN" -q --rows "$ROWS" --seed 21 -o "$work/big.csv"

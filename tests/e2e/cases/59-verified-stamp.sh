@@ -8,12 +8,7 @@
 # that cannot be written is not an error.  `check` ignores the stamp.
 . "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
-cleanup() {
-    [ -n "$child" ] && kill -9 "$child" 2>/dev/null || true
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'kill_child; rm -rf "$work"' EXIT
 if [ ! -x "$GEN" ]; then echo "skip: needs the generator"; exit 0; fi
 # an export still loading when the kill comes (valgrind is much slower)
 BIG=200000

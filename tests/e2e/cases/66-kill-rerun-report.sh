@@ -34,13 +34,7 @@ if [ ! -x "$GEN" ]; then
     exit 0
 fi
 work=$(mktemp -d)
-cleanup() {
-    [ -n "$child" ] && kill -9 "$child" 2>/dev/null || true
-    wait 2>/dev/null || true
-    cd /
-    rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'kill_child; cd /; rm -rf "$work"' EXIT
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # --- data: a registry of NUNITS units, three exports (one with faulty rows)
