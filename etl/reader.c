@@ -736,7 +736,9 @@ static void start_skip(rd *r)
 {
     r->sk_state = r->p.pstate;
     r->sk_quoted = r->p.quoted;
-    r->sk_spaces = r->p.spaces > 0;
+    /* libcsv's spaces also counts the padding of an unquoted field; only
+     * the spaces after a closing quote matter to skip() */
+    r->sk_spaces = r->p.pstate == ST_MIGHT_HAVE_ENDED && r->p.spaces > 0;
     r->discard = 1;
     csv_fini(&r->p, on_field, on_row_end, r);   /* resets the parser */
     r->discard = 0;
@@ -766,12 +768,13 @@ static size_t skip(rd *r, const unsigned char *s, size_t n)
             else if (c != d && c != ' ') { /* a space before a field is padding */
                 st = ST_FIELD_BEGUN;
                 q = c == '"';
+                sp = 0;
             }
             break;
         case ST_FIELD_BEGUN:
             if (q) {
                 if (c == '"')
-                    st = ST_MIGHT_HAVE_ENDED;
+                    st = ST_MIGHT_HAVE_ENDED, sp = 0;
             } else if (c == d)
                 st = ST_FIELD_NOT_BEGUN;
             else if (c == '\r' || c == '\n')
