@@ -84,10 +84,7 @@ typedef struct item {
      * arena offset + 1 (0: NULL); the pointers are set when it is sealed. */
     size_t text[N_TEXT];
     union {
-        struct {
-            mc_record rec;
-            unsigned char fp[MC_FP_LEN];
-        };                      /* ITEM_ADD */
+        mc_record rec;          /* ITEM_ADD */
         struct {
             mc_reason reason;
             int col;            /* mc_col, or -1 */
@@ -114,7 +111,6 @@ typedef struct pipeline {
     mc_colmap map;
     int have_map;
     char *scratch;              /* mc_normalize_row's arena, reused per row */
-    mc_fingerprinter *fpr;      /* fingerprints rows on the reading side */
     mc_sha256 *digest;          /* of the file's raw bytes, as they are read */
     uint64_t digested;
     size_t scratch_cap;
@@ -128,7 +124,9 @@ typedef struct pipeline {
     mc_store *store;
     const mc_ingest_opts *opts;
     uint64_t size;
+    mc_fingerprinter *fpr;      /* fingerprints rows on the writing side */
     mc_file_counts counts;
+    mc_add_totals added;        /* the store's account of the rows staged */
     int write_st;
     mc_error *err;
 
@@ -314,8 +312,6 @@ static int push_record(pipeline *p, long line, const mc_record *rec, mc_error *e
     memset(&proto, 0, sizeof proto);
     proto.kind = ITEM_ADD;
     proto.rec = *rec;
-    if (mc_fingerprint(p->fpr, rec, proto.fp) != 0)
-        return no_memory(p, line, err);
     const char *texts[N_TEXT];
     for (int k = 0; k < N_TEXT; k++)
         texts[k] = *(const char *const *)((const char *)rec + record_text[k]);
@@ -417,16 +413,14 @@ static int apply(pipeline *p, const batch *b)
             st = mc_store_reject(p->store, it->line, mc_reason_name(it->rej.reason), column,
                                  it->rej.detail, it->rej.fields ? it->rej.fields : "", p->err);
         } else {
-            int outcome, conflict;
-            st = mc_store_add(p->store, it->line, &it->rec, it->fp, &outcome, &conflict,
-                              p->err);
-            if (!st) {
-                if (outcome == MC_ADD_DUPLICATE)
-                    p->counts.duplicate++;
-                else
-                    p->counts.accepted++;
-                p->counts.conflicts += conflict;
-            }
+            /* Fingerprinted here, not by the reader: the reading thread is
+             * the busier of the two (issue 5). */
+            unsigned char fp[MC_FP_LEN];
+            if (mc_fingerprint(p->fpr, &it->rec, fp) != 0)
+                st = mc_error_set(p->err, MC_EXIT_SOFTWARE, "%s:%ld: out of memory", p->path,
+                                  it->line);
+            else
+                st = mc_store_stage(p->store, it->line, &it->rec, fp, &p->added, p->err);
         }
         if (st) {
             p->write_st = st;
@@ -590,6 +584,12 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     if (!st && !digest_first && (st = identify(&p, s, res, err)) == 1) {
         found = 1;
         st = 0;
+    }
+    if (!st && !found) {
+        st = mc_store_flush(s, &p.added, err);
+        p.counts.accepted = p.added.accepted;
+        p.counts.duplicate = p.added.duplicate;
+        p.counts.conflicts = p.added.conflicts;
     }
     if (!st && !found) {
         snprintf(res->unknown, sizeof res->unknown, "%s", p.map.unknown);

@@ -54,16 +54,30 @@ int mc_store_file_begin(mc_store *s, const char *name, const char *sha256, uint6
  * known (mc_store_file_begin may be given a placeholder digest). */
 int mc_store_file_identify(mc_store *s, const char *sha256, uint64_t size, mc_error *err);
 
-/* What happened to one accepted row. */
-enum { MC_ADD_NEW_CASE = 1, MC_ADD_NEW_VERSION = 2, MC_ADD_DUPLICATE = 3 };
+/* What became of the rows applied so far: accepted (new cases and new
+ * versions), duplicates of a stored version, and how many of the accepted
+ * disagree with their case's current version (recorded in conflicts). */
+typedef struct mc_add_totals {
+    int64_t accepted, duplicate, conflicts;
+} mc_add_totals;
 
-/* Add one normalized row of the open file, fp being its mc_fingerprint
+/*
+ * Add one normalized row of the open file, fp being its mc_fingerprint
  * (MC_FP_LEN bytes): a row whose fingerprint the case already has is a
- * duplicate.  *outcome is MC_ADD_*; *conflict
- * is 1 when the row disagrees with the case's current version on unit or
- * received date (recorded in the conflicts table). */
-int mc_store_add(mc_store *s, long line, const mc_record *rec, const unsigned char *fp,
-                 int *outcome, int *conflict, mc_error *err);
+ * duplicate.  Rows are staged and applied in runs, each sorted by case key
+ * (the rows of one case in the order staged), when a run is full and at
+ * mc_store_flush; the outcomes of the rows applied are added into *t.
+ * The store ends up as if every row had been applied in the order staged:
+ * each case sees its versions in that order, and new units get their ids
+ * in that order.  Only the order of the conflicts table's rows follows the
+ * runs.
+ */
+int mc_store_stage(mc_store *s, long line, const mc_record *rec, const unsigned char *fp,
+                   mc_add_totals *t, mc_error *err);
+
+/* Apply every row still staged, adding their outcomes into *t.  Must come
+ * before mc_store_file_commit, which refuses a file with rows staged. */
+int mc_store_flush(mc_store *s, mc_add_totals *t, mc_error *err);
 
 /* Quarantine one row of the open file; fields is the masked copy
  * (mc_row_masked) or "". */

@@ -59,14 +59,15 @@ static inline mc_store *tmpstore_load(const char *path, int n, long first_line,
     cr_assert_eq(mc_store_file_begin(s, "a.csv", "00", 1, &err), 0, "%s", err.msg);
     mc_fingerprinter *f = mc_fingerprinter_new();
     cr_assert_not_null(f);
+    mc_add_totals added = {0};
     for (int i = 0; i < n; i++) {
         const mc_record *r = row(ctx, i);
         unsigned char fp[MC_FP_LEN];
-        int outcome, conflict;
         cr_assert_eq(mc_fingerprint(f, r, fp), 0);
-        cr_assert_eq(mc_store_add(s, first_line + i, r, fp, &outcome, &conflict, &err), 0,
-                     "%s", err.msg);
+        cr_assert_eq(mc_store_stage(s, first_line + i, r, fp, &added, &err), 0, "%s", err.msg);
     }
+    cr_assert_eq(mc_store_flush(s, &added, &err), 0, "%s", err.msg);
+    cr_assert_eq(added.accepted, n);
     mc_fingerprinter_free(f);
     mc_file_counts c = {.rows_read = n, .accepted = n};
     cr_assert_eq(mc_store_file_commit(s, &c, "", &err), 0, "%s", err.msg);
