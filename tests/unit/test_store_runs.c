@@ -105,7 +105,7 @@ static mc_store *load(const char *run_rows, mc_add_totals *t)
     cr_assert_not_null(fpr);
     memset(t, 0, sizeof *t);
     for (int f = 0; f < 2; f++) {
-        char name[16], sha[16];
+        char name[32], sha[32];
         snprintf(name, sizeof name, "f%d.csv", f);
         snprintf(sha, sizeof sha, "%02d", f);
         cr_assert_eq(mc_store_file_begin(s, name, sha, (uint64_t)f + 1, &err), 0, "%s", err.msg);
