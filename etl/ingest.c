@@ -6,9 +6,12 @@
  * halves only meet in the order of the rows.  So a reading thread runs the
  * reader and everything up to the store (header mapping, repeated-header
  * detection, mc_normalize_row, masking of bad rows), and the calling thread
- * applies the finished rows to the store in file order and keeps the
- * counts.  The store (one SQLite connection) is only ever used from the
- * calling thread, so it needs no locking of its own.
+ * fingerprints the finished rows (the store decides duplicates by
+ * fingerprint; the reading thread is the busier one) and hands them to the
+ * store in file order, which stages them and applies them in sorted runs
+ * (mc_store_stage), and keeps the counts.  The store (one SQLite
+ * connection) is only ever used from the calling thread, so it needs no
+ * locking of its own.
  *
  * Rows travel in batches.  A batch holds items -- a normalized record, or a
  * quarantine entry -- plus an arena with the items' text, because the
@@ -21,10 +24,9 @@
  * full.  Either way the store sees the same calls in the same order with
  * the same values, so every result is the same as with one thread.
  *
- * The reading side also fingerprints every row (the store decides
- * duplicates by fingerprint) and, for a file whose size no ledger row has
- * (so it cannot be one loaded before), digests its raw bytes as the reader
- * takes them, so the file is read once.  A file of a size seen before is
+ * For a file whose size no ledger row has (so it cannot be one loaded
+ * before), the reading side also digests its raw bytes as the reader takes
+ * them, so the file is read once.  A file of a size seen before is
  * digested first and skipped when the ledger has its digest.
  *
  * Failures: when the store fails, the calling thread raises a stop flag that

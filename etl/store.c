@@ -100,7 +100,8 @@ static const char *const stmt_sql[ST_COUNT] = {
  * the point (issue 5): a run in key order walks the case B-tree from one
  * end to the other, touching each page once, where rows in file order land
  * on a random page each, most of them out of the page cache.  A run costs
- * about 110 bytes per row with its key, and two exist.  The first run of a
+ * about 110 bytes per row with its key (and is full at RUN_KEYS_MAX bytes
+ * of keys, whatever their number), and two exist.  The first run of a
  * file is small and each next one twice as large, up to RUN_ROWS_MAX: what
  * is still staged when the file ends is applied after the read, by one
  * thread, so a file of a few thousand rows must not wait for a whole large
@@ -108,7 +109,7 @@ static const char *const stmt_sql[ST_COUNT] = {
  */
 #define RUN_ROWS_FIRST 1024
 #define RUN_ROWS_MAX 65536
-#define RUN_KEYS_MAX ((size_t)8 << 20)
+#define RUN_KEYS_MAX ((size_t)2 << 20)
 
 /* RUN_ROWS_MAX, or fewer when MOTCUA_STORE_RUN_ROWS says so: tests use it to
  * make runs of a few rows and check that every size gives the same store.
@@ -144,6 +145,7 @@ struct mc_store {
         size_t n, cap, applied;
         char *keys;        /* the rows' case keys, NUL-terminated */
         size_t keys_used, keys_cap;
+        size_t shared;     /* the bytes every key of the run begins with */
     } runs[2];
     int fill;
     size_t run_rows;       /* the largest run */
@@ -526,17 +528,17 @@ void mc_store_file_rollback(mc_store *s)
 int mc_store_file_commit(mc_store *s, const mc_file_counts *c, const char *unknown_columns,
                          mc_error *err)
 {
+    if (s->runs[0].n || s->runs[1].n) {
+        mc_store_file_rollback(s);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: rows staged but never applied "
+                            "(mc_store_flush was not called)", s->path);
+    }
     if (c->rows_read != c->accepted + c->duplicate + c->quarantined) {
         mc_store_file_rollback(s);
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: row accounting does not add up "
                             "(read %lld, accepted %lld, duplicate %lld, quarantined %lld)",
                             s->path, (long long)c->rows_read, (long long)c->accepted,
                             (long long)c->duplicate, (long long)c->quarantined);
-    }
-    if (s->runs[0].n || s->runs[1].n) {
-        mc_store_file_rollback(s);
-        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: rows staged but never applied "
-                            "(mc_store_flush was not called)", s->path);
     }
     sqlite3_stmt *q = s->st[ST_FILE_UPDATE];
     sqlite3_bind_int64(q, 1, s->file_id);
@@ -785,12 +787,13 @@ typedef struct staged {
 
 /*
  * A run is sorted through a small array of these, not by moving the rows,
- * and by the first SORT_WORDS * 8 bytes of the key (big-endian,
- * 0-padded), then by row, the index in the run.  That is the keys' B-tree
- * order up to keys that share those bytes, which is order enough for the
- * page cache: such keys are neighbours in the tree whatever their order
- * among themselves.  And it is all the order correctness needs: the rows
- * of one case have one key, so they keep the order they were staged in.
+ * and by the SORT_WORDS * 8 bytes of the key (big-endian, 0-padded) after
+ * those every key of the run shares, then by row, the index in the run.
+ * That is the keys' B-tree order up to keys that share those bytes too,
+ * which is order enough for the page cache: such keys are neighbours in
+ * the tree whatever their order among themselves.  And it is all the order
+ * correctness needs: the rows of one case have one key, so they keep the
+ * order they were staged in.
  */
 typedef struct sort_key {
     uint64_t head[SORT_WORDS];
@@ -1015,6 +1018,10 @@ static int run_apply(mc_store *s, struct run *r, size_t max, mc_add_totals *t, m
 
 static int run_sort(mc_store *s, struct run *r, mc_error *err)
 {
+    for (size_t i = 0; i < r->n; i++) {
+        key_head(r->keys + r->rows[i].key + r->shared, r->order[i].head);
+        r->order[i].row = (uint32_t)i;
+    }
     if (r->n > s->sort_tmp_cap) {
         sort_key *tmp = realloc(s->sort_tmp, r->cap * sizeof *tmp);
         if (!tmp)
@@ -1076,8 +1083,15 @@ int mc_store_stage(mc_store *s, long line, const mc_record *r, const unsigned ch
         return st;
     e->key = fill->keys_used;
     memcpy(fill->keys + fill->keys_used, r->case_id, key_len);
-    key_head(r->case_id, fill->order[fill->n].head);
-    fill->order[fill->n].row = (uint32_t)fill->n;
+    if (!fill->n) {
+        fill->shared = key_len - 1;
+    } else {
+        const char *first = fill->keys + fill->rows[0].key;
+        size_t k = 0;
+        while (k < fill->shared && first[k] == r->case_id[k])
+            k++;
+        fill->shared = k;
+    }
     fill->keys_used += key_len;
     fill->n++;
 

@@ -70,7 +70,8 @@ typedef struct mc_add_totals {
  * The store ends up as if every row had been applied in the order staged:
  * each case sees its versions in that order, and new units get their ids
  * in that order.  Only the order of the conflicts table's rows follows the
- * runs.
+ * runs.  After an error the open file must be rolled back: a run may be
+ * partly applied.
  */
 int mc_store_stage(mc_store *s, long line, const mc_record *rec, const unsigned char *fp,
                    mc_add_totals *t, mc_error *err);
