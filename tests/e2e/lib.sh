@@ -35,3 +35,11 @@ kill_child() {
     [ -n "$child" ] && kill -9 "$child" 2>/dev/null || true
     wait 2>/dev/null || true
 }
+
+# page_size DB: the page size of the SQLite file DB, from its header (bytes
+# 16-17, big-endian), without opening it: an open could checkpoint it.
+page_size() {
+    local b
+    read -r -a b < <(od -An -tu1 -j16 -N2 "$1")
+    echo $(( b[0] * 256 + b[1] ))
+}

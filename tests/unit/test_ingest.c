@@ -364,7 +364,7 @@ Test(ingest, store_full_one_thread)
 
 Test(ingest, store_full_when_the_last_run_is_applied)
 {
-    store_full("rows.csv.gz", 900, 1, 8, 0);
+    store_full("rows.csv.gz", 1000, 1, 2, 0);
 }
 
 /* The file turns out truncated after many rows were applied: refused,

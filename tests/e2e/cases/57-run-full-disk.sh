@@ -29,7 +29,7 @@ full_disk_case() {
     "$MOTCUA" report --db "$db" --table files --format csv >"$work/files-before"
     "$MOTCUA" report --db "$db" --period 2025 --format csv >"$work/units-before"
     cp "$work/large.csv" "$site/inbox/"
-    [ "$limit" = pages ] && env=("MOTCUA_MAX_PAGES=$(( $(stat -c %s "$db") / 4096 + 64 ))")
+    [ "$limit" = pages ] && env=("MOTCUA_MAX_PAGES=$(( $(stat -c %s "$db") / $(page_size "$db") + 64 ))")
     st=0
     (cd "$site" && env "${env[@]}" "$MOTCUA" run --db "$db") >"$work/out" 2>"$work/err" || st=$?
     [ "$st" -eq 74 ] || { cat "$work/err"; fail "$name: exit $st on a full disk, want 74"; }

@@ -177,7 +177,7 @@ ran_clean "run before the full disk"
 said_skip || fail "no stamp before the full disk"
 export_ 10000
 st=0
-(cd "$w" && MOTCUA_MAX_PAGES=$(($(stat -c %s "$db") / 4096 + 64)) "$MOTCUA" run -v) \
+(cd "$w" && MOTCUA_MAX_PAGES=$(($(stat -c %s "$db") / $(page_size "$db") + 64)) "$MOTCUA" run -v) \
     >/dev/null 2>"$work/err" || st=$?
 [ "$st" -eq 74 ] || { cat "$work/err"; fail "full disk: exit $st, want 74"; }
 grep -q 'disk full' "$work/err" || fail "full disk: $(cat "$work/err")"
