@@ -99,13 +99,15 @@ static const char *const stmt_sql[ST_COUNT] = {
  * Rows staged before a run is applied (mc_store_stage).  Sorted runs are
  * the point (issue 5): a run in key order walks the case B-tree from one
  * end to the other, touching each page once, where rows in file order land
- * on a random page each, most of them out of the page cache.  A run costs
- * about 110 bytes per row with its key (and is full at RUN_KEYS_MAX bytes
- * of keys, whatever their number), and two exist.  The first run of a
- * file is small and each next one twice as large, up to RUN_ROWS_MAX: what
- * is still staged when the file ends is applied after the read, by one
- * thread, so a file of a few thousand rows must not wait for a whole large
- * run, while in a large file the tree grows about as fast as the runs.
+ * on a random page each, most of them out of the page cache (measured on
+ * 1M rows: the store thread's work a third less, the load 2.76 s -> 2.5 s).
+ * A run costs about 110 bytes per row with its key (and is full at
+ * RUN_KEYS_MAX bytes of keys, whatever their number), and two exist.  The
+ * first run of a file is small and each next one twice as large, up to
+ * RUN_ROWS_MAX: what is still staged when the file ends is applied after
+ * the read, by one thread, so a file of a few thousand rows must not wait
+ * for a whole large run, while in a large file the tree grows about as
+ * fast as the runs.
  */
 #define RUN_ROWS_FIRST 1024
 #define RUN_ROWS_MAX 65536
