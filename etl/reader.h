@@ -34,9 +34,14 @@ typedef struct mc_reader_opts {
                            row with more fields is reported bad_field_count */
     /* When set, given every byte the reader takes from the file, in file
      * order, as it takes them (ingest digests the file on the way); the
-     * reader may stop before the end of the file when it refuses it. */
+     * reader may stop before the end of the file when it refuses it.  For
+     * a gzip file it is called from the reader's inflating thread, never
+     * two calls at once, and never after mc_read_* returns. */
     void (*on_raw)(void *raw_ctx, const void *p, size_t n);
     void *raw_ctx;
+    /* Tests: inflate gzip on the calling thread, as the reader does when it
+     * cannot start a thread of its own for it. */
+    int inline_gzip;
 } mc_reader_opts;
 
 /*

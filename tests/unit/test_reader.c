@@ -574,16 +574,18 @@ Test(reader, gzip_equals_plain_whatever_the_members)
     for (int members = 1; members <= 5; members += 2) {
         size_t gn;
         unsigned char *gz = gzip_mem(lf, n, members, &gn);
-        for (size_t chunk = 1; chunk <= 64; chunk += 9) {
+        /* inflated on the reader's own thread, and inline */
+        for (size_t chunk = 1; chunk <= 128; chunk += 9) {
             rec g = {0};
-            mc_reader_opts o = {.chunk_size = chunk};
+            mc_reader_opts o = {.chunk_size = chunk % 64 + 1, .inline_gzip = chunk > 64};
             cr_assert_eq(read_mem(gz, gn, &o, &g, &in, &err), 0, "%s", err.msg);
             cr_assert_eq(in.gzip, 1);
             cr_assert_eq(in.bytes_raw, gn);
             char *gi = strstr(g.t, "I gz=1");
             cr_assert_not_null(gi);
             gi[5] = '0'; /* the only expected difference */
-            cr_assert_str_eq(g.t, plain.t, "members %d chunk %zu", members, chunk);
+            cr_assert_str_eq(g.t, plain.t, "members %d chunk %zu inline %d", members,
+                             o.chunk_size, o.inline_gzip);
             rec_free(&g);
         }
         free(gz);
@@ -645,6 +647,53 @@ static int count_row(void *ctx, long line, const mc_field *f, size_t n, mc_error
     (void)line, (void)f, (void)n, (void)err;
     ++*(long *)ctx;
     return 0;
+}
+
+static int stop_at_third_row(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
+{
+    (void)line, (void)f, (void)n;
+    if (++*(long *)ctx < 3)
+        return 0;
+    return mc_error_set(err, MC_EXIT_TEMPFAIL, "enough");
+}
+
+/* A caller that stops a gzip read early stops the inflating thread too,
+ * from memory and from a file (whose descriptor it must not read after
+ * the reader closes it): the caller's status comes back, whole. */
+Test(reader, gzip_read_stopped_by_the_caller)
+{
+    size_t blk = (size_t)4 << 20, n = 0;
+    char *text = malloc(blk);
+    n = (size_t)sprintf(text, "MaHoSo,MaDonVi,TrangThaiHoSo\n");
+    for (long i = 0; n + 100 < blk; i++)
+        n += (size_t)sprintf(text + n, "000.00.06.H56-231027-%07ld,H56,4\n", i);
+    size_t gn;
+    unsigned char *gz = gzip_mem(text, n, 1, &gn);
+    char path[] = "/tmp/mc_stop_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, gz, gn), (ssize_t)gn);
+    close(fd);
+    mc_reader_cb cb = {.on_row = stop_at_third_row};
+    for (int from_file = 0; from_file <= 1; from_file++) {
+        for (size_t chunk = 64; chunk <= ((size_t)1 << 20); chunk *= 128) {
+            long rows = 0;
+            mc_reader_info in;
+            mc_error err;
+            mc_error_clear(&err);
+            mc_reader_opts o = {.chunk_size = chunk};
+            int st = from_file ? mc_read_file(path, &o, &cb, &rows, &in, &err)
+                               : mc_read_mem("stop.csv.gz", gz, gn, &o, &cb, &rows, &in, &err);
+            cr_assert_eq(st, MC_EXIT_TEMPFAIL, "file %d chunk %zu: %d %s", from_file, chunk, st,
+                         err.msg);
+            cr_assert_str_eq(err.msg, "enough");
+            cr_assert_eq(rows, 3);
+            cr_assert_eq(in.gzip, 1);
+        }
+    }
+    unlink(path);
+    free(gz);
+    free(text);
 }
 
 Test(reader, gzip_bomb_is_stopped_early, .timeout = 120)
