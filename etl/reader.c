@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -235,7 +236,10 @@ static int gz_next(rd *r, const unsigned char **p, size_t *n, mc_error *err)
  * thread alone touches the source (the descriptor or memory, the z_stream,
  * raw_seen and text_made, on_raw, out); each chunk comes with its error
  * and the counts after it, published into info when the chunk is taken,
- * so the reader sees exactly what it sees inflating inline.
+ * so the reader sees exactly what it sees inflating inline.  Only for a
+ * regular file or memory: on a pipe the thread could sit in read() for
+ * bytes the writer never sends after the reader has stopped, and stopping
+ * it waits for it (a stop is only seen between chunks).
  */
 #define AHEAD_SLOTS 3
 enum { SLOT_FREE, SLOT_FULL, SLOT_TAKEN };
@@ -269,9 +273,11 @@ static void *ahead_main(void *arg)
             return NULL;
         int i = a->next_in;
         const unsigned char *p;
+        size_t n;
         r->out = a->slot[i].buf;
         mc_error_clear(&a->slot[i].err);
-        int st = gz_next(r, &p, &a->slot[i].n, &a->slot[i].err);
+        int st = gz_next(r, &p, &n, &a->slot[i].err);
+        a->slot[i].n = n;
         a->slot[i].st = st;
         a->slot[i].raw_seen = r->raw_seen;
         a->slot[i].text_made = r->text_made;
@@ -280,7 +286,7 @@ static void *ahead_main(void *arg)
         a->slot[i].state = SLOT_FULL;
         pthread_cond_broadcast(&a->changed);
         pthread_mutex_unlock(&a->lock);
-        if (st || a->slot[i].n == 0)
+        if (st || n == 0)
             return NULL;
     }
 }
@@ -1139,6 +1145,9 @@ int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_c
     r.fd = open(path, O_RDONLY | O_CLOEXEC);
     if (r.fd < 0)
         return mc_error_set(err, MC_EXIT_IO, "%s: cannot open: %s", r.name, strerror(errno));
+    struct stat sb;
+    if (fstat(r.fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+        r.inline_gzip = 1;
     int st = 0;
     if (!(r.raw = malloc(r.chunk)))
         st = nomem(&r);
@@ -1154,6 +1163,7 @@ int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_c
         r.pre_n += (size_t)k;
         r.raw_seen += (uint64_t)k;
     }
+    r.info->bytes_raw = r.raw_seen;
     if (!st)
         st = run(&r, r.pre, r.pre_n);
     ahead_stop(&r); /* it may be reading r.fd */

@@ -575,9 +575,9 @@ Test(reader, gzip_equals_plain_whatever_the_members)
         size_t gn;
         unsigned char *gz = gzip_mem(lf, n, members, &gn);
         /* inflated on the reader's own thread, and inline */
-        for (size_t chunk = 1; chunk <= 128; chunk += 9) {
+        for (size_t step = 0; step < 16; step++) {
             rec g = {0};
-            mc_reader_opts o = {.chunk_size = chunk % 64 + 1, .inline_gzip = chunk > 64};
+            mc_reader_opts o = {.chunk_size = step / 2 * 9 + 1, .inline_gzip = step % 2};
             cr_assert_eq(read_mem(gz, gn, &o, &g, &in, &err), 0, "%s", err.msg);
             cr_assert_eq(in.gzip, 1);
             cr_assert_eq(in.bytes_raw, gn);
@@ -729,6 +729,42 @@ Test(reader, gzip_bomb_is_stopped_early, .timeout = 120)
     cr_assert_gt(rows, 0);
     free(bomb);
     free(one);
+    free(text);
+}
+
+/* A gzip export read from a pipe whose writer stays open: refused at the
+ * encoding sniff, the read returns at once instead of waiting for the
+ * writer (nothing may sit in read() on the pipe when the reader stops). */
+Test(reader, gzip_from_a_pipe_does_not_wait_for_the_writer, .timeout = 30)
+{
+    size_t n = 0, cap = 256 * 1024;
+    unsigned char *text = malloc(cap);
+    text[n++] = 0xFF;
+    text[n++] = 0xFE; /* UTF-16LE: refused once 64 KiB are sniffed */
+    for (; n + 2 <= cap; n += 2) {
+        text[n] = (unsigned char)('A' + n / 2 % 26);
+        text[n + 1] = 0;
+    }
+    size_t gn;
+    unsigned char *gz = gzip_mem(text, n, 1, &gn);
+    cr_assert_lt(gn, 60000, "fits a pipe's buffer");
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    cr_assert_eq(write(fds[1], gz, gn), (ssize_t)gn);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+    rec r = {0};
+    mc_reader_info in;
+    mc_error err;
+    mc_error_clear(&err);
+    int st = mc_read_file(path, NULL, &CB, &r, &in, &err);
+    cr_assert_eq(st, MC_EXIT_DATA, "%d %s", st, err.msg);
+    cr_assert_not_null(strstr(err.msg, "not UTF-8"), "%s", err.msg);
+    cr_assert_eq(in.gzip, 1);
+    close(fds[0]);
+    close(fds[1]); /* the writer only now */
+    rec_free(&r);
+    free(gz);
     free(text);
 }
 
