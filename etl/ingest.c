@@ -113,10 +113,7 @@ typedef struct pipeline {
     mc_colmap map;
     int have_map;
     char *scratch;              /* mc_normalize_row's arena, reused per row */
-    /* of the file's raw bytes, as they are read: by the reader's inflating
-     * thread for a gzip file (see mc_reader_opts.on_raw), read only after
-     * the read */
-    mc_sha256 *digest;
+    mc_sha256 *digest;          /* of the file's raw bytes, as they are read */
     uint64_t digested;
     size_t scratch_cap;
     batch *cur;                 /* the batch being filled */
@@ -395,8 +392,7 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
-/* The reader's raw bytes into the file's digest (the reading thread, or the
- * reader's inflating thread for a gzip file). */
+/* The reader's raw bytes into the file's digest (reading thread). */
 static void digest_raw(void *ctx, const void *bytes, size_t n)
 {
     pipeline *p = ctx;

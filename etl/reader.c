@@ -20,12 +20,10 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -64,10 +62,6 @@ typedef struct rd {
     int gz, gz_ready, gz_member_done, gz_zero_tail, raw_eof, text_eof;
     z_stream zs;
     unsigned char *out;            /* inflate output (chunk bytes) */
-    /* the source's counts, published into info as its chunks are taken */
-    uint64_t raw_seen, text_made;
-    struct ahead *ahead;           /* gzip inflated on a thread of its own */
-    int inline_gzip;               /* or not (mc_reader_opts) */
 
     /* the held-back start of the text */
     unsigned char *head;
@@ -118,7 +112,7 @@ static void *grow(void *buf, size_t *cap, size_t need, size_t sz)
 
 /* ---------------------------------------------------------------- source */
 
-static int raw_next(rd *r, const unsigned char **p, size_t *n, mc_error *err)
+static int raw_next(rd *r, const unsigned char **p, size_t *n)
 {
     *n = 0;
     if (r->pre_pos < r->pre_n) {
@@ -142,33 +136,33 @@ static int raw_next(rd *r, const unsigned char **p, size_t *n, mc_error *err)
             k = read(r->fd, r->raw, r->chunk);
         while (k < 0 && errno == EINTR);
         if (k < 0)
-            return mc_error_set(err, MC_EXIT_IO, "%s: cannot read: %s", r->name,
+            return mc_error_set(r->err, MC_EXIT_IO, "%s: cannot read: %s", r->name,
                                 strerror(errno));
         *p = r->raw;
         *n = (size_t)k;
     }
-    r->raw_seen += *n;
+    r->info->bytes_raw += *n;
     if (r->on_raw && *n)
         r->on_raw(r->raw_ctx, *p, *n);
     return 0;
 }
 
-static int gz_corrupt(rd *r, mc_error *err, const char *why)
+static int gz_corrupt(rd *r, const char *why)
 {
-    return mc_error_set(err, MC_EXIT_DATA,
+    return mc_error_set(r->err, MC_EXIT_DATA,
                         "%s: gzip data is corrupt (%s): the copy is damaged, fetch the export again",
                         r->name, why ? why : "unknown error");
 }
 
 /* Next chunk of inflated text; *n == 0 at a clean end. */
-static int gz_next(rd *r, const unsigned char **p, size_t *n, mc_error *err)
+static int gz_next(rd *r, const unsigned char **p, size_t *n)
 {
     *n = 0;
     for (;;) {
         if (r->zs.avail_in == 0 && !r->raw_eof) {
             const unsigned char *in;
             size_t k;
-            int st = raw_next(r, &in, &k, err);
+            int st = raw_next(r, &in, &k);
             if (st)
                 return st;
             if (k == 0)
@@ -179,7 +173,7 @@ static int gz_next(rd *r, const unsigned char **p, size_t *n, mc_error *err)
         if (r->zs.avail_in == 0 && r->raw_eof) {
             if (r->gz_member_done)
                 return 0;
-            return mc_error_set(err, MC_EXIT_DATA,
+            return mc_error_set(r->err, MC_EXIT_DATA,
                                 "%s: gzip data is truncated (the file ends inside the compressed "
                                 "stream): the copy is incomplete, fetch the export again",
                                 r->name);
@@ -190,14 +184,14 @@ static int gz_next(rd *r, const unsigned char **p, size_t *n, mc_error *err)
             r->gz_zero_tail = 1;
             for (uInt i = 0; i < r->zs.avail_in; i++)
                 if (r->zs.next_in[i])
-                    return gz_corrupt(r, err, "garbage after the compressed data");
+                    return gz_corrupt(r, "garbage after the compressed data");
             r->zs.avail_in = 0;
             continue;
         }
         if (r->gz_member_done) {
             /* Concatenated members (gzip a b > c, appended logs) are one stream. */
             if (inflateReset(&r->zs) != Z_OK)
-                return gz_corrupt(r, err, r->zs.msg);
+                return gz_corrupt(r, r->zs.msg);
             r->gz_member_done = 0;
         }
         r->zs.next_out = r->out;
@@ -209,156 +203,25 @@ static int gz_next(rd *r, const unsigned char **p, size_t *n, mc_error *err)
             r->gz_member_done = 1;
         else if (zr == Z_BUF_ERROR) {
             if (got == 0 && r->zs.avail_in == had_in && had_in > 0)
-                return gz_corrupt(r, err, "no progress");
+                return gz_corrupt(r, "no progress");
         } else if (zr != Z_OK)
-            return gz_corrupt(r, err, zr == Z_MEM_ERROR ? "out of memory" : r->zs.msg);
+            return gz_corrupt(r, zr == Z_MEM_ERROR ? "out of memory" : r->zs.msg);
         if (got) {
-            uint64_t used = r->raw_seen - r->zs.avail_in;
-            r->text_made += got;
-            if (r->text_made > MC_READER_BOMB_FLOOR && r->text_made / MC_READER_BOMB_RATIO > used)
-                return mc_error_set(err, MC_EXIT_DATA,
+            uint64_t used = r->info->bytes_raw - r->zs.avail_in;
+            r->info->bytes_text += got;
+            if (r->info->bytes_text > MC_READER_BOMB_FLOOR &&
+                r->info->bytes_text / MC_READER_BOMB_RATIO > used)
+                return mc_error_set(r->err, MC_EXIT_DATA,
                                     "%s: gzip expands more than %dx (%llu bytes from %llu): "
                                     "refused as a decompression bomb",
                                     r->name, MC_READER_BOMB_RATIO,
-                                    (unsigned long long)r->text_made,
+                                    (unsigned long long)r->info->bytes_text,
                                     (unsigned long long)used);
             *p = r->out;
             *n = got;
             return 0;
         }
     }
-}
-
-/*
- * Inflating a gzip export costs its reading thread half a second per
- * million rows (issue 5), as much as the store thread has to spare: so a
- * gzip source is inflated a few chunks ahead on a thread of its own.  That
- * thread alone touches the source (the descriptor or memory, the z_stream,
- * raw_seen and text_made, on_raw, out); each chunk comes with its error
- * and the counts after it, published into info when the chunk is taken,
- * so the reader sees exactly what it sees inflating inline.  Only for a
- * regular file or memory: on a pipe the thread could sit in read() for
- * bytes the writer never sends after the reader has stopped, and stopping
- * it waits for it (a stop is only seen between chunks).
- */
-#define AHEAD_SLOTS 3
-enum { SLOT_FREE, SLOT_FULL, SLOT_TAKEN };
-
-typedef struct ahead {
-    pthread_t tid;
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    struct {
-        unsigned char *buf;
-        size_t n;
-        int state, st;
-        mc_error err;
-        uint64_t raw_seen, text_made;
-    } slot[AHEAD_SLOTS];
-    int next_in, next_out;        /* the slots to fill and to take next */
-    int stop;
-} ahead;
-
-static void *ahead_main(void *arg)
-{
-    rd *r = arg;
-    ahead *a = r->ahead;
-    for (;;) {
-        pthread_mutex_lock(&a->lock);
-        while (!a->stop && a->slot[a->next_in].state != SLOT_FREE)
-            pthread_cond_wait(&a->changed, &a->lock);
-        int stop = a->stop;
-        pthread_mutex_unlock(&a->lock);
-        if (stop)
-            return NULL;
-        int i = a->next_in;
-        const unsigned char *p;
-        size_t n;
-        r->out = a->slot[i].buf;
-        mc_error_clear(&a->slot[i].err);
-        int st = gz_next(r, &p, &n, &a->slot[i].err);
-        a->slot[i].n = n;
-        a->slot[i].st = st;
-        a->slot[i].raw_seen = r->raw_seen;
-        a->slot[i].text_made = r->text_made;
-        a->next_in = (i + 1) % AHEAD_SLOTS;
-        pthread_mutex_lock(&a->lock);
-        a->slot[i].state = SLOT_FULL;
-        pthread_cond_broadcast(&a->changed);
-        pthread_mutex_unlock(&a->lock);
-        if (st || n == 0)
-            return NULL;
-    }
-}
-
-/* Start inflating ahead; when no thread can be had, the source is
- * inflated inline, with the same results. */
-static void ahead_start(rd *r)
-{
-    ahead *a = calloc(1, sizeof *a);
-    if (!a)
-        return;
-    int i = 0;
-    for (; i < AHEAD_SLOTS && (a->slot[i].buf = malloc(r->chunk)); i++)
-        ;
-    if (i == AHEAD_SLOTS && pthread_mutex_init(&a->lock, NULL) == 0) {
-        if (pthread_cond_init(&a->changed, NULL) == 0) {
-            r->ahead = a;
-            if (pthread_create(&a->tid, NULL, ahead_main, r) == 0)
-                return;
-            r->ahead = NULL;
-            pthread_cond_destroy(&a->changed);
-        }
-        pthread_mutex_destroy(&a->lock);
-    }
-    while (i > 0)
-        free(a->slot[--i].buf);
-    free(a);
-}
-
-/* Stop the inflating thread, if any, and free what it had. */
-static void ahead_stop(rd *r)
-{
-    ahead *a = r->ahead;
-    if (!a)
-        return;
-    pthread_mutex_lock(&a->lock);
-    a->stop = 1;
-    pthread_cond_broadcast(&a->changed);
-    pthread_mutex_unlock(&a->lock);
-    pthread_join(a->tid, NULL);
-    pthread_cond_destroy(&a->changed);
-    pthread_mutex_destroy(&a->lock);
-    for (int i = 0; i < AHEAD_SLOTS; i++)
-        free(a->slot[i].buf);
-    free(a);
-    r->ahead = NULL;
-    r->out = NULL;
-}
-
-/* The next inflated chunk from the thread: the chunk taken before is given
- * back, being done with. */
-static int ahead_take(rd *r, const unsigned char **p, size_t *n)
-{
-    ahead *a = r->ahead;
-    int i = a->next_out, before = (i + AHEAD_SLOTS - 1) % AHEAD_SLOTS;
-    pthread_mutex_lock(&a->lock);
-    if (a->slot[before].state == SLOT_TAKEN) {
-        a->slot[before].state = SLOT_FREE;
-        pthread_cond_broadcast(&a->changed);
-    }
-    while (a->slot[i].state != SLOT_FULL)
-        pthread_cond_wait(&a->changed, &a->lock);
-    a->slot[i].state = SLOT_TAKEN;
-    pthread_mutex_unlock(&a->lock);
-    a->next_out = (i + 1) % AHEAD_SLOTS;
-    r->info->bytes_raw = a->slot[i].raw_seen;
-    r->info->bytes_text = a->slot[i].text_made;
-    *p = a->slot[i].buf;
-    *n = a->slot[i].n;
-    if (a->slot[i].st && r->err)
-        *r->err = a->slot[i].err;
-    return a->slot[i].st;
 }
 
 /* Next chunk of text; *n == 0 at the end. */
@@ -368,15 +231,7 @@ static int text_next(rd *r, const unsigned char **p, size_t *n)
         *n = 0;
         return 0;
     }
-    int st;
-    if (r->ahead) {
-        st = ahead_take(r, p, n);
-    } else {
-        st = r->gz ? gz_next(r, p, n, r->err) : raw_next(r, p, n, r->err);
-        r->info->bytes_raw = r->raw_seen;
-        if (r->gz)
-            r->info->bytes_text = r->text_made;
-    }
+    int st = r->gz ? gz_next(r, p, n) : raw_next(r, p, n);
     if (st)
         return st;
     if (!r->gz)
@@ -1050,7 +905,6 @@ static void rd_init(rd *r, const char *name, const mc_reader_opts *o, const mc_r
     r->max_row = o && o->max_row ? o->max_row : 4 * MIB;
     r->max_columns = o && o->max_columns ? o->max_columns : 4096;
     r->on_raw = o ? o->on_raw : NULL;
-    r->inline_gzip = o ? o->inline_gzip : 0;
     r->raw_ctx = o ? o->raw_ctx : NULL;
     r->cb = cb ? cb : &none;
     r->ctx = ctx;
@@ -1065,7 +919,6 @@ static void rd_init(rd *r, const char *name, const mc_reader_opts *o, const mc_r
 
 static void rd_free(rd *r)
 {
-    ahead_stop(r);
     if (r->gz_ready)
         inflateEnd(&r->zs);
     if (r->p_ready)
@@ -1084,13 +937,11 @@ static int run(rd *r, const unsigned char *first2, size_t nfirst)
     int st;
     if (nfirst >= 2 && first2[0] == 0x1F && first2[1] == 0x8B) {
         r->gz = r->info->gzip = 1;
+        if (!(r->out = malloc(r->chunk)))
+            return nomem(r);
         if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK)
             return nomem(r);
         r->gz_ready = 1;
-        if (!r->inline_gzip)
-            ahead_start(r);
-        if (!r->ahead && !(r->out = malloc(r->chunk)))
-            return nomem(r);
     }
     /* never NULL, so that empty input needs no special case below */
     if (!(r->head = malloc(SAMPLE)))
@@ -1145,9 +996,6 @@ int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_c
     r.fd = open(path, O_RDONLY | O_CLOEXEC);
     if (r.fd < 0)
         return mc_error_set(err, MC_EXIT_IO, "%s: cannot open: %s", r.name, strerror(errno));
-    struct stat sb;
-    if (fstat(r.fd, &sb) != 0 || !S_ISREG(sb.st_mode))
-        r.inline_gzip = 1;
     int st = 0;
     if (!(r.raw = malloc(r.chunk)))
         st = nomem(&r);
@@ -1161,12 +1009,10 @@ int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_c
         if (k <= 0)
             break;
         r.pre_n += (size_t)k;
-        r.raw_seen += (uint64_t)k;
+        r.info->bytes_raw += (uint64_t)k;
     }
-    r.info->bytes_raw = r.raw_seen;
     if (!st)
         st = run(&r, r.pre, r.pre_n);
-    ahead_stop(&r); /* it may be reading r.fd */
     close(r.fd);
     rd_free(&r);
     return st;

@@ -11,8 +11,7 @@
  * which quarantines rows with the reasons of SPEC 1.3-1.5.
  *
  * Memory is bounded by the options, never by the file: about
- * chunk_size + max_field + max_row + 64 KiB plus the header, and for a
- * gzip source 3 * chunk_size more, the chunks inflated ahead.
+ * chunk_size + max_field + max_row + 64 KiB plus the header.
  */
 #ifndef MC_READER_H
 #define MC_READER_H
@@ -35,17 +34,9 @@ typedef struct mc_reader_opts {
                            row with more fields is reported bad_field_count */
     /* When set, given every byte the reader takes from the file, in file
      * order, as it takes them (ingest digests the file on the way); the
-     * reader may stop before the end of the file when it refuses it.  For
-     * a gzip source (a regular file or memory) it is called from the
-     * reader's inflating thread: at the same time as the other callbacks,
-     * so what it shares with them needs a lock, and for up to three chunks
-     * past where the read stops; never two calls at once, and never after
-     * mc_read_* returns.  Otherwise it is called on the calling thread. */
+     * reader may stop before the end of the file when it refuses it. */
     void (*on_raw)(void *raw_ctx, const void *p, size_t n);
     void *raw_ctx;
-    /* Tests: inflate gzip on the calling thread, as the reader does when it
-     * cannot start a thread of its own for it. */
-    int inline_gzip;
 } mc_reader_opts;
 
 /*
