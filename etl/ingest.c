@@ -419,8 +419,7 @@ static int apply(pipeline *p, const batch *b)
              * the busier of the two (issue 5). */
             unsigned char fp[MC_FP_LEN];
             if (mc_fingerprint(p->fpr, &it->rec, fp) != 0)
-                st = mc_error_set(p->err, MC_EXIT_SOFTWARE, "%s:%ld: out of memory", p->path,
-                                  it->line);
+                st = no_memory(p, it->line, p->err);
             else
                 st = mc_store_stage(p->store, it->line, &it->rec, fp, &p->added, p->err);
         }

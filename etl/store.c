@@ -949,17 +949,30 @@ static void follow_hint(mc_store *s, int new_case)
         s->new_hint--;
 }
 
-/* What happened to one applied row. */
-enum { ADD_NEW_CASE = 1, ADD_NEW_VERSION = 2, ADD_DUPLICATE = 3 };
-
-/* Apply version e of case key: a new case, a new version or a duplicate
- * (*outcome, ADD_*), *conflict set when it disagrees with the current
- * version on unit or received date. */
-static int apply_staged(mc_store *s, const staged *e, const char *key, int *outcome,
-                        int *conflict, mc_error *err)
+/* Store version e of known case key (versions in s->seen[0..seen_len)):
+ * current when it has the greatest (updated_at, progress, ingest order)
+ * (SPEC 2), only among the versions otherwise; the later-loaded version
+ * wins ties, having the greater ingest order. */
+static int store_version(mc_store *s, const staged *e, const char *key, const case_state *cur,
+                         size_t seen_len, mc_error *err)
 {
-    *outcome = 0;
-    *conflict = 0;
+    int progress = mc_facts_progress(e->facts);
+    int upd_vs_cur = mc_date_cmp(e->upd, cur->upd);
+    if (upd_vs_cur > 0 || (upd_vs_cur == 0 && progress >= cur->progress))
+        return write_case(s, ST_CASE_UPDATE, e, key, seen_len, err);
+    sqlite3_stmt *q = s->st[ST_CASE_SEEN];
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 2, s->seen, (int)seen_len, SQLITE_STATIC);
+    return step_done(s, q, "storing a case", err);
+}
+
+/* Apply version e of case key -- a new case, a new version, or a duplicate
+ * of a stored version -- and, once applied, count it into *t, with a
+ * conflict when it disagrees with the current version on unit or received
+ * date. */
+static int apply_staged(mc_store *s, const staged *e, const char *key, mc_add_totals *t,
+                        mc_error *err)
+{
     case_state cur;
     int st;
     if (s->new_hint > 0) {
@@ -969,7 +982,7 @@ static int apply_staged(mc_store *s, const staged *e, const char *key, int *outc
             return st;
         if (sqlite3_changes(s->db) == 1) {
             follow_hint(s, 1);
-            *outcome = ADD_NEW_CASE;
+            t->accepted++;
             return 0;
         }
     }
@@ -978,48 +991,32 @@ static int apply_staged(mc_store *s, const staged *e, const char *key, int *outc
         return st;
     follow_hint(s, !cur.exists);
     if (cur.exists && is_duplicate(s->seen, cur.seen_len, e->fp)) {
-        *outcome = ADD_DUPLICATE;
+        t->duplicate++;
         return 0;
     }
     if (seen_append(s, cur.seen_len, e->fp, e->line) != 0)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
     size_t seen_len = cur.seen_len + MC_SEEN_LEN;
-    if (!cur.exists) {
-        *outcome = ADD_NEW_CASE;
-        return write_case(s, ST_CASE_INSERT, e, key, seen_len, err);
+    int conflict = 0;
+    if (!cur.exists)
+        st = write_case(s, ST_CASE_INSERT, e, key, seen_len, err);
+    else if (!(st = check_conflicts(s, e, key, &cur, &conflict, err)))
+        st = store_version(s, e, key, &cur, seen_len, err);
+    if (!st) {
+        t->accepted++;
+        t->conflicts += conflict;
     }
-    *outcome = ADD_NEW_VERSION;
-    if ((st = check_conflicts(s, e, key, &cur, conflict, err)))
-        return st;
-
-    /* The greatest (updated_at, progress, ingest order) is current (SPEC 2);
-     * the later-loaded version wins ties: it has the greater ingest order. */
-    int progress = mc_facts_progress(e->facts);
-    int upd_vs_cur = mc_date_cmp(e->upd, cur.upd);
-    if (upd_vs_cur > 0 || (upd_vs_cur == 0 && progress >= cur.progress))
-        return write_case(s, ST_CASE_UPDATE, e, key, seen_len, err);
-    sqlite3_stmt *q = s->st[ST_CASE_SEEN];
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(q, 2, s->seen, (int)seen_len, SQLITE_STATIC);
-    return step_done(s, q, "storing a case", err);
+    return st;
 }
 
-/* Apply up to max more rows of run r (sorted), adding their outcomes into
- * *t; the run is emptied once all are applied. */
+/* Apply up to max more rows of run r (sorted), counting them into *t; the
+ * run is emptied once all are applied. */
 static int run_apply(mc_store *s, struct run *r, size_t max, mc_add_totals *t, mc_error *err)
 {
     int st = 0;
     for (; max && r->applied < r->n && !st; max--) {
         const staged *e = &r->rows[r->order[r->applied++].row];
-        int outcome, conflict;
-        st = apply_staged(s, e, r->keys + e->key, &outcome, &conflict, err);
-        if (!st) {
-            if (outcome == ADD_DUPLICATE)
-                t->duplicate++;
-            else
-                t->accepted++;
-            t->conflicts += conflict;
-        }
+        st = apply_staged(s, e, r->keys + e->key, t, err);
     }
     if (r->applied == r->n)
         r->n = r->applied = r->keys_used = 0;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "etl/verified.h"
+#include "tests/unit/testfile.h"
 
 static char dir[64], db[128], stamp[160];
 
@@ -67,11 +68,8 @@ Test(verified, written_matches_and_keeps_to_itself)
     struct stat sb;
     cr_assert_eq(stat(stamp, &sb), 0);
     cr_expect_eq(sb.st_mode & 0137, 0, "stamp mode %o: 0640 or stricter", sb.st_mode & 0777);
-    FILE *f = fopen(stamp, "r");
-    char line[64] = "";
-    cr_assert_not_null(f);
-    cr_expect_not_null(fgets(line, sizeof line, f));
-    fclose(f);
+    char line[64];
+    testfile_first_line(stamp, line, sizeof line);
     cr_expect_str_eq(line, "motcua-verified 1\n", "the stamp starts with its format tag");
     cr_expect_eq(mc_verified_matches(db), 1, "reading it changes nothing");
     /* no temporary left beside it */

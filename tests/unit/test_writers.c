@@ -19,6 +19,7 @@
 #include "reports/build.h"
 #include "reports/report.h"
 #include "reports/write_util.h"
+#include "tests/unit/testfile.h"
 
 extern char **environ;
 
@@ -877,11 +878,8 @@ Test(writers, atomic_write_sweeps_dead_writers_temporaries)
     int st = mc_write_file_atomic(path, fill_fails, NULL, &err);
     cr_expect_eq(st, MC_EXIT_IO);
     cr_expect_eq(strncmp(err.msg, path, strlen(path)), 0, "the message names %s: %s", path, err.msg);
-    FILE *f = fopen(path, "r");
-    char line[32] = "";
-    cr_assert_not_null(f);
-    cr_expect_not_null(fgets(line, sizeof line, f));
-    fclose(f);
+    char line[32];
+    testfile_first_line(path, line, sizeof line);
     cr_expect_str_eq(line, "hello\n", "a failed write leaves the old file");
     unlink(live);
     unlink(other);

@@ -46,17 +46,35 @@ static inline const mc_record *tmpstore_row_of_array(void *ctx, int i)
     return &((const mc_record *)ctx)[i];
 }
 
+/* Open the store at path for writing, creating it when absent. */
+static inline mc_store *tmpstore_open(const char *path)
+{
+    mc_store *s;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_store_open(path, MC_STORE_READWRITE, &s, &err), 0, "%s", err.msg);
+    return s;
+}
+
+/* Open the store at path, with a file "a.csv" begun in it. */
+static inline mc_store *tmpstore_begin(const char *path)
+{
+    mc_store *s = tmpstore_open(path);
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_store_file_begin(s, "a.csv", "00", 1, &err), 0, "%s", err.msg);
+    return s;
+}
+
 /* Open the store at path and load records 0..n-1 of row(ctx, i) as the
  * lines first_line.. of one file "a.csv", every one accepted; the store
  * is left open. */
 static inline mc_store *tmpstore_load(const char *path, int n, long first_line,
                                       tmpstore_row_fn row, void *ctx)
 {
-    mc_store *s;
+    mc_store *s = tmpstore_begin(path);
     mc_error err;
     mc_error_clear(&err);
-    cr_assert_eq(mc_store_open(path, MC_STORE_READWRITE, &s, &err), 0, "%s", err.msg);
-    cr_assert_eq(mc_store_file_begin(s, "a.csv", "00", 1, &err), 0, "%s", err.msg);
     mc_fingerprinter *f = mc_fingerprinter_new();
     cr_assert_not_null(f);
     mc_add_totals added = {0};
