@@ -112,6 +112,7 @@ typedef struct pipeline {
     mc_reader_opts ro;
     mc_colmap map;
     int have_map;
+    long header_line;           /* where the (last) header row is */
     char *scratch;              /* mc_normalize_row's arena, reused per row */
     mc_sha256 *digest;          /* of the file's raw bytes, as they are read */
     uint64_t digested;
@@ -323,11 +324,11 @@ static int push_record(pipeline *p, long line, const mc_record *rec, mc_error *e
 static int on_header(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
 {
     pipeline *p = ctx;
-    (void)line;
     int st = mc_colmap_build(&p->map, p->path, f, n, err);
     if (st)
         return st;
     p->have_map = 1;
+    p->header_line = line;
     return 0;
 }
 
@@ -604,6 +605,9 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     res->personal_columns = p.map.n_personal;
     res->gzip = p.info.gzip;
     res->delimiter = p.info.delimiter;
+    snprintf(res->format, sizeof res->format, "%s", p.info.format);
+    snprintf(res->sheet, sizeof res->sheet, "%s", p.info.sheet);
+    res->header_line = p.header_line;
     if (p.have_map)
         mc_colmap_free(&p.map);
     for (int i = 0; i < p.n_all; i++) {

@@ -25,6 +25,11 @@ typedef struct mc_ingest_result {
     int personal_columns;   /* personal-data columns dropped */
     int gzip;
     char delimiter;
+    /* SPEC 10.4: what the ledger says of the file's shape. */
+    char format[8];         /* the reader's mc_reader_info.format */
+    char sheet[256];        /* the sheet read; "" for CSV */
+    long header_line;       /* 1-based line or sheet row of the (last) header row */
+    long trailer_rows;      /* non-blank rows of the signature block */
 } mc_ingest_result;
 
 /* Called now and then with the bytes read so far (progress bars). */

@@ -935,8 +935,10 @@ static void rd_free(rd *r)
 static int run(rd *r, const unsigned char *first2, size_t nfirst)
 {
     int st;
+    snprintf(r->info->format, sizeof r->info->format, "csv");
     if (nfirst >= 2 && first2[0] == 0x1F && first2[1] == 0x8B) {
         r->gz = r->info->gzip = 1;
+        snprintf(r->info->format, sizeof r->info->format, "csv.gz");
         if (!(r->out = malloc(r->chunk)))
             return nomem(r);
         if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK)

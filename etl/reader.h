@@ -68,6 +68,10 @@ typedef struct mc_reader_info {
     long rows;           /* data rows: on_row + on_bad_row calls (no header) */
     uint64_t bytes_raw;  /* bytes read from the file */
     uint64_t bytes_text; /* bytes after gunzip (== bytes_raw for plain) */
+    /* SPEC 10.4's ledger names: "csv", "csv.gz", "xlsx", "xls", "html",
+     * "utf16", "cp1258", "tcvn3"; "" until the reader has decided. */
+    char format[8];
+    char sheet[256];     /* the sheet read, for workbooks; "" otherwise */
 } mc_reader_info;
 
 /* Refuse gzip data once it has inflated past both limits: a real CSV
