@@ -52,10 +52,21 @@ typedef struct mc_reader_opts {
  *               line of plain text
  */
 typedef struct mc_reader_cb {
+    /* Workbook readers only: called before the first row of each sheet they
+     * read, with the sheet's name (SPEC 10.1: the sheet read is the first,
+     * in workbook order, that holds a header). */
+    int (*on_sheet)(void *ctx, const char *sheet, mc_error *err);
     int (*on_header)(void *ctx, long line, const mc_field *f, size_t n, mc_error *err);
     int (*on_row)(void *ctx, long line, const mc_field *f, size_t n, mc_error *err);
     int (*on_bad_row)(void *ctx, long line, mc_reason reason, const char *detail, mc_error *err);
 } mc_reader_cb;
+
+/* A callback's answer "this sheet holds no header": a workbook reader goes
+ * on with its next sheet (on_sheet again, then on_header for that sheet's
+ * first non-empty row); when no sheet is left, or for a reader of text, the
+ * read ends with MC_EXIT_DATA and the error the callback filled.  Distinct
+ * from every MC_EXIT_* status. */
+#define MC_READER_NEXT_SHEET 1
 
 /* What the reader learned about the file; filled as far as it got, also on
  * failure. */
@@ -72,6 +83,11 @@ typedef struct mc_reader_info {
      * "utf16", "cp1258", "tcvn3"; "" until the reader has decided. */
     char format[8];
     char sheet[256];     /* the sheet read, for workbooks; "" otherwise */
+    /* 1 when a row's trailing empty cells may be missing (workbooks and
+     * HTML tables leave them out): the caller pads such a row to the
+     * header's width, and only a non-empty cell past it makes the row
+     * bad_field_count.  Rows of text files are taken as they are. */
+    int ragged;
 } mc_reader_info;
 
 /* Refuse gzip data once it has inflated past both limits: a real CSV
