@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "etl/dict.h"
+#include "base/dict.h"
 #include "reports/casescan.h"
 #include "transforms/dates.h"
 #include "transforms/record.h"

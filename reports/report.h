@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 
 /* Counts of SPEC 5, in the order of the CSV contract, then the counts the
  * rates need.  Summed rows add these; rates are computed from the sums. */

@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "etl/config.h"
-#include "etl/outputs.h"
+#include "cli/config.h"
+#include "reports/outputs.h"
 
 static mc_options fresh(const char *config)
 {

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "etl/commands.h"
-#include "etl/log.h"
+#include "base/fs.h"
+#include "cli/commands.h"
+#include "base/log.h"
+#include "cli/runcommon.h"
 #include "reports/build.h"
 #include "reports/ledger.h"
 
@@ -70,12 +72,12 @@ int mc_cmd_report(mc_options *o)
     if (ledger >= 0) {
         ledger_job j = {s, (mc_ledger_table)ledger, format == MC_FORMAT_CSV};
         if (o->out_file)
-            st = mc_write_stream_atomic(o->out_file, write_ledger, &j, &err);
+            st = mc_fs_write_stream_atomic(o->out_file, write_ledger, &j, &err);
         else
             st = mc_ledger_write(stdout, s, j.table, j.as_csv, &err);
     } else {
         mc_report_inputs in;
-        st = mc_report_inputs_load(o, &in, &err);
+        st = mc_cli_report_inputs(o, &in, &err);
         if (!st) {
             mc_report rep;
             st = mc_report_build(s, &in, o->period, o->as_of, &rep, &err);

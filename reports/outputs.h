@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 #include "etl/store.h"
 #include "reports/build.h"
 
@@ -65,11 +65,5 @@ typedef void (*mc_problem_fn)(void *ctx, const char *line);
  * of problems (each passed to fn), or -(MC_EXIT_*) with err filled when the
  * store cannot be read. */
 long mc_outputs_check(mc_store *s, mc_problem_fn fn, void *ctx, mc_error *err);
-
-/* mkdir -p with mode 0750 (less under the umask).  0 or MC_EXIT_IO. */
-int mc_mkdirs(const char *path, mc_error *err);
-
-/* fsync a folder, so a rename in it survives a power loss.  0 or -1. */
-int mc_fsync_dir(const char *path);
 
 #endif
