@@ -202,6 +202,9 @@ int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
             {MC_OUT_CSV, "quality.csv", MC_TABLE_QUALITY, MC_FORMAT_CSV},
             {MC_OUT_HTML, "report.html", MC_TABLE_UNITS, MC_FORMAT_HTML},
             {MC_OUT_XLSX, "report.xlsx", MC_TABLE_UNITS, MC_FORMAT_XLSX},
+            /* SPEC 14: the paragraph, beside the tables it is written from */
+            {MC_OUT_CSV | MC_OUT_HTML | MC_OUT_XLSX, "summary.txt", MC_TABLE_UNITS,
+             MC_FORMAT_SUMMARY},
         };
         for (size_t i = 0; !st && i < sizeof files / sizeof files[0]; i++) {
             if (!(formats & files[i].bit))
