@@ -13,19 +13,25 @@
  * its buffer fill between pieces, so an endless field is caught before it is
  * buffered); the rest of such a row is skipped by a tiny copy of libcsv's
  * state machine that keeps nothing.
+ *
+ * gzip is inflated by ISA-L (isal_inflate), about twice as fast as zlib's
+ * inflate on our exports (issue 15, BENCH.md).  Each member's header is
+ * read with isal_read_gzip_header into a header record kept across calls,
+ * because isal_inflate's own header reading keeps it on its stack and so
+ * misreads a header (name, extra field) that arrives in several pieces;
+ * the body is then inflated with the trailer's CRC-32 and length checked.
  */
-#define ZLIB_CONST
 #include "etl/reader.h"
 
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <isa-l/igzip_lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define KIB ((size_t)1024)
 #define MIB (KIB * KIB)
@@ -59,8 +65,9 @@ typedef struct rd {
     unsigned char pre[2];          /* bytes peeked from fd for the magic */
     size_t pre_n, pre_pos;
     unsigned char *raw;            /* read buffer (chunk bytes) */
-    int gz, gz_ready, gz_member_done, gz_zero_tail, raw_eof, text_eof;
-    z_stream zs;
+    int gz, gz_in_header, gz_member_done, gz_zero_tail, raw_eof, text_eof;
+    struct inflate_state *zs;      /* ISA-L's inflater (87 KB: on the heap) */
+    struct isal_gzip_header gzh;   /* the member header being read */
     unsigned char *out;            /* inflate output (chunk bytes) */
 
     /* the held-back start of the text */
@@ -154,12 +161,50 @@ static int gz_corrupt(rd *r, const char *why)
                         r->name, why ? why : "unknown error");
 }
 
+static int gz_truncated(rd *r)
+{
+    return mc_error_set(r->err, MC_EXIT_DATA,
+                        "%s: gzip data is truncated (the file ends inside the compressed "
+                        "stream): the copy is incomplete, fetch the export again",
+                        r->name);
+}
+
+/* Why ISA-L refused the data, in words. */
+static const char *isal_why(int zr, int in_header)
+{
+    switch (zr) {
+    case ISAL_INVALID_BLOCK:
+        return "invalid block";
+    case ISAL_INVALID_SYMBOL:
+        return "invalid code";
+    case ISAL_INVALID_LOOKBACK:
+        return "invalid distance";
+    case ISAL_INVALID_WRAPPER:
+        return "not a gzip header";
+    case ISAL_UNSUPPORTED_METHOD:
+        return "unknown compression method";
+    case ISAL_INCORRECT_CHECKSUM:
+        return in_header ? "header checksum mismatch" : "CRC-32 or length mismatch";
+    default:
+        return NULL;
+    }
+}
+
+/* Start reading a gzip member's header. */
+static void gz_member_start(rd *r)
+{
+    memset(&r->gzh, 0, sizeof r->gzh);   /* flags too, which the init leaves */
+    isal_gzip_header_init(&r->gzh);
+    r->gz_in_header = 1;
+}
+
 /* Next chunk of inflated text; *n == 0 at a clean end. */
 static int gz_next(rd *r, const unsigned char **p, size_t *n)
 {
+    struct inflate_state *zs = r->zs;
     *n = 0;
     for (;;) {
-        if (r->zs.avail_in == 0 && !r->raw_eof) {
+        if (zs->avail_in == 0 && !r->raw_eof) {
             const unsigned char *in;
             size_t k;
             int st = raw_next(r, &in, &k);
@@ -167,47 +212,59 @@ static int gz_next(rd *r, const unsigned char **p, size_t *n)
                 return st;
             if (k == 0)
                 r->raw_eof = 1;
-            r->zs.next_in = in;
-            r->zs.avail_in = (uInt)k;
+            /* ISA-L only reads its input; its pointer is not const */
+            zs->next_in = (uint8_t *)in;
+            zs->avail_in = (uint32_t)k;
         }
-        if (r->zs.avail_in == 0 && r->raw_eof) {
-            if (r->gz_member_done)
-                return 0;
-            return mc_error_set(r->err, MC_EXIT_DATA,
-                                "%s: gzip data is truncated (the file ends inside the compressed "
-                                "stream): the copy is incomplete, fetch the export again",
-                                r->name);
-        }
-        if (r->gz_zero_tail || (r->gz_member_done && r->zs.next_in[0] == 0)) {
+        /* At the end of the file, what ISA-L still holds (it inflates
+         * ahead into a buffer of its own) is delivered before the missing
+         * rest is reported, so the rows read do not depend on the chunk. */
+        int at_end = zs->avail_in == 0 && r->raw_eof;
+        if (at_end && r->gz_member_done)
+            return 0;
+        if (at_end && r->gz_in_header)
+            return gz_truncated(r);
+        if (r->gz_zero_tail || (r->gz_member_done && zs->next_in[0] == 0)) {
             /* Zero padding after the last member (tape, some uploaders) is
              * ignored as gzip(1) does; anything else there is damage. */
             r->gz_zero_tail = 1;
-            for (uInt i = 0; i < r->zs.avail_in; i++)
-                if (r->zs.next_in[i])
+            for (uint32_t i = 0; i < zs->avail_in; i++)
+                if (zs->next_in[i])
                     return gz_corrupt(r, "garbage after the compressed data");
-            r->zs.avail_in = 0;
+            zs->avail_in = 0;
             continue;
         }
         if (r->gz_member_done) {
             /* Concatenated members (gzip a b > c, appended logs) are one stream. */
-            if (inflateReset(&r->zs) != Z_OK)
-                return gz_corrupt(r, r->zs.msg);
+            isal_inflate_reset(zs);
+            gz_member_start(r);
             r->gz_member_done = 0;
         }
-        r->zs.next_out = r->out;
-        r->zs.avail_out = (uInt)r->chunk;
-        uInt had_in = r->zs.avail_in;
-        int zr = inflate(&r->zs, Z_NO_FLUSH);
-        size_t got = r->chunk - r->zs.avail_out;
-        if (zr == Z_STREAM_END)
-            r->gz_member_done = 1;
-        else if (zr == Z_BUF_ERROR) {
-            if (got == 0 && r->zs.avail_in == had_in && had_in > 0)
+        uint32_t had_in = zs->avail_in;
+        if (r->gz_in_header) {
+            int zr = isal_read_gzip_header(zs, &r->gzh);
+            if (zr == ISAL_DECOMP_OK)
+                r->gz_in_header = 0;
+            else if (zr != ISAL_END_INPUT)
+                return gz_corrupt(r, isal_why(zr, 1));
+            else if (zs->avail_in == had_in)
                 return gz_corrupt(r, "no progress");
-        } else if (zr != Z_OK)
-            return gz_corrupt(r, zr == Z_MEM_ERROR ? "out of memory" : r->zs.msg);
+            continue;
+        }
+        zs->next_out = r->out;
+        zs->avail_out = (uint32_t)r->chunk;
+        int zr = isal_inflate(zs);
+        size_t got = r->chunk - zs->avail_out;
+        if (zr != ISAL_DECOMP_OK)
+            return gz_corrupt(r, isal_why(zr, 0));
+        if (zs->block_state == ISAL_BLOCK_FINISH)
+            r->gz_member_done = 1;   /* and its trailer matched */
+        else if (got == 0 && at_end)
+            return gz_truncated(r);
+        else if (got == 0 && zs->avail_in == had_in && had_in > 0)
+            return gz_corrupt(r, "no progress");
         if (got) {
-            uint64_t used = r->info->bytes_raw - r->zs.avail_in;
+            uint64_t used = r->info->bytes_raw - zs->avail_in;
             r->info->bytes_text += got;
             if (r->info->bytes_text > MC_READER_BOMB_FLOOR &&
                 r->info->bytes_text / MC_READER_BOMB_RATIO > used)
@@ -900,7 +957,7 @@ static void rd_init(rd *r, const char *name, const mc_reader_opts *o, const mc_r
     r->name = name ? name : "(input)";
     r->chunk = o && o->chunk_size ? o->chunk_size : MIB;
     if (r->chunk > UINT32_MAX / 2)
-        r->chunk = UINT32_MAX / 2;  /* zlib counts in uInt */
+        r->chunk = UINT32_MAX / 2;  /* ISA-L counts in uint32_t */
     r->max_field = o && o->max_field ? o->max_field : MIB;
     r->max_row = o && o->max_row ? o->max_row : 4 * MIB;
     r->max_columns = o && o->max_columns ? o->max_columns : 4096;
@@ -919,8 +976,7 @@ static void rd_init(rd *r, const char *name, const mc_reader_opts *o, const mc_r
 
 static void rd_free(rd *r)
 {
-    if (r->gz_ready)
-        inflateEnd(&r->zs);
+    free(r->zs);
     if (r->p_ready)
         csv_free(&r->p);
     free(r->raw);
@@ -939,11 +995,11 @@ static int run(rd *r, const unsigned char *first2, size_t nfirst)
     if (nfirst >= 2 && first2[0] == 0x1F && first2[1] == 0x8B) {
         r->gz = r->info->gzip = 1;
         snprintf(r->info->format, sizeof r->info->format, "csv.gz");
-        if (!(r->out = malloc(r->chunk)))
+        if (!(r->out = malloc(r->chunk)) || !(r->zs = malloc(sizeof *r->zs)))
             return nomem(r);
-        if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK)
-            return nomem(r);
-        r->gz_ready = 1;
+        isal_inflate_init(r->zs);
+        r->zs->crc_flag = ISAL_GZIP_NO_HDR_VER;  /* the header is read apart */
+        gz_member_start(r);
     }
     /* never NULL, so that empty input needs no special case below */
     if (!(r->head = malloc(SAMPLE)))
