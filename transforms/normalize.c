@@ -2,9 +2,15 @@
  * normalize.c -- header mapping and row normalization; see normalize.h.
  *
  * The order of the checks decides which reason a row with several faults
- * gets: field count, UTF-8, then the columns in SPEC 1.2 order, then the
- * unit, then the cross-column checks of SPEC 1.5.  It is fixed so that the
- * same row always gets the same reason.
+ * gets (issue 15, README "What happens to each row"): bad_utf8 first, then
+ * the field count, then the columns in SPEC 1.2 order (mc_col order, not the
+ * file's, so the same row gets the same reason whatever its column order),
+ * then the unit, then the cross-column checks of SPEC 1.5.
+ *
+ * UTF-8 comes first because the row is read in one pass per field that
+ * validates the bytes and, for the text columns, folds white space and
+ * looks for what NFC may change at the same time: every field is looked at
+ * once before any column is judged.
  */
 #include "transforms/normalize.h"
 
@@ -186,6 +192,79 @@ static const char *echo(mc_field f, char *buf, size_t cap)
     return buf;
 }
 
+/* The row's first field in file order that is not valid UTF-8 (from field
+ * `from` on), reported as the row's fault. */
+static int bad_utf8(const mc_colmap *map, const mc_field *cells, size_t n, size_t from,
+                    mc_row_fault *f)
+{
+    size_t i = from;
+    while (i < n && mc_utf8_valid(cells[i].p, cells[i].len))
+        i++;
+    if (i == n)
+        i = from; /* the caller saw it; cannot happen */
+    f->reason = MC_REASON_BAD_UTF8;
+    f->col = i < map->nfields ? map->col_of_field[i] : -1;
+    const char *name = i < map->nfields ? header_name(map, i) : "";
+    const char *end = strchr(name, '\x1f');
+    snprintf(f->detail, sizeof f->detail, "field %zu ('%.*s') is not valid UTF-8%s", i + 1,
+             (int)(end ? end - name : 0), name,
+             i < n && memchr(cells[i].p, 0, cells[i].len) ? " (NUL byte)" : "");
+    return (int)f->reason;
+}
+
+/* What each canonical column is, for the checks in column order. */
+enum kind { K_CASE_ID, K_TEXT, K_CHANNEL, K_LEVEL, K_STATUS, K_DATE, K_FLAG };
+static const unsigned char col_kind[MC_COL_COUNT] = {
+    [MC_COL_CASE_ID] = K_CASE_ID,       [MC_COL_ALT_CASE_ID] = K_TEXT,
+    [MC_COL_UNIT_CODE] = K_TEXT,        [MC_COL_UNIT_NAME] = K_TEXT,
+    [MC_COL_PROCEDURE_CODE] = K_TEXT,   [MC_COL_PROCEDURE_NAME] = K_TEXT,
+    [MC_COL_FIELD_NAME] = K_TEXT,       [MC_COL_CHANNEL] = K_CHANNEL,
+    [MC_COL_SERVICE_LEVEL] = K_LEVEL,   [MC_COL_STATUS] = K_STATUS,
+    [MC_COL_RECEIVED_AT] = K_DATE,      [MC_COL_DUE_AT] = K_DATE,
+    [MC_COL_NEW_DUE_AT] = K_DATE,       [MC_COL_FINISHED_AT] = K_DATE,
+    [MC_COL_RETURNED_AT] = K_DATE,      [MC_COL_APOLOGY] = K_FLAG,
+    [MC_COL_APOLOGY_AT] = K_DATE,       [MC_COL_HAS_FEE] = K_FLAG,
+    [MC_COL_PAID_ONLINE] = K_FLAG,      [MC_COL_DIGITIZED] = K_FLAG,
+    [MC_COL_E_RESULT] = K_FLAG,         [MC_COL_UPDATED_AT] = K_DATE,
+};
+
+/* Where each column's value goes in the record. */
+static const char **text_of(mc_record *rec, int col)
+{
+    switch (col) {
+    case MC_COL_ALT_CASE_ID: return &rec->alt_case_id;
+    case MC_COL_UNIT_CODE: return &rec->unit_code;
+    case MC_COL_UNIT_NAME: return &rec->unit_name;
+    case MC_COL_PROCEDURE_CODE: return &rec->procedure_code;
+    case MC_COL_PROCEDURE_NAME: return &rec->procedure_name;
+    default: return &rec->field_name;
+    }
+}
+
+static mc_date *date_of(mc_record *rec, int col)
+{
+    switch (col) {
+    case MC_COL_RECEIVED_AT: return &rec->received_at;
+    case MC_COL_DUE_AT: return &rec->due_at;
+    case MC_COL_NEW_DUE_AT: return &rec->new_due_at;
+    case MC_COL_FINISHED_AT: return &rec->finished_at;
+    case MC_COL_RETURNED_AT: return &rec->returned_at;
+    case MC_COL_APOLOGY_AT: return &rec->apology_at;
+    default: return &rec->updated_at;
+    }
+}
+
+static signed char *flag_of(mc_record *rec, int col)
+{
+    switch (col) {
+    case MC_COL_APOLOGY: return &rec->apology;
+    case MC_COL_HAS_FEE: return &rec->has_fee;
+    case MC_COL_PAID_ONLINE: return &rec->paid_online;
+    case MC_COL_DIGITIZED: return &rec->digitized;
+    default: return &rec->e_result;
+    }
+}
+
 int mc_normalize_row(const mc_colmap *map, const mc_field *cells, size_t n,
                      mc_record *rec, char *arena, size_t arena_cap, mc_row_fault *f)
 {
@@ -196,113 +275,111 @@ int mc_normalize_row(const mc_colmap *map, const mc_field *cells, size_t n,
     f->detail[0] = '\0';
 
     if (n != map->nfields) {
+        for (size_t i = 0; i < n; i++)
+            if (!mc_utf8_valid(cells[i].p, cells[i].len))
+                return bad_utf8(map, cells, n, i, f);
         f->reason = MC_REASON_BAD_FIELD_COUNT;
         snprintf(f->detail, sizeof f->detail, "%zu fields, the header has %zu", n, map->nfields);
         return (int)f->reason;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!mc_utf8_valid(cells[i].p, cells[i].len)) {
-            int c = map->col_of_field[i];
-            f->reason = MC_REASON_BAD_UTF8;
-            f->col = c;
-            const char *name = header_name(map, i);
-            const char *end = strchr(name, '\x1f');
-            snprintf(f->detail, sizeof f->detail, "field %zu ('%.*s') is not valid UTF-8%s",
-                     i + 1, (int)(end ? end - name : 0), name,
-                     memchr(cells[i].p, 0, cells[i].len) ? " (NUL byte)" : "");
-            return (int)f->reason;
-        }
-    }
 
+    /* The one pass over the fields, in file order: a text column is
+     * normalized into the arena (which checks its bytes), any other field
+     * only checked.  text_len[c]: the normalized length, or -1 when the
+     * arena was too small (row_too_large, judged at its column's turn). */
+    long text_len[MC_COL_COUNT];
+    const char *text_at[MC_COL_COUNT];
     size_t used = 0;
-    /* Text columns: NFC, trimmed, folded; empty means null. */
-    static const int text_cols[] = {MC_COL_ALT_CASE_ID, MC_COL_UNIT_CODE, MC_COL_UNIT_NAME,
-                                    MC_COL_PROCEDURE_CODE, MC_COL_PROCEDURE_NAME,
-                                    MC_COL_FIELD_NAME};
-    const char **text_dst[] = {&rec->alt_case_id, &rec->unit_code, &rec->unit_name,
-                               &rec->procedure_code, &rec->procedure_name, &rec->field_name};
-
-    mc_field v = cell(map, cells, MC_COL_CASE_ID);
-    long len = mc_case_id_norm(v.p, v.len, arena + used, arena_cap - used);
-    if (len < 0)
-        return fail(f, MC_REASON_ROW_TOO_LARGE, MC_COL_CASE_ID, "case_id too long%s", NULL);
-    if (len == 0)
-        return fail(f, MC_REASON_MISSING_CASE_ID, MC_COL_CASE_ID, "case_id is empty%s", NULL);
-    rec->case_id = arena + used;
-    used += (size_t)len + 1;
-
-    for (size_t k = 0; k < sizeof text_cols / sizeof text_cols[0]; k++) {
-        v = cell(map, cells, text_cols[k]);
-        *text_dst[k] = NULL;
-        if (v.len == 0)
-            continue;
-        len = mc_text_norm(v.p, v.len, arena + used, arena_cap - used);
-        if (len < 0)
-            return fail(f, MC_REASON_ROW_TOO_LARGE, text_cols[k], "value too long%s", NULL);
-        if (len > 0) {
-            *text_dst[k] = arena + used;
-            used += (size_t)len + 1;
+    for (size_t i = 0; i < n; i++) {
+        int c = map->col_of_field[i];
+        if (c >= 0 && col_kind[c] == K_TEXT) {
+            text_at[c] = arena + used;
+            text_len[c] = cells[i].len ? mc_text_norm(cells[i].p, cells[i].len, arena + used,
+                                                      arena_cap - used) : 0;
+            if (text_len[c] == MC_TEXT_BAD_UTF8)
+                return bad_utf8(map, cells, n, i, f);
+            if (text_len[c] > 0)
+                used += (size_t)text_len[c] + 1;
+        } else if (!mc_utf8_valid(cells[i].p, cells[i].len)) {
+            return bad_utf8(map, cells, n, i, f);
         }
     }
 
+    /* The columns, in column order. */
     int code;
-    v = cell(map, cells, MC_COL_CHANNEL);
-    if (mc_channel_parse(v.p, v.len, &code) != 0)
-        return fail(f, MC_REASON_BAD_VALUE, MC_COL_CHANNEL, "unknown channel '%s'", echo(v, eb, sizeof eb));
-    rec->channel = code;
-    v = cell(map, cells, MC_COL_SERVICE_LEVEL);
-    if (mc_level_parse(v.p, v.len, &code) != 0)
-        return fail(f, MC_REASON_BAD_VALUE, MC_COL_SERVICE_LEVEL, "unknown service level '%s'",
-                    echo(v, eb, sizeof eb));
-    rec->service_level = code;
-    v = cell(map, cells, MC_COL_STATUS);
-    if (blank(v))
-        return fail(f, MC_REASON_BAD_STATUS, MC_COL_STATUS, "status is empty%s", NULL);
-    if (mc_status_parse(v.p, v.len, &code) != 0)
-        return fail(f, MC_REASON_BAD_STATUS, MC_COL_STATUS, "unknown status '%s'", echo(v, eb, sizeof eb));
-    rec->status = code;
-
-    static const int date_cols[] = {MC_COL_RECEIVED_AT, MC_COL_DUE_AT, MC_COL_NEW_DUE_AT,
-                                    MC_COL_FINISHED_AT, MC_COL_RETURNED_AT, MC_COL_APOLOGY_AT,
-                                    MC_COL_UPDATED_AT};
-    mc_date *date_dst[] = {&rec->received_at, &rec->due_at, &rec->new_due_at, &rec->finished_at,
-                           &rec->returned_at, &rec->apology_at, &rec->updated_at};
-    for (size_t k = 0; k < sizeof date_cols / sizeof date_cols[0]; k++) {
-        v = cell(map, cells, date_cols[k]);
-        *date_dst[k] = MC_DATE_NONE;
-        if (blank(v)) {
-            if (date_cols[k] == MC_COL_RECEIVED_AT)
-                return fail(f, MC_REASON_BAD_DATE, MC_COL_RECEIVED_AT, "received_at is empty%s", NULL);
-            continue;
+    for (int c = 0; c < MC_COL_COUNT; c++) {
+        mc_field v = cell(map, cells, c);
+        switch ((enum kind)col_kind[c]) {
+        case K_CASE_ID: {
+            long len = mc_case_id_norm(v.p, v.len, arena + used, arena_cap - used);
+            if (len < 0)
+                return fail(f, MC_REASON_ROW_TOO_LARGE, c, "case_id too long%s", NULL);
+            if (len == 0)
+                return fail(f, MC_REASON_MISSING_CASE_ID, c, "case_id is empty%s", NULL);
+            rec->case_id = arena + used;
+            used += (size_t)len + 1;
+            break;
         }
-        if (mc_date_parse(v.p, v.len, date_dst[k]) != 0) {
-            char what[120];
-            snprintf(what, sizeof what, "%s '%s' is not a date", mc_col_name(date_cols[k]),
-                     echo(v, eb, sizeof eb));
-            return fail(f, MC_REASON_BAD_DATE, date_cols[k], "%s", what);
+        case K_TEXT:
+            if (map->field_of_col[c] < 0)
+                break;
+            if (text_len[c] < 0)
+                return fail(f, MC_REASON_ROW_TOO_LARGE, c, "value too long%s", NULL);
+            *text_of(rec, c) = text_len[c] > 0 ? text_at[c] : NULL;
+            break;
+        case K_CHANNEL:
+            if (mc_channel_parse(v.p, v.len, &code) != 0)
+                return fail(f, MC_REASON_BAD_VALUE, c, "unknown channel '%s'", echo(v, eb, sizeof eb));
+            rec->channel = code;
+            break;
+        case K_LEVEL:
+            if (mc_level_parse(v.p, v.len, &code) != 0)
+                return fail(f, MC_REASON_BAD_VALUE, c, "unknown service level '%s'",
+                            echo(v, eb, sizeof eb));
+            rec->service_level = code;
+            break;
+        case K_STATUS:
+            if (blank(v))
+                return fail(f, MC_REASON_BAD_STATUS, c, "status is empty%s", NULL);
+            if (mc_status_parse(v.p, v.len, &code) != 0)
+                return fail(f, MC_REASON_BAD_STATUS, c, "unknown status '%s'", echo(v, eb, sizeof eb));
+            rec->status = code;
+            break;
+        case K_DATE: {
+            mc_date *d = date_of(rec, c);
+            *d = MC_DATE_NONE;
+            if (blank(v)) {
+                if (c == MC_COL_RECEIVED_AT)
+                    return fail(f, MC_REASON_BAD_DATE, c, "received_at is empty%s", NULL);
+                break;
+            }
+            if (mc_date_parse(v.p, v.len, d) != 0) {
+                char what[120];
+                snprintf(what, sizeof what, "%s '%s' is not a date", mc_col_name(c),
+                         echo(v, eb, sizeof eb));
+                return fail(f, MC_REASON_BAD_DATE, c, "%s", what);
+            }
+            break;
         }
-    }
-
-    static const int flag_cols[] = {MC_COL_APOLOGY, MC_COL_HAS_FEE, MC_COL_PAID_ONLINE,
-                                    MC_COL_DIGITIZED, MC_COL_E_RESULT};
-    signed char *flag_dst[] = {&rec->apology, &rec->has_fee, &rec->paid_online, &rec->digitized,
-                               &rec->e_result};
-    for (size_t k = 0; k < sizeof flag_cols / sizeof flag_cols[0]; k++) {
-        int col = flag_cols[k];
-        if (map->field_of_col[col] < 0) {
-            *flag_dst[k] = MC_FLAG_ABSENT;
-            continue;
+        case K_FLAG: {
+            signed char *flag = flag_of(rec, c);
+            if (map->field_of_col[c] < 0) {
+                *flag = MC_FLAG_ABSENT;
+                break;
+            }
+            int yes;
+            int rc = c == MC_COL_PAID_ONLINE ? mc_paid_online_parse(v.p, v.len, &yes)
+                                             : mc_bool_parse(v.p, v.len, &yes);
+            if (rc != 0) {
+                char what[120];
+                snprintf(what, sizeof what, "%s '%s' is not yes/no", mc_col_name(c),
+                         echo(v, eb, sizeof eb));
+                return fail(f, MC_REASON_BAD_VALUE, c, "%s", what);
+            }
+            *flag = yes ? MC_FLAG_YES : MC_FLAG_NO;
+            break;
         }
-        v = cell(map, cells, col);
-        int yes;
-        int rc = col == MC_COL_PAID_ONLINE ? mc_paid_online_parse(v.p, v.len, &yes)
-                                           : mc_bool_parse(v.p, v.len, &yes);
-        if (rc != 0) {
-            char what[120];
-            snprintf(what, sizeof what, "%s '%s' is not yes/no", mc_col_name(col), echo(v, eb, sizeof eb));
-            return fail(f, MC_REASON_BAD_VALUE, col, "%s", what);
         }
-        *flag_dst[k] = yes ? MC_FLAG_YES : MC_FLAG_NO;
     }
 
     if (!rec->unit_code && !rec->unit_name)

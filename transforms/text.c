@@ -122,58 +122,101 @@ const char *mc_text_trim_blanks(const char *s, size_t *n)
     return (const char *)p;
 }
 
-#define FOLD_NEEDS_NFC (-2)
+#define FOLD_NEEDS_NFC (-3)
 
 /*
- * Copy p[0..n) into dst folding white space; returns the length, or -1
- * when dst (cap bytes) is too small or p is malformed.  With check_nfc it
- * returns FOLD_NEEDS_NFC instead as soon as it meets a code point NFC may
- * change (or dst is too small: NFC could shorten the text), so that one
- * pass both decides whether NFC is needed and, most of the time, does the
- * whole job.  Runs of printable ASCII, most of every field, are copied whole.
+ * Copy p[0..n) into dst (cap bytes) folding white space, in one pass that
+ * also checks the bytes are well-formed UTF-8 without NUL.  Returns the
+ * length, MC_TEXT_BAD_UTF8, or -1 when dst is too small.  With check_nfc
+ * it returns FOLD_NEEDS_NFC instead as soon as it meets a code point NFC
+ * may change (or dst is too small: NFC could shorten the text), leaving the
+ * rest unchecked.
+ *
+ * Most fields need no folding at all, and most bytes are printable ASCII or
+ * the two- and three-byte letters of Vietnamese, so those are only looked
+ * at: the bytes between two places where the output differs from the input
+ * (a run of white space that is not one plain space) are copied in one
+ * memcpy.  Rare code points take the full decode.
  */
 static long fold_space(const unsigned char *p, size_t n, char *dst, size_t cap, int check_nfc)
 {
-    const unsigned char *end = p + n;
+    const unsigned char *end = p + n, *from = p; /* from: next byte to copy as it is */
     size_t out = 0;
-    int pending_space = 0;
     long too_small = check_nfc ? FOLD_NEEDS_NFC : -1;
     while (p < end) {
-        size_t k; /* the bytes at p to copy: a run of printable ASCII, or one code point */
-        if (*p > 0x20 && *p < 0x80) {
-            const unsigned char *q = p + 1;
-            while (q < end && *q > 0x20 && *q < 0x80)
-                q++;
-            k = (size_t)(q - p);
+        unsigned char c = *p;
+        size_t k; /* length of the white space code point at p, once found */
+        if (c > 0x20 && c < 0x80) {
+            p++;
+            continue;
+        }
+        if (c == ' ') {
+            k = 1;
+        } else if (c < 0x80) {
+            if (c == 0)
+                return MC_TEXT_BAD_UTF8;
+            if (!is_space_cp(c)) { /* another control byte: kept */
+                p++;
+                continue;
+            }
+            k = 1;
+        } else if (c >= 0xC2 && c <= 0xCB) { /* U+0080..U+02FF: NFC-stable */
+            if (end - p < 2 || (p[1] & 0xC0) != 0x80)
+                return MC_TEXT_BAD_UTF8;
+            if (c != 0xC2 || p[1] != 0xA0) {
+                p += 2;
+                continue;
+            }
+            k = 2; /* NBSP */
+        } else if (c == 0xE1 && end - p >= 3 && p[1] >= 0xB8 && p[1] <= 0xBB &&
+                   (p[2] & 0xC0) == 0x80) { /* U+1E00..U+1EFF: Vietnamese letters */
+            p += 3;
+            continue;
         } else {
             uint32_t cp;
-            if (*p < 0x80) {
-                cp = *p;
-                k = 1;
-            } else {
-                k = decode(p, end, &cp);
-                if (!k)
-                    return -1;
-                if (check_nfc && !nfc_stable(cp))
-                    return FOLD_NEEDS_NFC;
-            }
-            if (is_space_cp(cp)) {
-                pending_space = out > 0;
+            k = decode(p, end, &cp);
+            if (!k)
+                return MC_TEXT_BAD_UTF8;
+            if (check_nfc && !nfc_stable(cp))
+                return FOLD_NEEDS_NFC;
+            if (!is_space_cp(cp)) {
                 p += k;
                 continue;
             }
         }
-        if (out + (size_t)pending_space + k + 1 > cap)
+        /* White space at p: find the end q of its run. */
+        const unsigned char *q = p + k;
+        for (;;) {
+            uint32_t cp;
+            if (q < end && *q < 0x80) {
+                if (!is_space_cp(*q))
+                    break;
+                q++;
+                continue;
+            }
+            if (q >= end || !(k = decode(q, end, &cp)) || !is_space_cp(cp))
+                break; /* a bad sequence is found again as text */
+            q += k;
+        }
+        int leading = out == 0 && p == from, inner = !leading && q < end;
+        if (c == ' ' && q == p + 1 && inner) {
+            p = q; /* one plain space between words stays as it is */
+            continue;
+        }
+        size_t len = (size_t)(p - from);
+        if (out + len + (size_t)inner + 1 > cap) /* + 1: the final NUL */
             return too_small;
-        if (pending_space)
+        memcpy(dst + out, from, len);
+        out += len;
+        if (inner)
             dst[out++] = ' ';
-        pending_space = 0;
-        memcpy(dst + out, p, k);
-        out += k;
-        p += k;
+        p = from = q;
     }
-    if (out + 1 > cap)
+    size_t len = (size_t)(p - from);
+    if (out + len + 1 > cap)
         return too_small;
+    memcpy(dst + out, from, len);
+    out += len;
     dst[out] = '\0';
     return (long)out;
 }
@@ -184,6 +227,9 @@ long mc_text_norm(const char *s, size_t n, char *dst, size_t cap)
     long r = fold_space(p, n, dst, cap, 1);
     if (r != FOLD_NEEDS_NFC)
         return r;
+    /* The rare path: the rest was not looked at yet. */
+    if (!mc_utf8_valid(s, n))
+        return MC_TEXT_BAD_UTF8;
     utf8proc_uint8_t *nfc = NULL;
     utf8proc_ssize_t len = utf8proc_map(p, (utf8proc_ssize_t)n, &nfc,
                                         UTF8PROC_STABLE | UTF8PROC_COMPOSE);

@@ -14,13 +14,18 @@
 /* 1 when s[0..n) is well-formed UTF-8 with no NUL byte, else 0. */
 int mc_utf8_valid(const char *s, size_t n);
 
+/* mc_text_norm's answer for text that is not well-formed UTF-8 or holds a
+ * NUL byte (what mc_utf8_valid refuses). */
+#define MC_TEXT_BAD_UTF8 (-2)
+
 /*
  * Normalize a text value into dst: NFC, leading and trailing white space
  * removed, inner runs of white space (including tabs, CR, LF, NBSP) folded to
- * one space.  s must be valid UTF-8 (mc_utf8_valid).  dst must hold cap
- * bytes; cap >= 3 * n + 1 always suffices.  Returns the length written (the
- * result is NUL-terminated; 0 means the value is empty), or -1 when cap is
- * too small or memory ran out.
+ * one space.  The bytes are checked as mc_utf8_valid checks them, in the
+ * same pass (issue 15): a caller need not check them first.  dst must hold
+ * cap bytes; cap >= 3 * n + 1 always suffices.  Returns the length written
+ * (the result is NUL-terminated; 0 means the value is empty),
+ * MC_TEXT_BAD_UTF8, or -1 when cap is too small or memory ran out.
  */
 long mc_text_norm(const char *s, size_t n, char *dst, size_t cap);
 

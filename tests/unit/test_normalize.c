@@ -185,3 +185,135 @@ Test(normalize, header_refusals, .init = NULL, .fini = NULL)
     cr_assert_eq(mc_colmap_build(&m, "a.csv", g, 5, &err), MC_EXIT_DATA);
     cr_assert_not_null(strstr(err.msg, "both mean case_id"), "%s", err.msg);
 }
+
+/* ------------------------------------------------ several faults in a row */
+
+/* The reason of a row with several faults follows one fixed precedence
+ * (issue 15, README): bad_utf8, then the field count, then the columns in
+ * column order (SPEC 1.2's, whatever the file's), then the row checks. */
+
+Test(normalize, bad_utf8_comes_before_the_field_count_and_the_columns)
+{
+    /* 11 fields, a bad date, and bad UTF-8 in the last field */
+    const char *v[NCOLS] = {"A1", "U1", "", "1", "", "4", "31/02/2025", "", "", "", "Tr\xe1\xbb",
+                            ""};
+    mc_field f[NCOLS];
+    cells_of(v, NCOLS, f);
+    mc_record r;
+    mc_row_fault fault;
+    cr_assert_eq(mc_normalize_row(&map, f, NCOLS - 1, &r, arena, sizeof arena, &fault),
+                 MC_REASON_BAD_UTF8, "%s", fault.detail);
+    cr_assert_str_eq(fault.detail, "field 11 ('ChuHoSo') is not valid UTF-8");
+    cr_assert_eq(fault.col, -1);
+    /* one field too many, the extra one holding a NUL: still bad_utf8, and
+     * the field past the header has no name */
+    mc_field g[NCOLS + 1];
+    const char *w[NCOLS] = {"A1", "U1", "", "1", "", "4", "01/07/2025", "", "", "", "", ""};
+    cells_of(w, NCOLS, g);
+    g[NCOLS] = (mc_field){"a\0b", 3};
+    cr_assert_eq(mc_normalize_row(&map, g, NCOLS + 1, &r, arena, sizeof arena, &fault),
+                 MC_REASON_BAD_UTF8);
+    cr_assert_str_eq(fault.detail, "field 13 ('') is not valid UTF-8 (NUL byte)");
+    /* the full count, a bad date before and bad UTF-8 in an ignored column
+     * after it: bad_utf8 */
+    const char *x[NCOLS] = {"A1", "U1", "", "1", "", "4", "31/02/2025", "", "", "", "",
+                            "ghi \xc3\x28 ch\xc3\xba"};
+    cr_assert_eq(run(x, &r, &fault), MC_REASON_BAD_UTF8);
+    cr_assert_str_eq(fault.detail, "field 12 ('GhiChu') is not valid UTF-8");
+}
+
+Test(normalize, the_first_bad_field_in_file_order_is_named)
+{
+    /* bad bytes in a text column (unit_name, field 3) and in a coded one
+     * before it (unit_code is text too; channel, field 4, is not) */
+    const char *v[NCOLS] = {"A1", "U1", "UBND x\xc3 C\xe1\xbb\xad" "a", "\xff", "", "4",
+                            "01/07/2025", "", "", "", "", ""};
+    mc_record r;
+    mc_row_fault f;
+    cr_assert_eq(run(v, &r, &f), MC_REASON_BAD_UTF8);
+    cr_assert_str_eq(f.detail, "field 3 ('DonViXuLy') is not valid UTF-8");
+    cr_assert_eq(f.col, MC_COL_UNIT_NAME);
+    const char *w[NCOLS] = {"A\xe1\xbb", "U1", "UBND x\xc3 C", "1", "", "4", "01/07/2025", "",
+                            "", "", "", ""};
+    cr_assert_eq(run(w, &r, &f), MC_REASON_BAD_UTF8);
+    cr_assert_str_eq(f.detail, "field 1 ('MaHoSo') is not valid UTF-8");
+    cr_assert_eq(f.col, MC_COL_CASE_ID);
+    /* a NUL byte in a text column, which folding alone would have kept */
+    mc_field g[NCOLS];
+    const char *x[NCOLS] = {"A1", "U1", "", "1", "", "4", "01/07/2025", "", "", "", "", ""};
+    cells_of(x, NCOLS, g);
+    g[2] = (mc_field){"UBND\0xa", 7};
+    cr_assert_eq(mc_normalize_row(&map, g, NCOLS, &r, arena, sizeof arena, &f), MC_REASON_BAD_UTF8);
+    cr_assert_str_eq(f.detail, "field 3 ('DonViXuLy') is not valid UTF-8 (NUL byte)");
+}
+
+Test(normalize, the_field_count_comes_before_the_columns)
+{
+    const char *v[NCOLS] = {"", "U1", "", "9", "", "", "31/02/2025", "", "", "", "", ""};
+    mc_field f[NCOLS];
+    cells_of(v, NCOLS, f);
+    mc_record r;
+    mc_row_fault fault;
+    cr_assert_eq(mc_normalize_row(&map, f, NCOLS - 1, &r, arena, sizeof arena, &fault),
+                 MC_REASON_BAD_FIELD_COUNT);
+    cr_assert_eq(fault.col, -1);
+}
+
+Test(normalize, two_bad_columns_give_the_first_in_column_order)
+{
+    /* the file's order puts the date first; SPEC 1.2 puts channel, service
+     * level and status before every date, apology before apology_at, and
+     * the flags before updated_at */
+    static const char *const hdr[] = {"NgayCapNhat", "NgayXinLoi", "CoXinLoi", "NgayTiepNhan",
+                                      "TrangThaiHoSo", "MucDo", "KenhThucHien", "CoPhiLePhi",
+                                      "MaDonVi", "MaHoSo"};
+    enum { N = sizeof hdr / sizeof hdr[0] };
+    mc_colmap m;
+    mc_field h[N];
+    mc_error err;
+    cells_of(hdr, N, h);
+    cr_assert_eq(mc_colmap_build(&m, "order.csv", h, N, &err), 0, "%s", err.msg);
+    static const struct {
+        const char *v[N];
+        mc_reason reason;
+        int col;
+    } cases[] = {
+        /* every cell good */
+        {{"", "", "0", "01/07/2025", "4", "", "1", "0", "U1", "A1"}, MC_REASON_NONE, -1},
+        /* bad received_at and bad channel: the channel */
+        {{"", "", "0", "31/02/2025", "4", "", "9", "0", "U1", "A1"}, MC_REASON_BAD_VALUE,
+         MC_COL_CHANNEL},
+        /* bad received_at, unknown status, bad level: the level */
+        {{"", "", "0", "31/02/2025", "?", "7", "1", "0", "U1", "A1"}, MC_REASON_BAD_VALUE,
+         MC_COL_SERVICE_LEVEL},
+        /* unknown status and bad received_at: the status */
+        {{"", "", "0", "31/02/2025", "?", "", "1", "0", "U1", "A1"}, MC_REASON_BAD_STATUS,
+         MC_COL_STATUS},
+        /* bad apology_at and bad apology: apology */
+        {{"", "99/99/2025", "maybe", "01/07/2025", "4", "", "1", "0", "U1", "A1"},
+         MC_REASON_BAD_VALUE, MC_COL_APOLOGY},
+        /* bad updated_at and bad has_fee: has_fee */
+        {{"2025-13-01", "", "0", "01/07/2025", "4", "", "1", "?", "U1", "A1"}, MC_REASON_BAD_VALUE,
+         MC_COL_HAS_FEE},
+        /* bad updated_at alone */
+        {{"2025-13-01", "", "0", "01/07/2025", "4", "", "1", "0", "U1", "A1"}, MC_REASON_BAD_DATE,
+         MC_COL_UPDATED_AT},
+        /* no case id and a bad date: the case id, SPEC 1.2's first column */
+        {{"", "", "0", "31/02/2025", "4", "", "1", "0", "U1", " "}, MC_REASON_MISSING_CASE_ID,
+         MC_COL_CASE_ID},
+        /* a column fault before the row checks: no unit and a bad date */
+        {{"", "", "0", "31/02/2025", "4", "", "1", "0", "", "A1"}, MC_REASON_BAD_DATE,
+         MC_COL_RECEIVED_AT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mc_field f[N];
+        cells_of(cases[i].v, N, f);
+        mc_record r;
+        mc_row_fault fault;
+        int rc = mc_normalize_row(&m, f, N, &r, arena, sizeof arena, &fault);
+        cr_assert_eq(rc, (int)cases[i].reason, "case %zu: got %s (%s)", i,
+                     mc_reason_name((mc_reason)rc), fault.detail);
+        cr_assert_eq(fault.col, cases[i].col, "case %zu: column %d", i, fault.col);
+    }
+    mc_colmap_free(&m);
+}
