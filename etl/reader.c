@@ -32,6 +32,9 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 #define KIB ((size_t)1024)
 #define MIB (KIB * KIB)
@@ -190,6 +193,29 @@ static const char *isal_why(int zr, int in_header)
     }
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx"))) static void zero_upper(void)
+{
+    _mm256_zeroupper();
+}
+#endif
+
+/*
+ * After each ISA-L call.  Its AVX-512 CRC-32 (crc32_gzip_refl_by16_10, the
+ * one chosen on a CPU with VPCLMULQDQ) returns with the upper halves of the
+ * vector registers in use, and every SSE instruction after it then pays for
+ * that: libc's memcpy and our field copies ran at half speed, and a gzip
+ * export took more time than with zlib (issue 15, BENCH.md).  VZEROUPPER
+ * exists only where AVX does.
+ */
+static void after_isal(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    if (__builtin_cpu_supports("avx"))
+        zero_upper();
+#endif
+}
+
 /* Start reading a gzip member's header. */
 static void gz_member_start(rd *r)
 {
@@ -243,6 +269,7 @@ static int gz_next(rd *r, const unsigned char **p, size_t *n)
         uint32_t had_in = zs->avail_in;
         if (r->gz_in_header) {
             int zr = isal_read_gzip_header(zs, &r->gzh);
+            after_isal();
             if (zr == ISAL_DECOMP_OK)
                 r->gz_in_header = 0;
             else if (zr != ISAL_END_INPUT)
@@ -254,6 +281,7 @@ static int gz_next(rd *r, const unsigned char **p, size_t *n)
         zs->next_out = r->out;
         zs->avail_out = (uint32_t)r->chunk;
         int zr = isal_inflate(zs);
+        after_isal();
         size_t got = r->chunk - zs->avail_out;
         if (zr != ISAL_DECOMP_OK)
             return gz_corrupt(r, isal_why(zr, 0));
