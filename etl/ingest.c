@@ -6,12 +6,19 @@
  * halves only meet in the order of the rows.  So a reading thread runs the
  * reader and everything up to the store (header mapping, repeated-header
  * detection, mc_normalize_row, masking of bad rows), and the calling thread
- * fingerprints the finished rows (the store decides duplicates by
- * fingerprint; the reading thread is the busier one) and hands them to the
- * store in file order, which stages them and applies them in sorted runs
- * (mc_store_stage), and keeps the counts.  The store (one SQLite
- * connection) is only ever used from the calling thread, so it needs no
- * locking of its own.
+ * hands the finished rows to the store in file order, which stages them and
+ * applies them in sorted runs (mc_store_stage), and keeps the counts.  The
+ * store (one SQLite connection) is only ever used from the calling thread,
+ * so it needs no locking of its own.
+ *
+ * The rows' fingerprints (the store decides duplicates by them) are
+ * computed by whichever side has time for them, a batch at a time: the
+ * reading thread fingerprints each batch it seals, unless the store thread
+ * is waiting for one at that moment (then the store has the time, and gets
+ * the batch at once); the store thread fingerprints the batches that come
+ * unfingerprinted.  Which side is the busier depends on the export (plain or
+ * gzip), the machine and the store; the fingerprint is the same wherever it
+ * is computed (issue 15, BENCH.md).
  *
  * Rows travel in batches.  A batch holds items -- a normalized record, or a
  * quarantine entry -- plus an arena with the items' text, because the
@@ -87,7 +94,10 @@ typedef struct item {
      * arena offset + 1 (0: NULL); the pointers are set when it is sealed. */
     size_t text[N_TEXT];
     union {
-        mc_record rec;          /* ITEM_ADD */
+        struct {
+            mc_record rec;
+            unsigned char fp[MC_FP_LEN]; /* when the batch is fingerprinted */
+        };                      /* ITEM_ADD */
         struct {
             mc_reason reason;
             int col;            /* mc_col, or -1 */
@@ -104,6 +114,7 @@ typedef struct batch {
     char *arena;
     size_t used, arena_cap;
     uint64_t bytes_done;        /* the reader's position when sealed */
+    int fingerprinted;          /* every ITEM_ADD's fp is set */
     struct batch *next;         /* in the queue or the free list */
 } batch;
 
@@ -116,6 +127,7 @@ typedef struct pipeline {
     long header_line;           /* where the (last) header row is */
     char *scratch;              /* mc_normalize_row's arena, reused per row */
     mc_sha256 *digest;          /* of the file's raw bytes, as they are read */
+    mc_fingerprinter *rfpr;     /* fingerprints batches on the reading side */
     uint64_t digested;
     size_t scratch_cap;
     batch *cur;                 /* the batch being filled */
@@ -128,7 +140,7 @@ typedef struct pipeline {
     mc_store *store;
     const mc_ingest_opts *opts;
     uint64_t size;
-    mc_fingerprinter *fpr;      /* fingerprints rows on the writing side */
+    mc_fingerprinter *fpr;      /* fingerprints the other batches, writing side */
     mc_file_counts counts;
     mc_add_totals added;        /* the store's account of the rows staged */
     int write_st;
@@ -145,6 +157,7 @@ typedef struct pipeline {
     batch *all[MAX_BATCHES];    /* every batch made, to free them all at the end */
     int n_all;
     int reader_done;
+    int writer_waiting;         /* the writer waits for a batch */
     atomic_int stop;            /* the store failed: read no further */
 } pipeline;
 
@@ -214,6 +227,15 @@ static void release(pipeline *p, batch *b)
     p->free_list = b;
 }
 
+/* A sealed batch the reading thread gives up on (no memory): back to the
+ * free list, under the lock the writer takes it with. */
+static void release_unqueued(pipeline *p, batch *b)
+{
+    pthread_mutex_lock(&p->lock);
+    release(p, b);
+    pthread_mutex_unlock(&p->lock);
+}
+
 /* Seal the current batch (its texts become pointers, valid until it is
  * refilled) and give it to the writer -- or, alone, apply it now. */
 static int hand_over(pipeline *p, mc_error *err)
@@ -232,10 +254,24 @@ static int hand_over(pipeline *p, mc_error *err)
         }
     }
     b->bytes_done = p->info.bytes_raw;
+    b->fingerprinted = 0;
     if (!p->threaded) {
         int st = apply(p, b);
         release(p, b);
         return st ? stopped(p, err) : 0;
+    }
+    pthread_mutex_lock(&p->lock);
+    int store_idle = p->writer_waiting;
+    pthread_mutex_unlock(&p->lock);
+    if (!store_idle) {
+        for (size_t i = 0; i < b->n; i++) {
+            item *it = &b->items[i];
+            if (it->kind == ITEM_ADD && mc_fingerprint(p->rfpr, &it->rec, it->fp) != 0) {
+                release_unqueued(p, b);
+                return no_memory(p, it->line, err);
+            }
+        }
+        b->fingerprinted = 1;
     }
     pthread_mutex_lock(&p->lock);
     if (p->queue_tail)
@@ -417,13 +453,12 @@ static int apply(pipeline *p, const batch *b)
             st = mc_store_reject(p->store, it->line, mc_reason_name(it->rej.reason), column,
                                  it->rej.detail, it->rej.fields ? it->rej.fields : "", p->err);
         } else {
-            /* Fingerprinted here, not by the reader: the reading thread is
-             * the busier of the two (issue 5). */
             unsigned char fp[MC_FP_LEN];
-            if (mc_fingerprint(p->fpr, &it->rec, fp) != 0)
+            const unsigned char *f = b->fingerprinted ? it->fp : fp;
+            if (!b->fingerprinted && mc_fingerprint(p->fpr, &it->rec, fp) != 0)
                 st = no_memory(p, it->line, p->err);
             else
-                st = mc_store_stage(p->store, it->line, &it->rec, fp, &p->added, p->err);
+                st = mc_store_stage(p->store, it->line, &it->rec, f, &p->added, p->err);
         }
         if (st) {
             p->write_st = st;
@@ -443,8 +478,11 @@ static void drain(pipeline *p)
 {
     pthread_mutex_lock(&p->lock);
     for (;;) {
-        while (!p->queue_head && !p->reader_done)
+        while (!p->queue_head && !p->reader_done) {
+            p->writer_waiting = 1;
             pthread_cond_wait(&p->filled, &p->lock);
+            p->writer_waiting = 0;
+        }
         batch *b = p->queue_head;
         if (!b)
             break;
@@ -550,8 +588,10 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
         p.ro.on_raw = digest_raw;
         p.ro.raw_ctx = &p;
     }
-    if (!(p.fpr = mc_fingerprinter_new()) || (!digest_first && !(p.digest = mc_sha256_new()))) {
+    if (!(p.fpr = mc_fingerprinter_new()) || !(p.rfpr = mc_fingerprinter_new()) ||
+        (!digest_first && !(p.digest = mc_sha256_new()))) {
         mc_fingerprinter_free(p.fpr);
+        mc_fingerprinter_free(p.rfpr);
         mc_store_file_rollback(s);
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot start SHA-256 (out of memory?)",
                             path);
@@ -612,6 +652,7 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     }
     free(p.scratch);
     mc_fingerprinter_free(p.fpr);
+    mc_fingerprinter_free(p.rfpr);
     mc_sha256_free(p.digest);
     return st;
 }
