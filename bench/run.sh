@@ -4,7 +4,11 @@
 # Generates its inputs once into bench/cache/ (gitignored) with motcua-gen,
 # runs every job BENCH_RUNS times (default 3) and prints the medians of wall
 # time, throughput and peak RSS, for:
-#   - motcua ingest + report of one quarter, fresh store each run, plain and gzip;
+#   - the floor: libcsv alone counting the fields of the same export (and for
+#     the gzip file ISA-L's inflate, which motcua uses too), bench/floor.c;
+#     every motcua job is also shown as a ratio to it, measured in this run;
+#   - motcua ingest + report of one quarter, fresh store each run, plain and gzip,
+#     each run beside a run of its floor;
 #   - the same job done by DuckDB (bench/duckdb-job.mjs, npm @duckdb/node-api
 #     installed here into bench/cache/node, never a build dependency) and by
 #     the sqlite3 shell (bench/sqlite-job.sql), with their ratio to motcua;
@@ -17,7 +21,8 @@
 # on: the bench exits 0 whatever happens, so it can never fail a build.
 # BENCH.md describes the method.
 #
-# Environment: MOTCUA (./motcua), MOTCUA_GEN (build/motcua-gen), BENCH_RUNS (3),
+# Environment: MOTCUA (./motcua), MOTCUA_GEN (build/motcua-gen),
+# MOTCUA_FLOOR (build/motcua-floor), BENCH_RUNS (3),
 # BENCH_BIG (0), BENCH_BIG_RUNS (1), BENCH_CACHE (bench/cache),
 # BENCH_UNITS (fixtures/units.csv), BENCH_PERIOD (2025-Q3),
 # BENCH_JOBS (which groups to run, default "motcua duckdb sqlite nightly").
@@ -28,6 +33,7 @@ trap 'echo "bench: unexpected error at line $LINENO; stopping (exit 0 all the sa
 cd "$(dirname "$0")/.."
 MOTCUA=${MOTCUA:-./motcua}
 MOTCUA_GEN=${MOTCUA_GEN:-build/motcua-gen}
+MOTCUA_FLOOR=${MOTCUA_FLOOR:-build/motcua-floor}
 RUNS=${BENCH_RUNS:-3}
 BIG=${BENCH_BIG:-0}
 BIG_RUNS=${BENCH_BIG_RUNS:-1}
@@ -44,7 +50,9 @@ OUT=$CACHE/out
 rm -f "$OUT"/*.csv   # so the ALL-row look below shows this run's jobs only
 LOG=$CACHE/last-run.log
 : >"$LOG"
-RESULTS=()     # "label|runs|wall|rows/s|MB/s|rss|cpu" per measured job
+LABELS=()      # measured jobs, in the order first measured
+declare -A ROWS BYTES WALLS RSSS CPUS   # per label: rows, bytes, and one sample per run
+declare -A FLOOR_OF VS_OF               # per label: its floor job, its motcua job
 NOTES=()       # skipped and failed steps, printed at the end
 
 note() { NOTES+=("$*"); echo "bench: $*"; }
@@ -104,16 +112,21 @@ B10K=$(size_of "$N10K")
 median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 
 # measure LABEL ROWS BYTES RUNS SETUP -- CMD...
-# SETUP (a shell function) runs before each run, untimed.  The medians of
-# wall time, peak RSS and CPU time are taken separately over the runs.
+# SETUP (a shell function) runs before each run, untimed.  Each run adds a
+# sample to LABEL, so calls with RUNS=1 in turns interleave two jobs (a
+# motcua job and its floor see the same load).  The table shows the medians
+# of wall time, peak RSS and CPU time, each taken separately.
 measure() {
     local label=$1 rows=$2 bytes=$3 runs=$4 setup=$5
     shift 6
-    local i tf=$WORK/time.txt walls="" rsss="" cpus="" w m u s
+    local i tf=$WORK/time.txt w m u s
     echo "bench: $label ($runs run(s))"
+    if [ -z "${ROWS[$label]+x}" ]; then
+        LABELS+=("$label"); ROWS[$label]=$rows; BYTES[$label]=$bytes
+    fi
     for ((i = 1; i <= runs; i++)); do
         if ! "$setup" >>"$LOG" 2>&1; then note "$label: setup failed (see $LOG)"; return 0; fi
-        echo "== $label run $i: $*" >>"$LOG"
+        echo "== $label: $*" >>"$LOG"
         if [ -x "$TIME" ]; then
             if ! "$TIME" -f '%e %M %U %S' -o "$tf" "$@" >>"$LOG" 2>&1; then
                 note "$label: failed: $(grep -v '^[0-9. ]*$' "$tf" | head -1) (see $LOG)"; return 0
@@ -126,14 +139,11 @@ measure() {
             t1=$(date +%s.%N)
             w=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}'); m=0 u=0 s=0
         fi
-        walls+="$w"$'\n'; rsss+="$m"$'\n'; cpus+=$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')$'\n'
+        WALLS[$label]+="$w"$'\n'; RSSS[$label]+="$m"$'\n'
+        CPUS[$label]+=$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')$'\n'
     done
-    local mw mm mc
-    mw=$(printf '%s' "$walls" | median)
-    mm=$(printf '%s' "$rsss" | median)
-    mc=$(printf '%s' "$cpus" | median)
-    RESULTS+=("$label|$runs|$mw|$rows|$bytes|$mm|$mc")
 }
+wall_of() { printf '%s' "${WALLS[$1]:-}" | median; }
 
 # The jobs, as commands GNU time can run.  An ingest exiting 65 (rows
 # quarantined past the threshold) still did the work, like `make demo` says.
@@ -179,11 +189,23 @@ elif [ ! -x "$MOTCUA" ]; then
 else
     HAVE_MOTCUA=1
     if want motcua; then
-        measure "motcua ingest+report, plain" 1000000 "$B1M" "$RUNS" fresh_db -- \
-            "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E1M" "$PERIOD" "$OUT/motcua-plain.csv"
-        keep_store || true
-        measure "motcua ingest+report, gzip" 1000000 "$B1M" "$RUNS" fresh_db -- \
-            "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E1MGZ" "$PERIOD" "$OUT/motcua-gzip.csv"
+        # Run by run, each job beside its floor, so both see the same load.
+        [ -x "$MOTCUA_FLOOR" ] || note "floor: $MOTCUA_FLOOR not found (make build/motcua-floor): no ratios"
+        FLOOR_OF["motcua ingest+report, plain"]="floor: libcsv counting fields, plain"
+        FLOOR_OF["motcua ingest+report, gzip"]="floor: ISA-L inflate + libcsv, gzip"
+        for ((run = 1; run <= RUNS; run++)); do
+            if [ -x "$MOTCUA_FLOOR" ]; then
+                measure "floor: libcsv counting fields, plain" 1000000 "$B1M" 1 true -- "$MOTCUA_FLOOR" "$E1M"
+            fi
+            measure "motcua ingest+report, plain" 1000000 "$B1M" 1 fresh_db -- \
+                "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E1M" "$PERIOD" "$OUT/motcua-plain.csv"
+            if [ "$run" = "$RUNS" ]; then keep_store || true; fi
+            if [ -x "$MOTCUA_FLOOR" ] && [ -s "$E1MGZ" ]; then
+                measure "floor: ISA-L inflate + libcsv, gzip" 1000000 "$B1M" 1 true -- "$MOTCUA_FLOOR" "$E1MGZ"
+            fi
+            measure "motcua ingest+report, gzip" 1000000 "$B1M" 1 fresh_db -- \
+                "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E1MGZ" "$PERIOD" "$OUT/motcua-gzip.csv"
+        done
     fi
 fi
 
@@ -207,6 +229,8 @@ else
     fi
     if [ -f "$DDB_DIR/node_modules/@duckdb/node-api/package.json" ]; then
         export DUCKDB_NODE_DIR=$DDB_DIR
+        VS_OF["duckdb job, plain"]="motcua ingest+report, plain"
+        VS_OF["duckdb job, gzip"]="motcua ingest+report, gzip"
         measure "duckdb job, plain" 1000000 "$B1M" "$RUNS" fresh_db -- \
             node bench/duckdb-job.mjs "$E1M" "$WORK/run.duckdb" "$OUT/duckdb-plain.csv" "$UNITS" "$PERIOD"
         measure "duckdb job, gzip" 1000000 "$B1M" "$RUNS" fresh_db -- \
@@ -218,6 +242,7 @@ fi
 if ! want sqlite; then
     :
 elif command -v sqlite3 >/dev/null; then
+    VS_OF["sqlite3 shell job, plain"]="motcua ingest+report, plain"
     measure "sqlite3 shell job, plain" 1000000 "$B1M" "$RUNS" fresh_db -- \
         "$WORK/sqlite-job.sh" "$DB" "$E1M" "$UNITS" "$PERIOD" "$P_START" "$P_END" "$OUT/sqlite-plain.csv"
 else
@@ -233,6 +258,8 @@ if ! want nightly || [ "$HAVE_MOTCUA" = 0 ]; then
     :
 elif [ -s "$STORE" ] && [ -s "$N10K" ]; then
     from_store() { fresh_db; cp "$STORE" "$DB"; [ ! -e "$STORE-wal" ] || cp "$STORE-wal" "$DB-wal"; }
+    FLOOR_OF["nightly: ingest 10k into 1M store"]="floor: libcsv counting fields, plain"
+    FLOOR_OF["nightly: report $PERIOD over the store"]="floor: libcsv counting fields, plain"
     measure "nightly: ingest 10k into 1M store" 10000 "$B10K" "$RUNS" from_store -- \
         "$WORK/ingest-only.sh" "$MOTCUA" "$DB" "$N10K"
     NIGHT=$WORK/store-nightly.db
@@ -251,8 +278,15 @@ fi
 
 # ----------------------------------------------------------- flat memory --
 if [ "$BIG" = 1 ] && want motcua && [ "$HAVE_MOTCUA" = 1 ] && [ -s "$E5M" ]; then
-    measure "motcua ingest+report, 5M rows" 5000000 "$(size_of "$E5M")" "$BIG_RUNS" fresh_db -- \
-        "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E5M" "$PERIOD" "$OUT/motcua-5m.csv"
+    B5M=$(size_of "$E5M")
+    FLOOR_OF["motcua ingest+report, 5M rows"]="floor: libcsv counting fields, 5M rows"
+    for ((run = 1; run <= BIG_RUNS; run++)); do
+        if [ -x "$MOTCUA_FLOOR" ]; then
+            measure "floor: libcsv counting fields, 5M rows" 5000000 "$B5M" 1 true -- "$MOTCUA_FLOOR" "$E5M"
+        fi
+        measure "motcua ingest+report, 5M rows" 5000000 "$B5M" 1 fresh_db -- \
+            "$WORK/motcua-job.sh" "$MOTCUA" "$DB" "$E5M" "$PERIOD" "$OUT/motcua-5m.csv"
+    done
     # The nightly job on a province's store: `motcua run` loading 10k new rows
     # into the 5M store and refreshing every open period (this month, last
     # month, their quarters) in all three formats.  The setup, untimed, copies
@@ -278,6 +312,8 @@ cd "$site" && env "$@" "$motcua" run --units "$units"; st=$?
 [ $st -eq 0 ] || [ $st -eq 65 ] || exit $st
 JOB
         chmod +x "$WORK/nightly-run.sh"
+        FLOOR_OF["nightly run: 10k into 5M store + reports"]="floor: libcsv counting fields, plain"
+        FLOOR_OF["report $PERIOD over the 5M store"]="floor: libcsv counting fields, plain"
         measure "nightly run: 10k into 5M store + reports" 10000 "$B10K" "$RUNS" from_5m -- \
             "$WORK/nightly-run.sh" "$SITE" "$MOTCUA_ABS" "$UNITS_ABS" "${night_env[@]}"
         measure "report $PERIOD over the 5M store" 0 0 "$RUNS" true -- \
@@ -292,26 +328,62 @@ echo
 echo "== motcua bench: $(date -u +%FT%TZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)," \
      "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo "   inputs: $E1M ($((B1M / 1000000)) MB, 1,000,000 rows, also gzip), period $PERIOD, medians of $RUNS run(s)"
-base=""
-for r in "${RESULTS[@]}"; do
-    IFS='|' read -r label runs wall rows bytes rss cpu <<<"$r"
-    if [ "$label" = "motcua ingest+report, plain" ]; then base=$wall; fi
-done
-printf '%-40s %5s %8s %11s %8s %9s %8s %10s\n' job runs "wall s" "rows/s" "MB/s" "RSS MB" "CPU s" "vs motcua"
-for r in "${RESULTS[@]}"; do
-    IFS='|' read -r label runs wall rows bytes rss cpu <<<"$r"
-    awk -v l="$label" -v n="$runs" -v w="$wall" -v rows="$rows" -v b="$bytes" -v m="$rss" \
-        -v c="$cpu" -v base="$base" -v hasrss="$([ -x "$TIME" ] && echo 1 || echo 0)" 'BEGIN {
+printf '%-42s %5s %8s %11s %8s %8s %8s %9s %10s\n' job runs "wall s" "rows/s" "MB/s" "RSS MB" "CPU s" \
+    "vs floor" "vs motcua"
+for label in "${LABELS[@]}"; do
+    n=$(printf '%s' "${WALLS[$label]:-}" | grep -c . || true)
+    [ "$n" -gt 0 ] || continue
+    w=$(wall_of "$label")
+    m=$(printf '%s' "${RSSS[$label]}" | median)
+    c=$(printf '%s' "${CPUS[$label]}" | median)
+    fl=""; [ -z "${FLOOR_OF[$label]:-}" ] || fl=$(wall_of "${FLOOR_OF[$label]}")
+    vs=""; [ -z "${VS_OF[$label]:-}" ] || vs=$(wall_of "${VS_OF[$label]}")
+    awk -v l="$label" -v n="$n" -v w="$w" -v rows="${ROWS[$label]}" -v b="${BYTES[$label]}" \
+        -v m="$m" -v c="$c" -v fl="$fl" -v vs="$vs" \
+        -v hasrss="$([ -x "$TIME" ] && echo 1 || echo 0)" 'BEGIN {
         rps = (rows > 0 && w > 0) ? sprintf("%.0f", rows / w) : "-"
         mbs = (b > 0 && w > 0) ? sprintf("%.1f", b / 1e6 / w) : "-"
         rss = hasrss ? sprintf("%.1f", m / 1024) : "n/a"
         cpu = hasrss ? sprintf("%.2f", c) : "n/a"
-        ratio = "-"
-        if (base != "" && base > 0 && l ~ /^(duckdb|sqlite3)/) ratio = sprintf("x%.2f", w / base)
-        printf "%-40s %5s %8.2f %11s %8s %9s %8s %10s\n", l, n, w, rps, mbs, rss, cpu, ratio
+        rf = (fl != "" && fl != "nan" && fl > 0) ? sprintf("x%.2f", w / fl) : "-"
+        rv = (vs != "" && vs != "nan" && vs > 0) ? sprintf("x%.2f", w / vs) : "-"
+        printf "%-42s %5s %8.2f %11s %8s %8s %8s %9s %10s\n", l, n, w, rps, mbs, rss, cpu, rf, rv
     }'
 done
-echo "   rows/s and MB/s count the uncompressed export; 'vs motcua' = wall time / motcua's plain wall time."
+echo "   rows/s and MB/s count the uncompressed export; 'vs floor' = wall time / the wall time of"
+echo "   the floor job on the same file (for the nightly jobs and the reports: the 1M plain floor);"
+echo "   'vs motcua' = wall time / motcua's wall time on the same file (plain or gzip)."
+
+# The goals of issue 15, as the figures above say them: measured, not asserted.
+goal() { # goal TEXT VALUE OP LIMIT
+    awk -v t="$1" -v v="$2" -v op="$3" -v lim="$4" 'BEGIN {
+        if (v == "" || v == "nan") { printf "   %-58s %10s\n", t, "not measured"; exit }
+        ok = (op == "<=") ? v + 0 <= lim + 0 : v + 0 >= lim + 0
+        printf "   %-58s %10.2f  %s %s: %s\n", t, v, op, lim, ok ? "met" : "NOT met" }'
+}
+ratio() { # ratio A B: wall(A) / wall(B), or empty
+    local a b; a=$(wall_of "$1"); b=$(wall_of "$2")
+    awk -v a="$a" -v b="$b" 'BEGIN { if (a != "" && a != "nan" && b != "" && b != "nan" && b > 0) printf "%.4f", a / b }'
+}
+rss_max() { # the largest median peak RSS, MB, of the motcua jobs measured
+    local l m best=""
+    for l in "${LABELS[@]}"; do
+        [[ $l == motcua* ]] || continue
+        m=$(printf '%s' "${RSSS[$l]:-}" | median)
+        [ "$m" = nan ] || best=$(awk -v a="$best" -v b="$m" 'BEGIN { print (a == "" || b / 1024 > a) ? b / 1024 : a }')
+    done
+    printf '%s' "$best"
+}
+echo
+echo "Goals (issue 15):"
+P="motcua ingest+report, plain" G="motcua ingest+report, gzip"
+goal "1M job, plain, vs its floor" "$(ratio "$P" "floor: libcsv counting fields, plain")" "<=" 2.5
+goal "1M job, gzip, vs its floor" "$(ratio "$G" "floor: ISA-L inflate + libcsv, gzip")" "<=" 2.5
+goal "DuckDB job / motcua job, plain" "$(ratio "duckdb job, plain" "$P")" ">=" 5
+goal "DuckDB job / motcua job, gzip" "$(ratio "duckdb job, gzip" "$G")" ">=" 5
+goal "peak RSS of any motcua job, MB" "$(rss_max)" "<=" 64
+goal "nightly run into the 5M store, s" "$(wall_of "nightly run: 10k into 5M store + reports")" "<=" 0.5
+goal "quarter report over the 5M store, s" "$(wall_of "report $PERIOD over the 5M store")" "<=" 0.3
 
 # The ALL row of each job's report, side by side: a sanity look, not a test.
 echo
