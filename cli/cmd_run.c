@@ -370,7 +370,7 @@ int mc_cmd_run(mc_options *o)
                 char what[100];
                 snprintf(what, sizeof what, "report %.63s", reps[i].period);
                 bar_draw(&b, (double)i + 1, (double)np + 1, 0, 0, what);
-                st = mc_outputs_publish(s, &reps[i], o->output, formats, &err);
+                st = mc_outputs_publish(s, &in, &reps[i], o->output, formats, &err);
                 bar_clear(&b);
                 if (st) {
                     mc_log_error("%s; report %s not refreshed", err.msg, reps[i].period);

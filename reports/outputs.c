@@ -176,43 +176,54 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
         return st;
     if (canon)
         snprintf(canon, 64, "%s", rep.period);
-    st = mc_outputs_publish(s, &rep, out_dir, formats, err);
+    st = mc_outputs_publish(s, in, &rep, out_dir, formats, err);
     mc_report_free(&rep);
     return st;
 }
 
-int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
-                       unsigned formats, mc_error *err)
+int mc_outputs_publish(mc_store *s, const mc_report_inputs *in, const mc_report *rep,
+                       const char *out_dir, unsigned formats, mc_error *err)
 {
     int st = mc_outputs_store(s, rep, err);
-    if (!st && formats) {
-        char dir[4096], path[4200];
-        snprintf(dir, sizeof dir, "%s/%s", out_dir, rep->period);
-        /* a run killed while writing left hidden temporaries: each file's
-         * writer sweeps them (mc_fs_write_atomic) */
-        st = mc_fs_mkdirs(dir, err);
-        static const struct {
-            unsigned bit;
-            const char *name;
-            mc_table table;
-            mc_format format;
-        } files[] = {
-            {MC_OUT_CSV, "units.csv", MC_TABLE_UNITS, MC_FORMAT_CSV},
-            {MC_OUT_CSV, "targets.csv", MC_TABLE_TARGETS, MC_FORMAT_CSV},
-            {MC_OUT_CSV, "quality.csv", MC_TABLE_QUALITY, MC_FORMAT_CSV},
-            {MC_OUT_HTML, "report.html", MC_TABLE_UNITS, MC_FORMAT_HTML},
-            {MC_OUT_XLSX, "report.xlsx", MC_TABLE_UNITS, MC_FORMAT_XLSX},
-        };
-        for (size_t i = 0; !st && i < sizeof files / sizeof files[0]; i++) {
-            if (!(formats & files[i].bit))
-                continue;
-            snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
-            st = mc_report_write(rep, files[i].table, files[i].format, 1, NULL, path, err);
-        }
-        if (!st && mc_fs_sync_dir(dir) != 0)
-            st = mc_error_set(err, MC_EXIT_IO, "%s: cannot sync the folder: %s", dir,
-                              strerror(errno));
+    if (st || !formats)
+        return st;
+    char dir[4096], path[4200];
+    snprintf(dir, sizeof dir, "%s/%s", out_dir, rep->period);
+    /* a run killed while writing left hidden temporaries: each file's
+     * writer sweeps them (mc_fs_write_atomic) */
+    if ((st = mc_fs_mkdirs(dir, err)))
+        return st;
+    /* the workbook and the page list the late cases too */
+    mc_report with_cases = *rep;
+    if ((st = mc_cases_of_report(s, in, rep, &with_cases.cases, err)))
+        return st;
+    static const struct {
+        unsigned bit;
+        const char *name;
+        mc_table table;
+        mc_format format;
+        int late;     /* the list of late cases, not a table of the report */
+    } files[] = {
+        {MC_OUT_CSV, "units.csv", MC_TABLE_UNITS, MC_FORMAT_CSV, 0},
+        {MC_OUT_CSV, "targets.csv", MC_TABLE_TARGETS, MC_FORMAT_CSV, 0},
+        {MC_OUT_CSV, "quality.csv", MC_TABLE_QUALITY, MC_FORMAT_CSV, 0},
+        {MC_OUT_CSV, "late.csv", MC_TABLE_UNITS, MC_FORMAT_CSV, 1},
+        {MC_OUT_HTML, "report.html", MC_TABLE_UNITS, MC_FORMAT_HTML, 0},
+        {MC_OUT_XLSX, "report.xlsx", MC_TABLE_UNITS, MC_FORMAT_XLSX, 0},
+    };
+    for (size_t i = 0; !st && i < sizeof files / sizeof files[0]; i++) {
+        if (!(formats & files[i].bit))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+        st = files[i].late ? mc_cases_write(with_cases.cases, MC_C_LATE_TOTAL, files[i].format, 1,
+                                            NULL, path, err)
+                           : mc_report_write(&with_cases, files[i].table, files[i].format, 1,
+                                             NULL, path, err);
     }
+    mc_cases_close(with_cases.cases);
+    if (!st && mc_fs_sync_dir(dir) != 0)
+        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot sync the folder: %s", dir,
+                          strerror(errno));
     return st;
 }
 

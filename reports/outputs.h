@@ -5,9 +5,12 @@
  *
  * Both commands go through mc_outputs_refresh, so a rerun can never write
  * anything a run would not.  The files of one period:
- *   report.xlsx   the workbook (form sheet, targets sheet, quality sheet)
- *   report.html   the page with charts
+ *   report.xlsx   the workbook (form sheet, targets sheet, quality sheet, and
+ *                 the late cases: "Hồ sơ trễ hạn")
+ *   report.html   the page with charts, and the late cases without an
+ *                 apology letter, worst first (the first 500)
  *   units.csv, targets.csv, quality.csv   Excel CSV (BOM, Vietnamese headings)
+ *   late.csv      the late cases (SPEC 12's `late` list), Excel CSV
  */
 #ifndef MC_OUTPUTS_H
 #define MC_OUTPUTS_H
@@ -38,9 +41,10 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
                        mc_error *err);
 
 /* What mc_outputs_refresh does after computing: store rep, then write its
- * files.  For a report computed with others (mc_report_build_many). */
-int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
-                       unsigned formats, mc_error *err);
+ * files (the lists of cases from the store, under in).  For a report
+ * computed with others (mc_report_build_many). */
+int mc_outputs_publish(mc_store *s, const mc_report_inputs *in, const mc_report *rep,
+                       const char *out_dir, unsigned formats, mc_error *err);
 
 /* Store rep's unit rows as the stored report of its period and convention,
  * replacing the old ones, in one transaction. */

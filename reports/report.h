@@ -102,6 +102,8 @@ typedef struct mc_quality_row {
     char *detail;
 } mc_quality_row;
 
+struct mc_cases; /* reports/cases.h */
+
 typedef struct mc_report {
     char period[64];      /* canonical, e.g. "2025-Q3" */
     char period_start[11], period_end[11], as_of[11]; /* YYYY-MM-DD */
@@ -110,6 +112,9 @@ typedef struct mc_report {
     mc_unit_row *rows;   size_t n_rows;
     mc_target_row *targets; size_t n_targets;
     mc_quality_row *quality; size_t n_quality;
+    /* The cases behind the figures (SPEC 12), when the workbook and the
+     * page are to list the late ones; not owned, NULL for none. */
+    struct mc_cases *cases;
 } mc_report;
 
 /* Release everything an mc_report owns (not the struct itself). */
@@ -124,8 +129,10 @@ typedef enum { MC_TABLE_UNITS, MC_TABLE_TARGETS, MC_TABLE_QUALITY } mc_table;
  *         for_people is 0; with a BOM, Vietnamese headings and formula-guarded
  *         text cells when 1.
  *  text : an aligned terminal table, target beside each rate, misses marked.
- *  xlsx : the three-sheet workbook, written to path.
- *  html : one self-contained page, to out.
+ *  xlsx : the three-sheet workbook, written to path; with rep->cases, a
+ *         fourth sheet lists the late cases ("Hồ sơ trễ hạn").
+ *  html : one self-contained page, to out; with rep->cases, a section
+ *         lists the late cases without an apology letter, worst first.
  */
 int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc_error *err);
 int mc_write_text(FILE *out, const mc_report *rep, mc_table t, mc_error *err);
