@@ -211,6 +211,10 @@ int mc_cases_write(mc_cases *c, int only, mc_format f, int for_people, FILE *out
                    const char *path, mc_error *err)
 {
     cases_job j = {c, only, f, for_people};
+    /* the text table reads its list twice: from one read of the store */
+    int st = f == MC_FORMAT_TEXT ? mc_cases_keep(c, only, err) : 0;
+    if (st)
+        return st;
     if (!path)
         return write_cases_stream(&j, out, err);
     return f == MC_FORMAT_XLSX ? mc_fs_write_atomic(path, fill_cases_xlsx, &j, err)

@@ -11,6 +11,7 @@
  */
 #include "reports/cases.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,8 +34,28 @@ struct mc_cases {
     mc_case_order order;
     int has_bad_unit;
     int64_t bad_unit;
-    int holding;                   /* mc_cases_snapshot began a read transaction */
+    struct kept *kept;             /* the cases mc_cases_keep_many kept, or NULL */
+    int64_t kept_bit;              /* this list's bit of their mask */
 };
+
+/* A temporary table of the cases mc_cases_keep_many read for several
+ * lists, each marking its own in the mask column; dropped with the last. */
+typedef struct kept {
+    char name[64];
+    int refs;
+} kept;
+
+static void kept_release(mc_cases *c)
+{
+    kept *t = c->kept;
+    c->kept = NULL;
+    if (!t || --t->refs > 0)
+        return;
+    char sql[128];
+    snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s", t->name);
+    sqlite3_exec(mc_store_db(c->s), sql, NULL, NULL, NULL);
+    free(t);
+}
 
 /* The selections --only takes, by name; aliases after the names. */
 static const struct {
@@ -163,7 +184,7 @@ void mc_cases_close(mc_cases *c)
 {
     if (!c)
         return;
-    mc_cases_snapshot(c, 0, NULL);
+    kept_release(c);
     mc_report_units_free(c->m);
     free(c);
 }
@@ -171,22 +192,6 @@ void mc_cases_close(mc_cases *c)
 const mc_cases_info *mc_cases_get_info(const mc_cases *c)
 {
     return &c->info;
-}
-
-int mc_cases_snapshot(mc_cases *c, int on, mc_error *err)
-{
-    if (on) {
-        /* inside a transaction of the caller's, there is nothing to hold */
-        if (!sqlite3_get_autocommit(mc_store_db(c->s)))
-            return 0;
-        int st = mc_store_exec(c->s, "BEGIN", err);
-        c->holding = st == 0;
-        return st;
-    }
-    if (c->holding)
-        sqlite3_exec(mc_store_db(c->s), "COMMIT", NULL, NULL, NULL);
-    c->holding = 0;
-    return 0;
 }
 
 /* The SQL function's arguments (facts, received_at, due_at, end_at) as
@@ -254,30 +259,202 @@ static void procedure_and_field(sqlite3_stmt *q, mc_case_row *row)
     row->field_name = "";
 }
 
-static const char list_sql[] =
-    "SELECT " SORT_FN "(facts, received_at, due_at, end_at) AS k, case_key, facts, received_at,"
-    " due_at, end_at FROM case_rows WHERE received_at < ?1 AND (end_at IS NULL OR end_at >= ?2)"
-    " AND k IS NOT NULL ORDER BY k, case_key";
+/* Prepare the list of selection only in order: select, then FROM the
+ * store (or the kept cases) and the period's window, then tail; the SQL
+ * function registered for it. */
+static int prepare_list(mc_cases *c, const char *select, const char *tail, int only,
+                        mc_case_order order, sqlite3_stmt **q, mc_error *err)
+{
+    sqlite3 *db = mc_store_db(c->s);
+    char sql[768];
+    *q = NULL;
+    c->only = only;
+    c->order = order;
+    c->has_bad_unit = 0;
+    if (c->kept)
+        snprintf(sql, sizeof sql, "%s FROM temp.%s WHERE (mask & ?3) != 0 AND received_at < ?1"
+                 " AND (end_at IS NULL OR end_at >= ?2)%s", select, c->kept->name, tail);
+    else
+        snprintf(sql, sizeof sql, "%s FROM case_rows WHERE received_at < ?1"
+                 " AND (end_at IS NULL OR end_at >= ?2)%s", select, tail);
+    int rc = sqlite3_create_function_v2(db, SORT_FN, 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c,
+                                        sort_key, NULL, NULL, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_prepare_v2(db, sql, -1, q, NULL)) == SQLITE_OK) {
+        sqlite3_bind_int64(*q, 1, (c->as_of + 1) * MC_DATE_SCALE);
+        sqlite3_bind_int64(*q, 2, c->start * MC_DATE_SCALE);
+        if (c->kept)
+            sqlite3_bind_int64(*q, 3, c->kept_bit);
+        return 0;
+    }
+    return mc_store_fail(c->s, rc, "listing the cases", err);
+}
+
+/* The statement of a list is done with (q may be NULL): the SQL function
+ * fn goes with it.  rc is its last sqlite3_step result; a failure becomes
+ * the status returned, the one the function met named. */
+static int end_list(mc_cases *c, const char *fn, sqlite3_stmt *q, int rc, mc_error *err)
+{
+    int st = 0;
+    if (q && rc != SQLITE_DONE) {
+        if (c->has_bad_unit)
+            st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a case names unit id %lld that the "
+                              "store does not know; run 'motcua check'", mc_store_path(c->s),
+                              (long long)c->bad_unit);
+        else
+            st = mc_store_fail(c->s, rc, "listing the cases", err);
+    }
+    sqlite3_finalize(q);
+    sqlite3_create_function_v2(mc_store_db(c->s), fn, 4, SQLITE_UTF8, NULL, NULL, NULL, NULL,
+                               NULL);
+    return st;
+}
+
+#define MASK_FN "motcua_case_mask"
+
+/* What the SQL function of mc_cases_keep_many reads. */
+typedef struct keep_job {
+    mc_cases **cs;
+    size_t n;
+} keep_job;
+
+/* motcua_case_mask(facts, received_at, due_at, end_at): bit k set when
+ * lists k lists the case, NULL when none does. */
+static void case_mask(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    keep_job *j = sqlite3_user_data(cx);
+    mc_scan_row r;
+    scan_row_of(v, &r);
+    int64_t mask = 0;
+    for (size_t k = 0; k < j->n; k++) {
+        size_t ix;
+        mc_case_facts f;
+        mc_case_class cl;
+        int listed = place(j->cs[k], &r, &ix, &f, &cl);
+        if (listed < 0) {
+            j->cs[0]->has_bad_unit = 1;
+            j->cs[0]->bad_unit = mc_facts_unit(r.facts);
+            sqlite3_result_error(cx, "a case names a unit id the store does not know", -1);
+            return;
+        }
+        if (listed)
+            mask |= (int64_t)1 << k;
+    }
+    if (mask)
+        sqlite3_result_int64(cx, mask);
+    else
+        sqlite3_result_null(cx);
+}
+
+int mc_cases_keep_many(mc_cases **cs, size_t n, int only, mc_error *err)
+{
+    if (n == 0)
+        return 0;
+    mc_cases *c0 = cs[0];
+    if (n > 62)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "more than 62 lists of cases kept at once");
+    int64_t received_before = 0, ended_from = INT64_MAX;
+    for (size_t k = 0; k < n; k++) {
+        if (cs[k]->kept || cs[k]->s != c0->s)
+            return mc_error_set(err, MC_EXIT_SOFTWARE, "a list of cases kept twice, or of "
+                                "another store");
+        cs[k]->only = only;
+        if ((cs[k]->as_of + 1) * MC_DATE_SCALE > received_before)
+            received_before = (cs[k]->as_of + 1) * MC_DATE_SCALE;
+        if (cs[k]->start * MC_DATE_SCALE < ended_from)
+            ended_from = cs[k]->start * MC_DATE_SCALE;
+    }
+    kept *t = calloc(1, sizeof *t);
+    if (!t)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+    snprintf(t->name, sizeof t->name, "mc_cases_kept_%lx", (unsigned long)(uintptr_t)t);
+    char sql[512];
+    snprintf(sql, sizeof sql, "CREATE TEMP TABLE %s(case_key TEXT PRIMARY KEY, facts INTEGER,"
+             " received_at INTEGER, due_at INTEGER, end_at INTEGER, mask INTEGER) WITHOUT ROWID",
+             t->name);
+    int st = mc_store_exec(c0->s, sql, err);
+    if (st) {
+        free(t);
+        return st;
+    }
+    snprintf(sql, sizeof sql, "INSERT INTO temp.%s SELECT * FROM (SELECT case_key, facts,"
+             " received_at, due_at, end_at, " MASK_FN "(facts, received_at, due_at, end_at) AS m"
+             " FROM case_rows WHERE received_at < ?1 AND (end_at IS NULL OR end_at >= ?2))"
+             " WHERE m IS NOT NULL", t->name);
+    sqlite3 *db = mc_store_db(c0->s);
+    sqlite3_stmt *q = NULL;
+    keep_job j = {cs, n};
+    c0->has_bad_unit = 0;
+    int rc = sqlite3_create_function_v2(db, MASK_FN, 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &j,
+                                        case_mask, NULL, NULL, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL)) == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, received_before);
+        sqlite3_bind_int64(q, 2, ended_from);
+        rc = sqlite3_step(q);
+        st = end_list(c0, MASK_FN, q, rc, err);
+    } else {
+        st = mc_store_fail(c0->s, rc, "keeping the cases", err);
+        end_list(c0, MASK_FN, NULL, 0, err);
+    }
+    if (st) {
+        snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s", t->name);
+        sqlite3_exec(db, sql, NULL, NULL, NULL);
+        free(t);
+        return st;
+    }
+    t->refs = (int)n;
+    for (size_t k = 0; k < n; k++) {
+        cs[k]->kept = t;
+        cs[k]->kept_bit = (int64_t)1 << k;
+    }
+    return 0;
+}
+
+int mc_cases_keep(mc_cases *c, int only, mc_error *err)
+{
+    return mc_cases_keep_many(&c, 1, only, err);
+}
+
+int mc_cases_count(mc_cases *c, int only, int64_t *n, mc_error *err)
+{
+    sqlite3_stmt *q;
+    *n = 0;
+    int st = prepare_list(c, "SELECT count(*)",
+                          " AND " SORT_FN "(facts, received_at, due_at, end_at) IS NOT NULL", only,
+                          MC_ORDER_UNIT, &q, err);
+    if (st) {
+        end_list(c, SORT_FN, NULL, 0, err);
+        return st;
+    }
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *n = sqlite3_column_int64(q, 0);
+        rc = SQLITE_DONE;
+    }
+    return end_list(c, SORT_FN, q, rc, err);
+}
 
 int mc_cases_each(mc_cases *c, int only, mc_case_order order, mc_case_fn fn, void *ctx,
                   mc_error *err)
 {
-    sqlite3 *db = mc_store_db(c->s);
-    sqlite3_stmt *q = NULL;
-    c->only = only;
-    c->order = order;
-    c->has_bad_unit = 0;
-    int rc = sqlite3_create_function_v2(db, SORT_FN, 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c,
-                                        sort_key, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        return mc_store_fail(c->s, rc, "listing the cases", err);
-    int st = 0;
-    if ((rc = sqlite3_prepare_v2(db, list_sql, -1, &q, NULL)) != SQLITE_OK) {
-        st = mc_store_fail(c->s, rc, "listing the cases", err);
-        goto out;
+    return mc_cases_each_first(c, only, order, 0, fn, ctx, err);
+}
+
+int mc_cases_each_first(mc_cases *c, int only, mc_case_order order, int64_t max, mc_case_fn fn,
+                        void *ctx, mc_error *err)
+{
+    sqlite3_stmt *q;
+    /* a bound lets SQLite keep only the first max rows while it sorts */
+    int st = prepare_list(c, "SELECT " SORT_FN "(facts, received_at, due_at, end_at) AS k,"
+                          " case_key, facts, received_at, due_at, end_at",
+                          " AND k IS NOT NULL ORDER BY k, case_key LIMIT ?4", only, order, &q,
+                          err);
+    if (st) {
+        end_list(c, SORT_FN, NULL, 0, err);
+        return st;
     }
-    sqlite3_bind_int64(q, 1, (c->as_of + 1) * MC_DATE_SCALE);
-    sqlite3_bind_int64(q, 2, c->start * MC_DATE_SCALE);
+    sqlite3_bind_int64(q, 4, max > 0 ? max : -1);
+    int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         mc_scan_row r;
         r.facts = sqlite3_column_int64(q, 2);
@@ -319,16 +496,8 @@ int mc_cases_each(mc_cases *c, int only, mc_case_order order, mc_case_fn fn, voi
         if ((st = fn(ctx, &row, err)))
             goto out;
     }
-    if (rc != SQLITE_DONE) {
-        if (c->has_bad_unit)
-            st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a case names unit id %lld that the "
-                              "store does not know; run 'motcua check'", mc_store_path(c->s),
-                              (long long)c->bad_unit);
-        else
-            st = mc_store_fail(c->s, rc, "listing the cases", err);
-    }
+    return end_list(c, SORT_FN, q, rc, err);
 out:
-    sqlite3_finalize(q);
-    sqlite3_create_function_v2(db, SORT_FN, 4, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
+    end_list(c, SORT_FN, q, SQLITE_DONE, err);
     return st;
 }

@@ -89,9 +89,24 @@ const mc_cases_info *mc_cases_get_info(const mc_cases *c);
 int mc_cases_each(mc_cases *c, int only, mc_case_order order, mc_case_fn fn, void *ctx,
                   mc_error *err);
 
-/* on 1: the lists read from now on all see the store as it is now (one
- * read transaction), until called with on 0.  0 or an MC_EXIT_* status. */
-int mc_cases_snapshot(mc_cases *c, int on, mc_error *err);
+/* The same, the first max cases only (max <= 0: all of them). */
+int mc_cases_each_first(mc_cases *c, int only, mc_case_order order, int64_t max, mc_case_fn fn,
+                        void *ctx, mc_error *err);
+
+/* How many cases the list of selection only has, into *n. */
+int mc_cases_count(mc_cases *c, int only, int64_t *n, mc_error *err);
+
+/* Read the cases of selection only once, into a temporary table that the
+ * lists read from then on: several lists of that selection (or of a part
+ * of it: a later list has the kept cases that are in its own selection)
+ * then cost one read of the store, and all see the store as it was then.
+ * At most once per mc_cases.  0 or an MC_EXIT_* status. */
+int mc_cases_keep(mc_cases *c, int only, mc_error *err);
+
+/* The same for the lists cs[0..n) of one store (n <= 62; their periods
+ * may differ), in one read of the store for all of them: what a nightly
+ * run's periods cost. */
+int mc_cases_keep_many(mc_cases **cs, size_t n, int only, mc_error *err);
 
 /* Vietnamese for people's files: a bucket, a channel code, a status code. */
 const char *mc_bucket_label_vi(mc_bucket b);
@@ -104,7 +119,8 @@ const char *mc_status_label_vi(int status);
  *         Vietnamese headings and values, dd/mm/yyyy dates and the formula
  *         guard when 1 (late.csv).
  *  text : an aligned table (the list is read twice: once to size the
- *         columns, once to print).
+ *         columns, once to print; mc_cases_keep first makes that one read
+ *         of the store).
  *  xlsx : a one-sheet workbook, written row by row (libxlsxwriter's
  *         constant-memory mode).
  *  html : one self-contained page.

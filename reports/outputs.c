@@ -176,13 +176,34 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
         return st;
     if (canon)
         snprintf(canon, 64, "%s", rep.period);
-    st = mc_outputs_publish(s, in, &rep, out_dir, formats, err);
+    st = mc_outputs_publish(s, in, &rep, NULL, out_dir, formats, err);
     mc_report_free(&rep);
     return st;
 }
 
+int mc_outputs_late(mc_store *s, const mc_report_inputs *in, const mc_report *reps, size_t n,
+                    mc_cases **cases, mc_error *err)
+{
+    int st = 0;
+    size_t k;
+    for (k = 0; k < n; k++)
+        cases[k] = NULL;
+    for (k = 0; !st && k < n; k++)
+        st = mc_cases_of_report(s, in, &reps[k], &cases[k], err);
+    /* late.csv, the workbook's sheet and the page's section are all late
+     * cases: one read of the store for every period */
+    if (!st)
+        st = mc_cases_keep_many(cases, n, MC_C_LATE_TOTAL, err);
+    if (st)
+        for (k = 0; k < n; k++) {
+            mc_cases_close(cases[k]);
+            cases[k] = NULL;
+        }
+    return st;
+}
+
 int mc_outputs_publish(mc_store *s, const mc_report_inputs *in, const mc_report *rep,
-                       const char *out_dir, unsigned formats, mc_error *err)
+                       mc_cases *cases, const char *out_dir, unsigned formats, mc_error *err)
 {
     int st = mc_outputs_store(s, rep, err);
     if (st || !formats)
@@ -195,8 +216,10 @@ int mc_outputs_publish(mc_store *s, const mc_report_inputs *in, const mc_report 
         return st;
     /* the workbook and the page list the late cases too */
     mc_report with_cases = *rep;
-    if ((st = mc_cases_of_report(s, in, rep, &with_cases.cases, err)))
+    mc_cases *own = NULL;
+    if (!cases && (st = mc_outputs_late(s, in, rep, 1, &own, err)))
         return st;
+    with_cases.cases = cases ? cases : own;
     static const struct {
         unsigned bit;
         const char *name;
@@ -220,7 +243,7 @@ int mc_outputs_publish(mc_store *s, const mc_report_inputs *in, const mc_report 
                            : mc_report_write(&with_cases, files[i].table, files[i].format, 1,
                                              NULL, path, err);
     }
-    mc_cases_close(with_cases.cases);
+    mc_cases_close(own);
     if (!st && mc_fs_sync_dir(dir) != 0)
         st = mc_error_set(err, MC_EXIT_IO, "%s: cannot sync the folder: %s", dir,
                           strerror(errno));

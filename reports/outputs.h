@@ -41,10 +41,18 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
                        mc_error *err);
 
 /* What mc_outputs_refresh does after computing: store rep, then write its
- * files (the lists of cases from the store, under in).  For a report
- * computed with others (mc_report_build_many). */
+ * files.  For a report computed with others (mc_report_build_many).  The
+ * late lists come from cases (mc_outputs_late), or, when it is NULL, from
+ * a read of the store made here. */
 int mc_outputs_publish(mc_store *s, const mc_report_inputs *in, const mc_report *rep,
-                       const char *out_dir, unsigned formats, mc_error *err);
+                       struct mc_cases *cases, const char *out_dir, unsigned formats,
+                       mc_error *err);
+
+/* The late cases of reps[0..n) (n <= 62), for mc_outputs_publish, in one
+ * read of the store for all: cases[k] gets reps[k]'s; free each with
+ * mc_cases_close.  On failure none is left. */
+int mc_outputs_late(mc_store *s, const mc_report_inputs *in, const mc_report *reps, size_t n,
+                    struct mc_cases **cases, mc_error *err);
 
 /* Store rep's unit rows as the stored report of its period and convention,
  * replacing the old ones, in one transaction. */

@@ -130,7 +130,8 @@ typedef enum { MC_TABLE_UNITS, MC_TABLE_TARGETS, MC_TABLE_QUALITY } mc_table;
  *         text cells when 1.
  *  text : an aligned terminal table, target beside each rate, misses marked.
  *  xlsx : the three-sheet workbook, written to path; with rep->cases, a
- *         fourth sheet lists the late cases ("Hồ sơ trễ hạn").
+ *         fourth sheet lists the late cases ("Hồ sơ trễ hạn"), the most
+ *         days late first (the first 5,000: a sheet is held in memory).
  *  html : one self-contained page, to out; with rep->cases, a section
  *         lists the late cases without an apology letter, worst first.
  */

@@ -379,7 +379,7 @@ static const char cases_head[] =
 
 typedef struct {
     FILE *out;
-    int64_t shown, more, max; /* max 0: no bound */
+    int64_t shown;
 } html_cases;
 
 static void td(FILE *out, const char *cls, const char *s)
@@ -396,10 +396,6 @@ static int case_row_html(void *ctx, const mc_case_row *r, mc_error *err)
 {
     html_cases *h = ctx;
     FILE *out = h->out;
-    if (h->max && h->shown >= h->max) {
-        h->more++;
-        return 0;
-    }
     h->shown++;
     char b[64];
     fputs("<tr>", out);
@@ -436,17 +432,20 @@ static int case_row_html(void *ctx, const mc_case_row *r, mc_error *err)
 static int cases_table(FILE *out, mc_cases *c, int only, mc_case_order order, int64_t max,
                        int64_t *more, mc_error *err)
 {
-    html_cases h = {out, 0, 0, max};
+    html_cases h = {out, 0};
     fputs("<div class=\"wrap\"><table>\n", out);
     fputs(cases_head, out);
     fputs("<tbody>\n", out);
-    int st = mc_cases_each(c, only, order, case_row_html, &h, err);
+    int64_t all = 0;
+    int st = mc_cases_each_first(c, only, order, max, case_row_html, &h, err);
+    if (!st && max > 0 && h.shown == max)
+        st = mc_cases_count(c, only, &all, err);
     if (st)
         return st;
     if (h.shown == 0)
         fprintf(out, "<tr><td colspan=\"%d\">Không có hồ sơ nào.</td></tr>\n", CASES_NCOLS);
     fputs("</tbody></table></div>\n", out);
-    *more = h.more;
+    *more = all > h.shown ? all - h.shown : 0;
     return 0;
 }
 

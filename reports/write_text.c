@@ -470,8 +470,6 @@ static int case_row_text(void *ctx, const mc_case_row *r, mc_error *err)
     return t->oom ? mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: out of memory") : 0;
 }
 
-static int write_cases_text(FILE *out, mc_cases *c, int only, case_tbl *tp, mc_error *err);
-
 int mc_write_cases_text(FILE *out, mc_cases *c, int only, mc_error *err)
 {
     if (!out || !c)
@@ -481,18 +479,7 @@ int mc_write_cases_text(FILE *out, mc_cases *c, int only, mc_error *err)
     t.out = out;
     for (int i = 0; i < CT_COLS; i++)
         t.w[i] = dwidth(case_heads[i]);
-    /* the first reading sizes the columns, the second prints; both see
-     * the store as it is now */
-    int st = mc_cases_snapshot(c, 1, err);
-    if (!st)
-        st = write_cases_text(out, c, only, &t, err);
-    mc_cases_snapshot(c, 0, NULL);
-    return st;
-}
-
-static int write_cases_text(FILE *out, mc_cases *c, int only, case_tbl *tp, mc_error *err)
-{
-    case_tbl t = *tp;
+    /* the first reading sizes the columns, the second prints */
     const mc_cases_info *info = mc_cases_get_info(c);
     int st = mc_cases_each(c, only, MC_ORDER_UNIT, case_row_text, &t, err);
     if (st)

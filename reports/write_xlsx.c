@@ -345,11 +345,16 @@ static void sheet_quality(xw *x, lxw_worksheet *ws, const mc_report *rep)
 #define CASES_HEAD 5  /* heading row of a list of cases */
 #define CASES_COLS 16
 
+/* The workbook of a report lists at most this many late cases (the worst):
+ * a whole sheet lives in memory until the workbook is closed, and a large
+ * store can have a hundred thousand; late.csv has them all. */
+#define XLSX_LATE_MAX 5000
+
 typedef struct {
     xw *x;
     lxw_worksheet *ws;
     lxw_row_t r;          /* next row */
-    int64_t listed, left; /* rows written; cases beyond Excel's last row */
+    int64_t listed;       /* rows written */
 } case_sheet;
 
 /* A "YYYY-MM-DD" date as an Excel date, or an empty cell. */
@@ -371,10 +376,6 @@ static int case_row_xlsx(void *ctx, const mc_case_row *row, mc_error *err)
     case_sheet *cs = ctx;
     xw *x = cs->x;
     lxw_worksheet *ws = cs->ws;
-    if (cs->r > LXW_ROW_MAX - 2) { /* one row is kept for the note */
-        cs->left++;
-        return 0;
-    }
     lxw_row_t r = cs->r++;
     put_num(x, ws, r, 0, (double)++cs->listed, x->stt);
     put_str(x, ws, r, 1, row->unit_code, x->text);
@@ -401,9 +402,11 @@ static int case_row_xlsx(void *ctx, const mc_case_row *row, mc_error *err)
     return 0;
 }
 
-/* The list of selection only of c on ws, its rows written in order (so
- * that it suits a constant-memory workbook too). */
-static int sheet_cases(xw *x, lxw_worksheet *ws, mc_cases *c, int only, mc_error *err)
+/* The list of selection only of c on ws in order, at most max cases (0:
+ * as many as a sheet holds), its rows written in order (so that it suits
+ * a constant-memory workbook too). */
+static int sheet_cases(xw *x, lxw_worksheet *ws, mc_cases *c, int only, mc_case_order order,
+                       int64_t max, mc_error *err)
 {
     static const char *const head[CASES_COLS] = {
         "STT", "Mã đơn vị", "Tên đơn vị", "Mã hồ sơ", "Mã TTHC", "Tên TTHC", "Lĩnh vực",
@@ -418,7 +421,8 @@ static int sheet_cases(xw *x, lxw_worksheet *ws, mc_cases *c, int only, mc_error
 
     merge(x, ws, 0, 0, 0, last, only == MC_C_LATE_TOTAL ? "DANH SÁCH HỒ SƠ TRỄ HẠN"
                                                       : "DANH SÁCH HỒ SƠ", x->title);
-    snprintf(line, sizeof line, "%s", mc_cases_only_label_vi(only));
+    snprintf(line, sizeof line, "%s%s", mc_cases_only_label_vi(only),
+             order == MC_ORDER_WORST ? ", xếp theo số ngày trễ hạn, nhiều nhất trước" : "");
     merge(x, ws, 1, 0, 1, last, line, x->info);
     snprintf(line, sizeof line, "Đơn vị báo cáo: %s",
              info->unit_name ? (info->unit_name[0] ? info->unit_name : info->unit_code)
@@ -436,13 +440,21 @@ static int sheet_cases(xw *x, lxw_worksheet *ws, mc_cases *c, int only, mc_error
         chk(x, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
     }
 
-    case_sheet cs = {x, ws, CASES_HEAD + 1, 0, 0};
-    int st = mc_cases_each(c, only, MC_ORDER_UNIT, case_row_xlsx, &cs, err);
+    /* a sheet's last row is kept for the note */
+    int64_t room = (int64_t)LXW_ROW_MAX - 1 - (CASES_HEAD + 1);
+    if (max <= 0 || max > room)
+        max = room;
+    case_sheet cs = {x, ws, CASES_HEAD + 1, 0};
+    int64_t all = 0;
+    int st = mc_cases_each_first(c, only, order, max, case_row_xlsx, &cs, err);
+    if (!st && cs.listed == max)
+        st = mc_cases_count(c, only, &all, err);
     if (st)
         return st;
-    if (cs.left) {
-        snprintf(line, sizeof line, "Còn %lld hồ sơ nữa không vừa trang tính: xem tệp CSV.",
-                 (long long)cs.left);
+    if (all > cs.listed) {
+        snprintf(line, sizeof line, "Bảng này liệt kê %lld hồ sơ đầu tiên; còn %lld hồ sơ nữa: "
+                 "danh sách đầy đủ trong tệp CSV (late.csv, hoặc motcua report --table cases "
+                 "--format csv).", (long long)cs.listed, (long long)(all - cs.listed));
         put_str(x, ws, cs.r++, 0, line, x->left);
     } else if (cs.listed == 0) {
         put_str(x, ws, cs.r++, 0, "Không có hồ sơ nào.", x->left);
@@ -541,7 +553,7 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
     sheet_targets(&x, s2, rep);
     sheet_quality(&x, s3, rep);
     if (s4)
-        st = sheet_cases(&x, s4, rep->cases, MC_C_LATE_TOTAL, err);
+        st = sheet_cases(&x, s4, rep->cases, MC_C_LATE_TOTAL, MC_ORDER_WORST, XLSX_LATE_MAX, err);
     return close_book(&x, path, st, err);
 }
 
@@ -563,6 +575,6 @@ int mc_write_cases_xlsx(const char *path, mc_cases *c, int only, mc_error *err)
         remove(path);
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheet", path);
     }
-    st = sheet_cases(&x, ws, c, only, err);
+    st = sheet_cases(&x, ws, c, only, MC_ORDER_UNIT, 0, err);
     return close_book(&x, path, st, err);
 }
