@@ -208,6 +208,7 @@ static mc_figures_opts q3(const char *unit)
 typedef struct seen {
     char text[2048];
     size_t len;
+    unsigned long long hash;  /* FNV-1a of every row's text */
     int n;
     mc_case_row last_c10;     /* its strings die with the callback: */
     char c10_unit[64];        /* the unit's name, kept */
@@ -217,11 +218,18 @@ static int collect(void *ctx, const mc_case_row *r, mc_error *err)
 {
     (void)err;
     seen *s = ctx;
-    char days[32] = "-";
+    char days[32] = "-", one[128];
     if (r->has_days_late)
         snprintf(days, sizeof days, "%lld", (long long)r->days_late);
-    s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, "%s%s/%s/%s",
-                               s->n ? " " : "", r->unit_code, r->case_id, days);
+    int n = snprintf(one, sizeof one, "%s%s/%s/%s", s->n ? " " : "", r->unit_code, r->case_id,
+                     days);
+    /* the text holds the first rows; the hash stands for all of them */
+    if (s->len + (size_t)n < sizeof s->text) {
+        memcpy(s->text + s->len, one, (size_t)n + 1);
+        s->len += (size_t)n;
+    }
+    for (const char *p = one; *p; p++)
+        s->hash = (s->hash ^ (unsigned char)*p) * 1099511628211ULL;
     if (strcmp(r->case_id, "C-10") == 0) {
         s->last_c10 = *r;
         snprintf(s->c10_unit, sizeof s->c10_unit, "%s", r->unit_name);
@@ -396,4 +404,135 @@ Test(cases, csv_contract)
                      "Đang giải quyết quá hạn,Có,92,Có\r\n");
     free(buf);
     mc_cases_close(c);
+}
+
+/* ---- many cases: the bounds of the page, kept lists ----------------------- */
+
+#define N_MANY 620
+
+/* Case i: open at U1 or U2 (by seventies) since 2025-07-01, due 2025-07-01 + i % 70 days, an
+ * apology for every tenth: overdue by 91 - i % 70 days on 2025-09-30. */
+static const mc_record *many_row(void *ctx, int i)
+{
+    static char id[32];
+    (void)ctx;
+    mc_record *r = &rec_buf;
+    memset(r, 0, sizeof *r);
+    snprintf(id, sizeof id, "M-%04d", i);
+    r->case_id = id;
+    r->unit_code = i / 70 % 2 ? "U1" : "U2";
+    r->status = 4;
+    r->channel = 1;
+    r->received_at = date_of(7, 1);
+    r->due_at = (day(2025, 7, 1) + i % 70) * MC_DATE_SCALE;
+    r->finished_at = r->new_due_at = r->returned_at = r->apology_at = MC_DATE_NONE;
+    r->updated_at = MC_DATE_NONE;
+    r->apology = i % 10 == 0 ? MC_FLAG_YES : MC_FLAG_NO;
+    r->has_fee = r->paid_online = r->digitized = r->e_result = MC_FLAG_ABSENT;
+    return r;
+}
+
+static void setup_many(void)
+{
+    setup();
+    mc_store_close(store);
+    tmpstore_remove(path);
+    store = tmpstore_load(path, N_MANY, 2, many_row, NULL);
+}
+
+TestSuite(many, .init = setup_many, .fini = teardown);
+
+Test(many, first_and_count)
+{
+    mc_figures_opts o = q3(NULL);
+    mc_cases *c;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_cases_open(store, &o, &c, &err), 0, "%s", err.msg);
+    int64_t n = 0;
+    cr_assert_eq(mc_cases_count(c, MC_ONLY_LATE_WITHOUT_APOLOGY, &n, &err), 0, "%s", err.msg);
+    cr_assert_eq(n, N_MANY - N_MANY / 10);
+    seen s;
+    memset(&s, 0, sizeof s);
+    cr_assert_eq(mc_cases_each_first(c, MC_ONLY_ALL, MC_ORDER_WORST, 3, collect, &s, &err), 0);
+    /* ties: U1 before U2, then by id */
+    cr_assert_str_eq(s.text, "U1/M-0070/91 U1/M-0210/91 U1/M-0350/91");
+    mc_cases_close(c);
+}
+
+/* Kept lists of two periods from one read: each lists what it would alone,
+ * and a part of the kept selection too. */
+Test(many, kept_for_two_periods)
+{
+    mc_figures_opts o[2] = {q3(NULL), q3("U1")};
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_period_parse("2025-08", MC_CONV_CALENDAR, &o[1].period, &err), 0);
+    o[1].as_of = o[1].period.end;
+    mc_cases *alone[2], *kept[2];
+    seen want[2][2], got[2][2];
+    for (int k = 0; k < 2; k++) {
+        cr_assert_eq(mc_cases_open(store, &o[k], &alone[k], &err), 0, "%s", err.msg);
+        cr_assert_eq(mc_cases_open(store, &o[k], &kept[k], &err), 0, "%s", err.msg);
+    }
+    cr_assert_eq(mc_cases_keep_many(kept, 2, MC_C_LATE_TOTAL, &err), 0, "%s", err.msg);
+    cr_assert_eq(mc_cases_keep(kept[0], MC_C_LATE_TOTAL, &err), MC_EXIT_SOFTWARE);
+    int only[2] = {MC_C_LATE_TOTAL, MC_ONLY_LATE_WITHOUT_APOLOGY};
+    for (int k = 0; k < 2; k++)
+        for (int j = 0; j < 2; j++) {
+            memset(&want[k][j], 0, sizeof want[k][j]);
+            memset(&got[k][j], 0, sizeof got[k][j]);
+            cr_assert_eq(mc_cases_each(alone[k], only[j], MC_ORDER_UNIT, collect, &want[k][j],
+                                       &err), 0);
+            cr_assert_eq(mc_cases_each(kept[k], only[j], MC_ORDER_UNIT, collect, &got[k][j],
+                                       &err), 0);
+            cr_assert_str_eq(got[k][j].text, want[k][j].text);
+            cr_assert_eq(got[k][j].hash, want[k][j].hash);
+            cr_assert_eq(got[k][j].n, want[k][j].n);
+            cr_assert_gt(got[k][j].n, 100);
+        }
+    cr_assert_lt(got[1][0].n, got[0][0].n); /* August, U1 only: fewer */
+    for (int k = 0; k < 2; k++) {
+        mc_cases_close(alone[k]);
+        mc_cases_close(kept[k]);
+    }
+    /* the temporary table went with the last list */
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_prepare_v2(mc_store_db(store), "SELECT count(*) FROM temp.sqlite_schema",
+                                    -1, &q, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(q, 0), 0);
+    sqlite3_finalize(q);
+}
+
+/* The page lists the 500 worst late cases without an apology and says how
+ * many more there are. */
+Test(many, page_bounds_the_late_section)
+{
+    mc_figures_opts o = q3(NULL);
+    mc_report rep;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_figures_compute(store, &o, &rep, &err), 0, "%s", err.msg);
+    cr_assert_eq(mc_cases_open(store, &o, &rep.cases, &err), 0, "%s", err.msg);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    cr_assert_eq(mc_write_html(out, &rep, &err), 0, "%s", err.msg);
+    fclose(out);
+    const char *sec = strstr(buf, "<h2>4. Hồ sơ trễ hạn chưa có văn bản xin lỗi</h2>");
+    cr_assert_not_null(sec);
+    int rows = 0;
+    for (const char *p = sec; (p = strstr(p, "<tr><td>")); p++)
+        rows++;
+    cr_assert_eq(rows, 500);
+    cr_assert_not_null(strstr(sec, "còn 58 hồ sơ nữa"), "%s", sec + strlen(sec) - 300);
+    /* worst first: the 91 days late all have an apology; 90 comes first */
+    const char *first = strstr(sec, "<td class=\"n\">");
+    cr_assert_not_null(first);
+    cr_assert_eq(strncmp(first, "<td class=\"n\">90</td><td class=\"missed\">chưa có</td>", 50), 0,
+                 "%.80s", first);
+    free(buf);
+    mc_cases_close(rep.cases);
+    mc_report_free(&rep);
 }

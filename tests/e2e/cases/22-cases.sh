@@ -202,3 +202,50 @@ usage "--unit limits the tables of a period; the files table is the whole store'
     --table files --unit 000.01.72.H56
 usage "--period is required for the cases table" --table cases
 echo "usage: --unit and --units together; unknown unit, --only and misplaced options exit 64"
+
+# What `run` writes (SPEC 12): late.csv is the late list for people (BOM,
+# CRLF, Vietnamese headings, dd/mm/yyyy), the same cases in the same order
+# as the machine list and as many as the units table's late_total; the
+# workbook's sheet "Hồ sơ trễ hạn" and the page's section list the worst
+# first, bounded, saying how many more there are.
+mkdir -p "$work/site/inbox"
+cp "${files[@]}" "$work/site/inbox/"
+st=0
+(cd "$work/site" && MOTCUA_TODAY=2025-10-05 MOTCUA_NOW=2025-10-05T02:00:00+07:00 \
+    "$MOTCUA" run --units "$units" --targets '' --max-export-age-days 36500) \
+    >"$work/run.out" 2>"$work/run.err" || st=$?
+[ "$st" -eq 0 ] || [ "$st" -eq 65 ] || fail "run exit $st: $(cat "$work/run.err")"
+d="$work/site/reports/2025-Q3"
+[ "$(head -c 3 "$d/late.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "late.csv has no BOM"
+head -n 1 "$d/late.csv" | grep -q $'^\xEF\xBB\xBFKỳ báo cáo,Mã đơn vị,Tên đơn vị,Mã hồ sơ,.*,Số ngày trễ hạn,Có văn bản xin lỗi\r$' ||
+    fail "late.csv headings: $(head -n 1 "$d/late.csv")"
+r --db "$work/site/motcua.db" --period 2025-Q3 --table cases --only late --format csv >"$work/late-machine.csv"
+python3 - "$d/late.csv" "$work/late-machine.csv" "$d/units.csv" "$d/report.html" <<'PY' || fail "late.csv, the page"
+import csv, re, sys
+people = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+machine = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+units = list(csv.reader(open(sys.argv[3], encoding="utf-8-sig", newline="")))
+col = units[0].index("Tổng số hồ sơ trễ hạn")
+apology = units[0].index("Hồ sơ trễ hạn có văn bản xin lỗi")
+late, with_apology = int(units[-1][col]), int(units[-1][apology])
+assert units[-1][4] == "ALL"
+assert len(people) - 1 == late == len(machine), (len(people) - 1, late, len(machine))
+for p, m in zip(people[1:], machine):
+    assert p[3] == m["case_id"] and p[1] == m["unit_code"], (p, m)
+    d = m["received_at"]
+    assert p[9] == "%s/%s/%s" % (d[8:10], d[5:7], d[0:4]), (p[9], d)
+    assert p[14] == m["days_late"] and p[12].endswith("quá hạn"), p
+page = open(sys.argv[4], encoding="utf-8").read()
+section = page[page.index("<h2>4. Hồ sơ trễ hạn chưa có văn bản xin lỗi</h2>"):]
+rows = re.findall(r"<tr><td>.*?</tr>", section)
+without = late - with_apology
+assert len(rows) == min(500, without), (len(rows), without)
+days = [int(re.findall(r'<td class="n">([0-9.]+)</td>', r)[0].replace(".", "")) for r in rows]
+assert days == sorted(days, reverse=True), "not worst first"
+if without > 500:
+    more = "{:,}".format(without - 500).replace(",", ".")
+    assert "còn %s hồ sơ nữa" % more in section, more
+print("late.csv: %d cases as the machine list; the page: %d of %d without an apology, worst first"
+      % (late, len(rows), without))
+PY
+unzip -p "$d/report.xlsx" xl/workbook.xml | grep -q 'name="Hồ sơ trễ hạn"' || fail "no late sheet"
