@@ -165,6 +165,28 @@ unzip -p "$work/late.xlsx" xl/worksheets/sheet1.xml >"$work/sheet.xml"
 [ "$(grep -o '<row ' "$work/sheet.xml" | wc -l)" -eq $((n + 5)) ] || fail "xlsx: not 5 heading rows + $n"
 grep -q 'Đơn vị báo cáo: UBND tỉnh Quảng Trị' "$work/sheet.xml" || fail "xlsx: no unit heading"
 if unzip -p "$work/late.xlsx" 'xl/worksheets/*.xml' | grep -q '<f>'; then fail "xlsx: a formula"; fi
+# LibreOffice, when installed, reads the workbook (written in constant-memory
+# mode) back: the same cases, the dates real dates
+if command -v libreoffice >/dev/null; then
+    (cd "$work" && HOME="$work" timeout 120 libreoffice --headless --convert-to \
+        'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
+        late.xlsx >/dev/null 2>&1)
+    python3 - "$work/late-Hồ sơ trễ hạn.csv" "$work/late.csv" <<'PY' || fail "LibreOffice read the workbook otherwise"
+import csv, sys
+sheet = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+machine = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+rows = sheet[6:]
+assert sheet[5][3] == "Mã hồ sơ" and len(rows) == len(machine), (sheet[5], len(rows), len(machine))
+for s, m in zip(rows, machine):
+    assert s[3] == m["case_id"] and s[1] == m["unit_code"], (s, m)
+    y, mo, d = m["received_at"].split("-")
+    assert s[9] == "%s/%s/%s" % (mo, d, y), (s[9], m["received_at"])  # a date, shown en-US
+    assert s[14] == m["days_late"], (s, m)
+print("LibreOffice read %d cases from the workbook, all as in the CSV" % len(rows))
+PY
+else
+    echo "LibreOffice not installed: the workbook of cases was not read back"
+fi
 echo "text, html and xlsx list the same $n cases"
 
 # --unit CODE and --units FILE in one command line, either order, either
