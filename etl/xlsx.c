@@ -244,8 +244,44 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 static int zip_damaged(xl *x, const char *what, zip_error_t *ze)
 {
     return mc_error_set(x->err, MC_EXIT_DATA,
-                        "%s: %s: the archive is damaged or truncated (%s): fetch the export again",
+                        "%s: %s: the Excel workbook (a ZIP archive) is damaged or truncated "
+                        "(%s): fetch the export again",
                         x->name, what, zip_error_strerror(ze));
+}
+
+static int bomb(xl *x, const char *path)
+{
+    return mc_error_set(x->err, MC_EXIT_DATA,
+                        "%s: %s expands more than %dx its compressed size: refused as a "
+                        "decompression bomb",
+                        x->name, path, MC_READER_BOMB_RATIO);
+}
+
+static int too_large(xl *x, const char *path)
+{
+    return mc_error_set(x->err, MC_EXIT_DATA,
+                        "%s: %s inflates to more than the limit of %llu bytes: refused", x->name,
+                        path, (unsigned long long)x->max_part);
+}
+
+/* The sizes the archive declares for a part: past the limit, or a bomb's
+ * ratio, refuse it before inflating anything (what it really inflates to
+ * is counted again as it comes: the archive may lie).  *comp gets its
+ * compressed size (at least 1). */
+static int check_declared(xl *x, zip_int64_t idx, const char *path, uint64_t *comp)
+{
+    zip_stat_t zs;
+    zip_stat_init(&zs);
+    if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &zs) != 0)
+        return zip_damaged(x, path, zip_get_error(x->za));
+    *comp = (zs.valid & ZIP_STAT_COMP_SIZE) && zs.comp_size ? zs.comp_size : 1;
+    if (!(zs.valid & ZIP_STAT_SIZE))
+        return 0;
+    if (zs.size > x->max_part)
+        return too_large(x, path);
+    if (zs.size > MC_XLSX_BOMB_FLOOR && zs.size / *comp > MC_READER_BOMB_RATIO)
+        return bomb(x, path);
+    return 0;
 }
 
 /*
@@ -255,15 +291,10 @@ static int zip_damaged(xl *x, const char *what, zip_error_t *ze)
  */
 static int parse_part(xl *x, zip_int64_t idx, const char *path)
 {
-    zip_stat_t zs;
-    zip_stat_init(&zs);
-    if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &zs) != 0)
-        return zip_damaged(x, path, zip_get_error(x->za));
-    if ((zs.valid & ZIP_STAT_SIZE) && zs.size > x->max_part)
-        return mc_error_set(x->err, MC_EXIT_DATA,
-                            "%s: %s inflates to more than the limit of %llu bytes: refused",
-                            x->name, path, (unsigned long long)x->max_part);
-    uint64_t comp = (zs.valid & ZIP_STAT_COMP_SIZE) && zs.comp_size ? zs.comp_size : 1;
+    uint64_t comp;
+    int st = check_declared(x, idx, path, &comp);
+    if (st)
+        return st;
     zip_file_t *zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
     if (!zf)
         return zip_damaged(x, path, zip_get_error(x->za));
@@ -288,18 +319,12 @@ static int parse_part(xl *x, zip_int64_t idx, const char *path)
             break;
         }
         got += (uint64_t)n;
-        x->info->bytes_text += (uint64_t)n;
         if (got > x->max_part) {
-            x->st = mc_error_set(x->err, MC_EXIT_DATA,
-                                 "%s: %s inflates to more than the limit of %llu bytes: refused",
-                                 x->name, path, (unsigned long long)x->max_part);
+            x->st = too_large(x, path);
             break;
         }
         if (got > MC_XLSX_BOMB_FLOOR && got / comp > MC_READER_BOMB_RATIO) {
-            x->st = mc_error_set(x->err, MC_EXIT_DATA,
-                                 "%s: %s expands more than %dx its compressed size: "
-                                 "refused as a decompression bomb",
-                                 x->name, path, MC_READER_BOMB_RATIO);
+            x->st = bomb(x, path);
             break;
         }
         if (XML_Parse(p, (const char *)x->buf, (int)n, n == 0) == XML_STATUS_ERROR) {
@@ -315,10 +340,14 @@ static int parse_part(xl *x, zip_int64_t idx, const char *path)
         if (stopped(x) || n == 0)
             break;
     }
+    /* Counted for parts read to their end only, so that a refusal or a
+     * sheet left early reports the same whatever the chunk size. */
+    if (!stopped(x))
+        x->info->bytes_text += got;
     x->p = NULL;
     XML_ParserFree(p);
     zip_fclose(zf);
-    int st = x->st;
+    st = x->st;
     x->st = 0;
     return st;
 }
@@ -1120,11 +1149,15 @@ static int run(xl *x)
             continue;   /* chart, dialog and macro sheets hold no table */
         if (!(sh->path = resolve(r->target)))
             return nomem(x);
-        if (locate(x, sh->path) < 0)
+        zip_int64_t idx = locate(x, sh->path);
+        if (idx < 0)
             return mc_error_set(x->err, MC_EXIT_DATA,
                                 "%s: sheet '%s': its part %s is missing: the workbook is damaged; "
                                 "fetch the export again",
                                 x->name, sh->name, sh->path);
+        uint64_t comp;
+        if ((st = check_declared(x, idx, sh->path, &comp)))
+            return st;
         worksheets++;
     }
     if (worksheets == 0)
