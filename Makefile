@@ -53,6 +53,12 @@ $(BUILD)/motcua-gen: $(GEN_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lz
 
+# Repackages a CSV export as an .xlsx (tests/tools/csv2xlsx.c): for the
+# fixtures, the end-to-end tests and the bench.
+$(BUILD)/csv2xlsx: tests/tools/csv2xlsx.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lcsv -lxlsxwriter -lz
+
 # Install what is missing, only what is missing, without asking anything.
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -75,8 +81,9 @@ deps-browser:
 unit: $(BUILD)/unit_tests
 	cd tests/unit && ../../$(BUILD)/unit_tests --jobs 2
 
-e2e: motcua $(BUILD)/motcua-gen
-	MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen tests/e2e/run.sh
+e2e: motcua $(BUILD)/motcua-gen $(BUILD)/csv2xlsx
+	MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen \
+	  MOTCUA_CSV2XLSX=$(CURDIR)/$(BUILD)/csv2xlsx tests/e2e/run.sh
 
 test: deps
 	@$(MAKE) --no-print-directory deps-browser
@@ -94,10 +101,13 @@ check: deps
 	@$(MAKE) --no-print-directory deps DEB_PKGS=valgrind
 	$(MAKE) BUILD=build-san OPT="$(SAN_OPT)" EXTRA_LDFLAGS="-fsanitize=address,undefined" unit
 	$(MAKE) BUILD=build-san OPT="$(SAN_OPT)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
-	  build-san/motcua build-san/motcua-gen
-	MOTCUA=$(CURDIR)/build-san/motcua MOTCUA_GEN=$(CURDIR)/build-san/motcua-gen tests/e2e/run.sh
-	$(MAKE) BUILD=build-vg OPT="-O1 -g" EXTRA_CFLAGS=-DMC_NO_JIT build-vg/motcua build-vg/motcua-gen
-	MOTCUA=$(CURDIR)/build-vg/motcua MOTCUA_GEN=$(CURDIR)/build-vg/motcua-gen tests/e2e/valgrind.sh
+	  build-san/motcua build-san/motcua-gen build-san/csv2xlsx
+	MOTCUA=$(CURDIR)/build-san/motcua MOTCUA_GEN=$(CURDIR)/build-san/motcua-gen \
+	  MOTCUA_CSV2XLSX=$(CURDIR)/build-san/csv2xlsx tests/e2e/run.sh
+	$(MAKE) BUILD=build-vg OPT="-O1 -g" EXTRA_CFLAGS=-DMC_NO_JIT build-vg/motcua build-vg/motcua-gen \
+	  build-vg/csv2xlsx
+	MOTCUA=$(CURDIR)/build-vg/motcua MOTCUA_GEN=$(CURDIR)/build-vg/motcua-gen \
+	  MOTCUA_CSV2XLSX=$(CURDIR)/build-vg/csv2xlsx tests/e2e/valgrind.sh
 
 # The binary inside a build folder, for the checks above.
 $(BUILD)/motcua: $(BUILD)/main.o $(BUILD)/libmotcua.a
@@ -121,8 +131,9 @@ demo: deps motcua
 # Speed, measured and printed, never asserted (issue #5, BENCH.md): the
 # generated exports are cached in bench/cache/, DuckDB and the sqlite3
 # shell do the same job beside motcua.  Never fails the build.
-bench: deps motcua $(BUILD)/motcua-gen
-	-MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen bench/run.sh
+bench: deps motcua $(BUILD)/motcua-gen $(BUILD)/csv2xlsx
+	-MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen \
+	  MOTCUA_CSV2XLSX=$(CURDIR)/$(BUILD)/csv2xlsx bench/run.sh
 
 clean:
 	rm -rf build build-san build-vg motcua demo tests/e2e/out
