@@ -148,27 +148,36 @@ install: motcua
 	  cron/motcua.logrotate README.md $(DESTDIR)$(PREFIX)/share/doc/motcua/examples/
 
 # Hostile input (issue #6).  `make fuzz SECONDS=N` (default 60): libFuzzer
-# over the reader and the normalizer, tests/fuzz/fuzz_ingest.c, with clang,
-# seeded from the fixtures.  New inputs go to build-fuzz/corpus, crashes to
-# build-fuzz/crashes/: copy one to fixtures/fuzz-regressions/ and `make test`
-# replays it (tests/unit/test_fuzz_regressions.c).
+# with clang, half the time over the reader and the normalizer
+# (tests/fuzz/fuzz_ingest.c, seeded from the fixtures), then half over the
+# .xlsx reader (tests/fuzz/fuzz_xlsx.c: parts zipped into workbooks).  New
+# inputs go to build-fuzz/corpus*, crashes to build-fuzz/crashes/: copy a
+# fuzz_ingest one to fixtures/fuzz-regressions/ and `make test` replays it
+# (tests/unit/test_fuzz_regressions.c).
 FUZZ_PKGS := clang libclang-rt-14-dev
 SECONDS   ?= 60
 FUZZ_OPT  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
+FUZZ_RUN  := -max_total_time=$$(( $(SECONDS) / 2 > 0 ? $(SECONDS) / 2 : 1 )) -timeout=30 \
+             -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=build-fuzz/crashes/ -print_final_stats=1
 
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
 	$(MAKE) CC=clang BUILD=build-fuzz OPT="$(FUZZ_OPT)" \
-	  EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" build-fuzz/fuzz_ingest
-	@mkdir -p build-fuzz/corpus build-fuzz/crashes
-	build-fuzz/fuzz_ingest -max_total_time=$(SECONDS) -timeout=30 -rss_limit_mb=2048 \
-	  -max_len=65536 -dict=tests/fuzz/csv.dict -artifact_prefix=build-fuzz/crashes/ \
-	  -print_final_stats=1 build-fuzz/corpus fixtures/exports fixtures/bad fixtures/fuzz-regressions
+	  EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" build-fuzz/fuzz_ingest build-fuzz/fuzz_xlsx
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-xlsx build-fuzz/crashes
+	build-fuzz/fuzz_ingest $(FUZZ_RUN) -dict=tests/fuzz/csv.dict \
+	  build-fuzz/corpus fixtures/exports fixtures/bad fixtures/fuzz-regressions
+	build-fuzz/fuzz_xlsx $(FUZZ_RUN) -dict=tests/fuzz/xlsx.dict \
+	  build-fuzz/corpus-xlsx tests/fuzz/xlsx-seeds fixtures/exports fixtures/bad
 
 $(BUILD)/fuzz_ingest: $(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/libmotcua.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/fuzz_xlsx: $(BUILD)/tests/fuzz/fuzz_xlsx.o $(BUILD)/libmotcua.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/fuzz/fuzz_xlsx.o $(BUILD)/tests/unit/test_xlsx.o: tests/fuzz/harness.h tests/fuzz/zipbuild.h
 $(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/tests/unit/test_fuzz_regressions.o: tests/fuzz/harness.h
 
 # The RFC 4180 cases of the csv-spectrum suite, for tests/unit/test_csv_spectrum.c;

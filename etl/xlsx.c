@@ -78,6 +78,7 @@ struct xl {
     start_fn on_start;
     end_fn on_end;
     int st;                 /* a refusal, or a callback's status: stop */
+    int cb_failed;          /* st is a callback's failure, not a refusal */
     int next_sheet;         /* a callback asked for the next sheet: stop */
     int collect;
     char *txt;              /* a cell's text, NUL-terminated */
@@ -295,6 +296,15 @@ static int parse_part(xl *x, zip_int64_t idx, const char *path)
     int st = check_declared(x, idx, path, &comp);
     if (st)
         return st;
+    /* The most bytes the part may inflate to: past max_part it is too
+     * large; from the bomb threshold on (more than the floor, and at least
+     * RATIO + 1 times its compressed size) it is a bomb.  No read goes
+     * more than one byte past it, so which fault is found first -- bad XML,
+     * a limit, the archive's damage -- does not depend on the chunk size. */
+    uint64_t bomb_at = comp * (MC_READER_BOMB_RATIO + 1);
+    if (bomb_at < MC_XLSX_BOMB_FLOOR + 1)
+        bomb_at = MC_XLSX_BOMB_FLOOR + 1;
+    uint64_t allow = x->max_part < bomb_at - 1 ? x->max_part : bomb_at - 1;
     zip_file_t *zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
     if (!zf)
         return zip_damaged(x, path, zip_get_error(x->za));
@@ -311,20 +321,21 @@ static int parse_part(xl *x, zip_int64_t idx, const char *path)
     x->p = p;
     x->part = path;
     x->st = 0;
+    x->cb_failed = 0;
     uint64_t got = 0;
+    int zip_failed = 0, over = 0;
     for (;;) {
-        zip_int64_t n = zip_fread(zf, x->buf, x->chunk);
+        zip_uint64_t want = allow - got + 1 < x->chunk ? allow - got + 1 : x->chunk;
+        zip_int64_t n = zip_fread(zf, x->buf, want);
         if (n < 0) {
             x->st = zip_damaged(x, path, zip_file_get_error(zf));
+            zip_failed = 1;
             break;
         }
         got += (uint64_t)n;
-        if (got > x->max_part) {
-            x->st = too_large(x, path);
-            break;
-        }
-        if (got > MC_XLSX_BOMB_FLOOR && got / comp > MC_READER_BOMB_RATIO) {
-            x->st = bomb(x, path);
+        if (got > allow) {
+            x->st = allow == x->max_part ? too_large(x, path) : bomb(x, path);
+            over = 1;
             break;
         }
         if (XML_Parse(p, (const char *)x->buf, (int)n, n == 0) == XML_STATUS_ERROR) {
@@ -344,6 +355,21 @@ static int parse_part(xl *x, zip_int64_t idx, const char *path)
      * sheet left early reports the same whatever the chunk size. */
     if (!stopped(x))
         x->info->bytes_text += got;
+    /* Stopped early by a fault in the XML or by "next sheet": the rest of
+     * the part is inflated (within the limit) all the same, because a
+     * damaged archive must be named as such however far the parse got. */
+    while (stopped(x) && !zip_failed && !over && !x->cb_failed && got <= allow) {
+        zip_uint64_t want = allow - got + 1 < x->chunk ? allow - got + 1 : x->chunk;
+        zip_int64_t n = zip_fread(zf, x->buf, want);
+        if (n < 0) {
+            x->st = zip_damaged(x, path, zip_file_get_error(zf));
+            x->next_sheet = 0;
+            break;
+        }
+        if (n == 0)
+            break;
+        got += (uint64_t)n;
+    }
     x->p = NULL;
     XML_ParserFree(p);
     zip_fclose(zf);
@@ -917,6 +943,7 @@ static void deliver(xl *x, int st)
         x->next_sheet = 1;
     else {
         x->st = st;
+        x->cb_failed = 1;
         if (x->err && x->err->status == 0)
             mc_error_set(x->err, st, "%s: sheet '%s' row %ld: stopped by the caller", x->name,
                          x->sheet_name, x->row);
