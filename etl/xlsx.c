@@ -258,11 +258,21 @@ static int bomb(xl *x, const char *path)
                         x->name, path, MC_READER_BOMB_RATIO);
 }
 
+/* The most a part may inflate to.  A worksheet is streamed row by row, so
+ * its limit only bounds the work: a million-row sheet's XML is well past
+ * 256 MB, and refusing it would refuse the exports the limit is not about.
+ * Every other part is held (shared strings) or small, and gets max_part. */
+static uint64_t part_limit(const xl *x, const char *path)
+{
+    return strncmp(path, "xl/worksheets/", 14) == 0 ? x->max_part * MC_XLSX_SHEET_FACTOR
+                                                     : x->max_part;
+}
+
 static int too_large(xl *x, const char *path)
 {
     return mc_error_set(x->err, MC_EXIT_DATA,
                         "%s: %s inflates to more than the limit of %llu bytes: refused", x->name,
-                        path, (unsigned long long)x->max_part);
+                        path, (unsigned long long)part_limit(x, path));
 }
 
 /* The sizes the archive declares for a part: past the limit, or a bomb's
@@ -278,7 +288,7 @@ static int check_declared(xl *x, zip_int64_t idx, const char *path, uint64_t *co
     *comp = (zs.valid & ZIP_STAT_COMP_SIZE) && zs.comp_size ? zs.comp_size : 1;
     if (!(zs.valid & ZIP_STAT_SIZE))
         return 0;
-    if (zs.size > x->max_part)
+    if (zs.size > part_limit(x, path))
         return too_large(x, path);
     if (zs.size > MC_XLSX_BOMB_FLOOR && zs.size / *comp > MC_READER_BOMB_RATIO)
         return bomb(x, path);
@@ -304,7 +314,8 @@ static int parse_part(xl *x, zip_int64_t idx, const char *path)
     uint64_t bomb_at = comp * (MC_READER_BOMB_RATIO + 1);
     if (bomb_at < MC_XLSX_BOMB_FLOOR + 1)
         bomb_at = MC_XLSX_BOMB_FLOOR + 1;
-    uint64_t allow = x->max_part < bomb_at - 1 ? x->max_part : bomb_at - 1;
+    uint64_t limit = part_limit(x, path);
+    uint64_t allow = limit < bomb_at - 1 ? limit : bomb_at - 1;
     zip_file_t *zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
     if (!zf)
         return zip_damaged(x, path, zip_get_error(x->za));
@@ -334,7 +345,7 @@ static int parse_part(xl *x, zip_int64_t idx, const char *path)
         }
         got += (uint64_t)n;
         if (got > allow) {
-            x->st = allow == x->max_part ? too_large(x, path) : bomb(x, path);
+            x->st = allow == limit ? too_large(x, path) : bomb(x, path);
             over = 1;
             break;
         }

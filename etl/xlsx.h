@@ -32,9 +32,13 @@
 
 #include "etl/reader.h"
 
-/* Default for mc_reader_opts.max_part: the inflated size of one part, and
- * the in-memory size of the shared-strings table (SPEC 10.1: 256 MB). */
+/* Default for mc_reader_opts.max_part: the inflated size of one part (a
+ * worksheet: MC_XLSX_SHEET_FACTOR times it), and the in-memory size of the
+ * shared-strings table (SPEC 10.1: 256 MB). */
 #define MC_XLSX_MAX_PART ((uint64_t)256 << 20)
+/* A worksheet, streamed row by row, may inflate to this many times
+ * max_part (4 GiB by default: Excel's 1,048,576 rows of a wide export). */
+#define MC_XLSX_SHEET_FACTOR 16
 /* A part that inflates past this many bytes at more than
  * MC_READER_BOMB_RATIO times its compressed size is a decompression bomb:
  * worksheet XML compresses 5-30x, so an honest part never gets there. */

@@ -552,15 +552,26 @@ static char *padded_sheet(size_t n, char fill)
 
 Test(xlsx, a_part_past_the_limit_is_refused)
 {
+    /* a worksheet, streamed, may take 16 times the limit: 3 MB of sheet
+     * pass a 256 KiB limit and fail a 128 KiB one */
     char *sheet = padded_sheet(3 << 20, ' ');
     size_t n;
     unsigned char *z = zb_workbook_of(NULL, sheet, NULL, NULL, &n);
-    mc_reader_opts o = {.max_part = 1 << 20};
     rec r = {0};
     mc_error err;
+    mc_reader_opts o = {.max_part = 256 << 10};
+    cr_assert_eq(read_mem(z, n, &o, &r, NULL, &err), 0, "%s", err.msg);
+    cr_assert_str_eq(r.t, "S Sheet1\nH 1: a\n");
+    o.max_part = 128 << 10;
     cr_assert_eq(read_mem(z, n, &o, &r, NULL, &err), MC_EXIT_DATA);
     cr_assert_str_eq(err.msg, "t.xlsx: xl/worksheets/sheet1.xml inflates to more than the limit "
-                              "of 1048576 bytes: refused");
+                              "of 2097152 bytes: refused");
+    free(z);
+    /* any other part: the limit itself (here the styles) */
+    z = zb_workbook_of(NULL, SMALL_SHEET, NULL, sheet, &n);
+    o.max_part = 1 << 20;
+    refused(z, n, &o, "t.xlsx: xl/styles.xml inflates to more than the limit of 1048576 bytes: "
+                      "refused");
     free(z);
     free(sheet);
 }
