@@ -797,10 +797,22 @@ static int serial_text(double v, int date1904, int has_time, char *out, size_t c
     }
     if (y > 9999)
         return 0;
-    if (!has_time && sod == 0)
-        snprintf(out, cap, "%04d-%02u-%02u", y, m, d);
-    else
-        snprintf(out, cap, "%04d-%02u-%02u %02d:%02d:%02d", y, m, d, hh, mi, ss);
+    /* by hand: this runs for every date cell, and y is 1900..9999 */
+    if (cap < 20)
+        return 0;
+    char *o = out;
+    o[0] = (char)('0' + y / 1000), o[1] = (char)('0' + y / 100 % 10);
+    o[2] = (char)('0' + y / 10 % 10), o[3] = (char)('0' + y % 10), o[4] = '-';
+    o[5] = (char)('0' + m / 10), o[6] = (char)('0' + m % 10), o[7] = '-';
+    o[8] = (char)('0' + d / 10), o[9] = (char)('0' + d % 10);
+    if (!has_time && sod == 0) {
+        o[10] = '\0';
+        return 1;
+    }
+    o[10] = ' ';
+    o[11] = (char)('0' + hh / 10), o[12] = (char)('0' + hh % 10), o[13] = ':';
+    o[14] = (char)('0' + mi / 10), o[15] = (char)('0' + mi % 10), o[16] = ':';
+    o[17] = (char)('0' + ss / 10), o[18] = (char)('0' + ss % 10), o[19] = '\0';
     return 1;
 }
 
@@ -820,6 +832,19 @@ static void number_text(double v, char *out, size_t cap)
         if (strtod(out, NULL) == v)
             return;
     }
+}
+
+/* Whether s[0..n) is an integer written the shortest way: at most 15
+ * digits, no sign (but '-' before a non-zero), no leading zero. */
+static int plain_integer(const char *s, size_t n)
+{
+    size_t i = s[0] == '-' && n > 1 && s[1] != '0';
+    if (n - i > 15 || (s[i] == '0' && n - i > 1))
+        return 0;
+    for (; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
 }
 
 /* "C7" -> column 2 (0-based); -1 when it is no cell reference. */
@@ -925,13 +950,15 @@ static void finish_cell(xl *x)
     case 'n': {
         if (n == 0 || n > 40)
             break;
+        unsigned char fl = x->cell_s < x->nxf ? x->xf[x->cell_s] : 0;
+        if (!(fl & F_DATE) && plain_integer(s, n))
+            break;      /* already its shortest text (most cells: codes, flags) */
         char *end;
         double v = strtod(s, &end);
         while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
             end++;
         if (end == s || *end || !isfinite(v))
             break;      /* not a number after all: its text */
-        unsigned char fl = x->cell_s < x->nxf ? x->xf[x->cell_s] : 0;
         if (!(fl & F_DATE) || !serial_text(v, x->date1904, fl & F_TIME, tmp, sizeof tmp))
             number_text(v, tmp, sizeof tmp);
         s = tmp;
@@ -1029,7 +1056,14 @@ static void ws_start(xl *x, const char *el, const char **atts)
         /* no reference, or one that goes back: the next column */
         x->cell_col = col >= x->col_next ? col : x->col_next;
         x->col_next = x->cell_col + 1;
-        snprintf(x->cell_ref, sizeof x->cell_ref, "%s", r ? r : "?");
+        /* kept for messages; a copy by hand, as this runs for every cell */
+        const char *ref = r ? r : "?";
+        size_t k = 0;
+        while (ref[k] && k < sizeof x->cell_ref - 1) {
+            x->cell_ref[k] = ref[k];
+            k++;
+        }
+        x->cell_ref[k] = '\0';
         x->cell_s = parse_uint(s, 0);
         if (!t || strcmp(t, "n") == 0)
             x->cell_t = 'n';
