@@ -1256,6 +1256,8 @@ static void xl_init(xl *x, const char *name, const mc_reader_opts *o, const mc_r
     memset(x, 0, sizeof *x);
     x->name = name ? name : "(input)";
     x->chunk = o && o->chunk_size ? o->chunk_size : MIB;
+    if (x->chunk > 64 * MIB)
+        x->chunk = 64 * MIB;    /* expat counts in int */
     x->max_field = o && o->max_field ? o->max_field : MIB;
     x->max_row = o && o->max_row ? o->max_row : 4 * MIB;
     x->max_columns = o && o->max_columns ? o->max_columns : 4096;
