@@ -20,7 +20,8 @@
 int mc_figures_add_case(int64_t c[MC_C_COUNT], const mc_case_facts *f, int64_t start,
                         int64_t as_of)
 {
-    if (f->status == 1 || f->status == 3 || f->received_day > as_of)
+    if (f->status == MC_STATUS_REGISTERED || f->status == MC_STATUS_DENIED ||
+        f->received_day > as_of)
         return 0;
     int carried = f->received_day < start && (!f->has_end || f->end_day >= start);
     int fresh = f->received_day >= start; /* and <= as_of, checked above */
@@ -31,9 +32,9 @@ int mc_figures_add_case(int64_t c[MC_C_COUNT], const mc_case_facts *f, int64_t s
         c[MC_C_CARRIED_OVER]++;
     if (fresh) {
         c[MC_C_RECEIVED_NEW]++;
-        if (f->channel == 2) {
+        if (f->channel == MC_CHANNEL_ONLINE) {
             c[MC_C_RECEIVED_ONLINE]++;
-            if (f->level == 4)
+            if (f->level == MC_LEVEL_FULL)
                 c[MC_C_ONLINE_FULL]++;
         } else {
             c[MC_C_RECEIVED_OFFLINE]++;
@@ -46,7 +47,7 @@ int mc_figures_add_case(int64_t c[MC_C_COUNT], const mc_case_facts *f, int64_t s
     int late = 0;
     if (f->has_end && f->end_day >= start && f->end_day <= as_of) {
         c[MC_C_RESOLVED_TOTAL]++;
-        int withdrawn = f->status == 7;
+        int withdrawn = f->status == MC_STATUS_WITHDRAWN;
         if (withdrawn || !f->has_due || f->end_day == f->due_day)
             c[MC_C_RESOLVED_ON_TIME]++;
         else if (f->end_day < f->due_day)
@@ -60,7 +61,8 @@ int mc_figures_add_case(int64_t c[MC_C_COUNT], const mc_case_facts *f, int64_t s
     } else {
         /* no end, or an end after the as-of date */
         c[MC_C_IN_PROGRESS_TOTAL]++;
-        int paused = (f->status == 5 || f->status == 6) && !f->has_end;
+        int paused = (f->status == MC_STATUS_WAITING_DOCS || f->status == MC_STATUS_WAITING_FEES) &&
+                     !f->has_end;
         if (!paused && f->has_due && f->due_day < as_of) {
             c[MC_C_IN_PROGRESS_OVERDUE]++;
             late = 1;
@@ -667,9 +669,11 @@ static int period_report(mc_store *s, const mc_figures_opts *o, mc_report *rep,
     runits *u = &m->u;
     memset(rep, 0, sizeof *rep);
     const char *scope_name = mc_report_units_scope_name(m);
-    if (scope_name)
+    if (scope_name) {
         snprintf(rep->reporting_unit, sizeof rep->reporting_unit, "%s",
                  scope_name[0] ? scope_name : u->v[m->scope_ix].code);
+        snprintf(rep->scope_unit, sizeof rep->scope_unit, "%s", u->v[m->scope_ix].code);
+    }
     snprintf(rep->period, sizeof rep->period, "%s", o->period.canon);
     mc_day_format(o->period.start, rep->period_start);
     mc_day_format(o->period.end, rep->period_end);
@@ -701,7 +705,10 @@ static int period_report(mc_store *s, const mc_figures_opts *o, mc_report *rep,
     for (size_t i = 0; i < u->n; i++) {
         runit *r = &u->v[i];
         int valid = r->reg && mc_unit_valid_during(r->reg, o->period.start, o->period.end);
-        if ((!valid && r->total[MC_C_RECEIVED_TOTAL] == 0) || (m->in_scope && !m->in_scope[i]))
+        /* the scope's own row is always there: the summary speaks of it */
+        int scope = m->in_scope && i == m->scope_ix;
+        if ((!valid && !scope && r->total[MC_C_RECEIVED_TOTAL] == 0) ||
+            (m->in_scope && !m->in_scope[i]))
             continue;
         mc_unit_row *row = &rep->rows[rep->n_rows];
         row->unit_code = strdup(r->code);

@@ -477,6 +477,27 @@ static time_t day_time(const char *iso)
     return timegm(&tm);
 }
 
+/* SPEC 14's paragraph, a line per row, for pasting into the monthly
+ * report (the same text as `report --format summary`). */
+static void sheet_summary(xw *x, lxw_worksheet *ws, const mc_report *rep)
+{
+    char *text;
+    mc_error err;
+    if (mc_summary_build(rep, rep->scope_unit[0] ? rep->scope_unit : NULL, &text, &err) != 0) {
+        chk(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    chk(x, worksheet_set_column(ws, 0, 0, 160, NULL));
+    put_str(x, ws, 0, 0, "TÓM TẮT TÌNH HÌNH GIẢI QUYẾT HỒ SƠ", x->title);
+    lxw_row_t r = 2;
+    for (char *line = text, *nl; *line; line = nl + 1, r++) {
+        nl = strchr(line, '\n');
+        *nl = '\0';
+        put_str(x, ws, r, 0, line, x->text);
+    }
+    free(text);
+}
+
 /* Open a workbook at path into x (constant_memory: rows go out as they
  * are written, for a long list), its properties from title and the as-of
  * date (so that the same data gives the same file). */
@@ -543,8 +564,9 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
     lxw_worksheet *s1 = workbook_add_worksheet(x.wb, "Biểu TTHC");
     lxw_worksheet *s2 = workbook_add_worksheet(x.wb, "Chỉ tiêu");
     lxw_worksheet *s3 = workbook_add_worksheet(x.wb, "Chất lượng dữ liệu");
-    lxw_worksheet *s4 = rep->cases ? workbook_add_worksheet(x.wb, "Hồ sơ trễ hạn") : NULL;
-    if (!s1 || !s2 || !s3 || (rep->cases && !s4)) {
+    lxw_worksheet *s4 = workbook_add_worksheet(x.wb, "Tóm tắt");
+    lxw_worksheet *s5 = rep->cases ? workbook_add_worksheet(x.wb, "Hồ sơ trễ hạn") : NULL;
+    if (!s1 || !s2 || !s3 || !s4 || (rep->cases && !s5)) {
         workbook_close(x.wb);
         remove(path);
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheets", path);
@@ -552,8 +574,9 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
     sheet_form(&x, s1, rep);
     sheet_targets(&x, s2, rep);
     sheet_quality(&x, s3, rep);
-    if (s4)
-        st = sheet_cases(&x, s4, rep->cases, MC_C_LATE_TOTAL, MC_ORDER_WORST, XLSX_LATE_MAX, err);
+    sheet_summary(&x, s4, rep);
+    if (s5)
+        st = sheet_cases(&x, s5, rep->cases, MC_C_LATE_TOTAL, MC_ORDER_WORST, XLSX_LATE_MAX, err);
     return close_book(&x, path, st, err);
 }
 

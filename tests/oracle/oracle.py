@@ -796,9 +796,12 @@ def report_units(store, reg, period, S, E, A, w, unit=None):
                 add(anc, f)
         for k in COUNTS:
             total[k] += f[k]
+    if unit is not None:
+        rows.setdefault(unit, dict.fromkeys(COUNTS, 0))   # "that unit" is always listed
     for code in sorted(rows):
         c = rows[code]
-        if not (code in reg.units and reg.valid(code, S, E)) and c["received_total"] == 0:
+        if not (code in reg.units and reg.valid(code, S, E)) and c["received_total"] == 0 \
+                and code != unit:
             continue
         w.writerow(row_out(period, S, E, A, code, unit_name(code), c))
     w.writerow(row_out(period, S, E, A, "ALL", "Tổng cộng", total))

@@ -204,6 +204,15 @@ done
 "$MOTCUA" report --db "$work/m.db" --units '' --targets '' --period 2025-Q3 --unit 000.01.72.H56 \
     --table cases --only late --format csv >"$work/noreg.csv" || fail "--unit without a registry"
 
+# SPEC 14's paragraph of one unit (--format summary --unit): that unit's row
+r --period 2025-Q3 --unit 000.00.00.H56 --format csv >"$work/h56.csv"
+n=$(grep '^2025-Q3,[^,]*,[^,]*,[^,]*,000.00.00.H56,' "$work/h56.csv" | cut -d, -f7)
+r --period 2025-Q3 --unit 000.00.00.H56 --format summary >"$work/h56.txt"
+grep -q '; đơn vị: UBND tỉnh Quảng Trị\.$' "$work/h56.txt" || fail "summary: $(head -n 1 "$work/h56.txt")"
+vi=$(echo "$n" | rev | sed 's/[0-9]\{3\}/&./g' | rev | sed 's/^\.//') # 1874 -> 1.874
+grep -q "^- Tổng số hồ sơ tiếp nhận: $vi hồ sơ," "$work/h56.txt" ||
+    fail "summary: not the $n cases of H56: $(sed -n 2p "$work/h56.txt")"
+
 # usage errors: exit 64, one line saying what is wrong
 usage() { # WANT ARGS...
     local want=$1 st=0
@@ -223,6 +232,8 @@ usage "--only goes with --table cases" --period 2025-Q3 --only late
 usage "--unit limits the tables of a period; the files table is the whole store's" \
     --table files --unit 000.01.72.H56
 usage "--period is required for the cases table" --table cases
+usage "--format summary is the paragraph of the units table, not of cases" \
+    --period 2025-Q3 --table cases --format summary
 echo "usage: --unit and --units together; unknown unit, --only and misplaced options exit 64"
 
 # What `run` writes (SPEC 12): late.csv is the late list for people (BOM,
