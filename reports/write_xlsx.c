@@ -451,6 +451,10 @@ static int sheet_cases(xw *x, lxw_worksheet *ws, mc_cases *c, int only, mc_case_
         st = mc_cases_count(c, only, &all, err);
     if (st)
         return st;
+    /* before the note: a constant-memory sheet takes no range that ends
+     * above the row it is on */
+    if (cs.listed)
+        chk(x, worksheet_autofilter(ws, CASES_HEAD, 0, CASES_HEAD + (lxw_row_t)cs.listed, last));
     if (all > cs.listed) {
         snprintf(line, sizeof line, "Bảng này liệt kê %lld hồ sơ đầu tiên; còn %lld hồ sơ nữa: "
                  "danh sách đầy đủ trong tệp CSV (late.csv, hoặc motcua report --table cases "
@@ -459,8 +463,6 @@ static int sheet_cases(xw *x, lxw_worksheet *ws, mc_cases *c, int only, mc_case_
     } else if (cs.listed == 0) {
         put_str(x, ws, cs.r++, 0, "Không có hồ sơ nào.", x->left);
     }
-    if (cs.listed)
-        chk(x, worksheet_autofilter(ws, CASES_HEAD, 0, CASES_HEAD + (lxw_row_t)cs.listed, last));
     worksheet_freeze_panes(ws, CASES_HEAD + 1, 4);
     print_setup(x, ws, CASES_HEAD, CASES_HEAD);
     return 0;
