@@ -4,12 +4,14 @@
  * Sheet 1 has the shape of the official form "Tình hình, kết quả giải quyết
  * TTHC" (Thông tư 01/2020/TT-VPCP) so staff can paste it into the monthly
  * report as is; sheet 2 puts every rate beside its plan target; sheet 3 is
- * the data-quality table.  With the report's trend (SPEC 13), sheet 4 is the
- * monthly table and sheet 5 native Excel line charts of the headline rates
- * against their targets, drawn from data on that sheet.  Numbers are stored as numbers, so Excel can sum
- * them; every text goes through worksheet_write_string, which never makes a
- * formula, so a unit called "=HYPERLINK(...)" stays text.  The workbook's
- * creation time is the as-of date, so the same data gives the same file.
+ * the data-quality table; sheet 4 ("Tóm tắt") the paragraph of SPEC 14.
+ * With the report's trend (SPEC 13), sheet 5 is the monthly table and sheet
+ * 6 native Excel line charts of the headline rates against their targets,
+ * drawn from data on that sheet.  Numbers are stored as numbers, so Excel
+ * can sum them; every text goes through worksheet_write_string, which never
+ * makes a formula, so a unit called "=HYPERLINK(...)" stays text.  The
+ * workbook's creation time is the as-of date, so the same data gives the
+ * same file.
  */
 #include "reports/write_util.h"
 
@@ -548,6 +550,27 @@ static time_t day_time(const char *iso)
     return timegm(&tm);
 }
 
+/* SPEC 14's paragraph, a line per row, for pasting into the monthly
+ * report (the same text as `report --format summary`). */
+static void sheet_summary(xw *x, lxw_worksheet *ws, const mc_report *rep)
+{
+    char *text;
+    mc_error err;
+    if (mc_summary_build(rep, rep->scope_unit[0] ? rep->scope_unit : NULL, &text, &err) != 0) {
+        chk(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    chk(x, worksheet_set_column(ws, 0, 0, 160, NULL));
+    put_str(x, ws, 0, 0, "TÓM TẮT TÌNH HÌNH GIẢI QUYẾT HỒ SƠ", x->title);
+    lxw_row_t r = 2;
+    for (char *line = text, *nl; *line; line = nl + 1, r++) {
+        nl = strchr(line, '\n');
+        *nl = '\0';
+        put_str(x, ws, r, 0, line, x->text);
+    }
+    free(text);
+}
+
 int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
 {
     if (!path || !rep)
@@ -583,7 +606,8 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
     lxw_worksheet *s1 = workbook_add_worksheet(x.wb, "Biểu TTHC");
     lxw_worksheet *s2 = workbook_add_worksheet(x.wb, "Chỉ tiêu");
     lxw_worksheet *s3 = workbook_add_worksheet(x.wb, "Chất lượng dữ liệu");
-    if (!s1 || !s2 || !s3) {
+    lxw_worksheet *s4 = workbook_add_worksheet(x.wb, "Tóm tắt");
+    if (!s1 || !s2 || !s3 || !s4) {
         workbook_close(x.wb);
         remove(path);
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheets", path);
@@ -591,16 +615,17 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
     sheet_form(&x, s1, rep);
     sheet_targets(&x, s2, rep);
     sheet_quality(&x, s3, rep);
+    sheet_summary(&x, s4, rep);
     if (rep->trend && rep->n_trend) {
-        lxw_worksheet *s4 = workbook_add_worksheet(x.wb, TREND_SHEET);
-        lxw_worksheet *s5 = workbook_add_worksheet(x.wb, CHART_SHEET);
-        if (!s4 || !s5) {
+        lxw_worksheet *s5 = workbook_add_worksheet(x.wb, TREND_SHEET);
+        lxw_worksheet *s6 = workbook_add_worksheet(x.wb, CHART_SHEET);
+        if (!s5 || !s6) {
             workbook_close(x.wb);
             remove(path);
             return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheets", path);
         }
-        sheet_trend(&x, s4, rep);
-        sheet_charts(&x, s5, rep);
+        sheet_trend(&x, s5, rep);
+        sheet_charts(&x, s6, rep);
     }
 
     lxw_error e = workbook_close(x.wb);

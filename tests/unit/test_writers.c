@@ -1081,12 +1081,12 @@ Test(write_xlsx, trend_sheets_and_line_charts)
     mc_error err = { 0 };
     cr_assert_eq(mc_write_xlsx(path, &rep, &err), 0, "%s", err.msg);
     char *wb = unzip_member(path, "xl/workbook.xml");
-    cr_assert(strstr(wb, "<sheet name=\"Xu hướng 12 tháng\" sheetId=\"4\"") != NULL, "%s", wb);
-    cr_assert(strstr(wb, "<sheet name=\"Biểu đồ xu hướng\" sheetId=\"5\"") != NULL, "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Xu hướng 12 tháng\" sheetId=\"5\"") != NULL, "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Biểu đồ xu hướng\" sheetId=\"6\"") != NULL, "%s", wb);
     free(wb);
-    /* sheet 4: a heading row (5), then 12 months of 5 rows; X01 of 2024-10
+    /* sheet 5: a heading row (5), then 12 months of 5 rows; X01 of 2024-10
      * on row 7, its on-time rate (column 6 + 14 + 1 = U) a fraction */
-    char *s4 = unzip_member(path, "xl/worksheets/sheet4.xml");
+    char *s4 = unzip_member(path, "xl/worksheets/sheet5.xml");
     cr_assert(strstr(s4, "<row r=\"65\"") != NULL && strstr(s4, "<row r=\"66\"") == NULL);
     char *tag, *v = cell_value(s4, "U7");
     cr_assert(strncmp(v, "0.9722", 6) == 0, "%s", v);
@@ -1096,10 +1096,10 @@ Test(write_xlsx, trend_sheets_and_line_charts)
     free(v);
     cr_assert(strstr(s4, "<f>") == NULL);
     free(s4);
-    /* sheet 5: the data of ALL's chart (rows 6..17 under its name and
+    /* sheet 6: the data of ALL's chart (rows 6..17 under its name and
      * headings), the month not begun blank; one native line chart per
      * charted unit, 6 series each */
-    char *s5 = unzip_member(path, "xl/worksheets/sheet5.xml");
+    char *s5 = unzip_member(path, "xl/worksheets/sheet6.xml");
     v = cell_value(s5, "F16"); /* ALL's online rate, 2025-08 */
     cr_assert_str_eq(v, "0.6");
     free(v);
