@@ -120,19 +120,29 @@ check: deps
 $(BUILD)/motcua: $(BUILD)/cli/main.o $(BUILD)/libmotcua.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-# The nightly job on the bundled exports, as cron would run it, then the
-# 2025-Q3 quarter re-run by hand (the exports are from 2025).
-demo: deps motcua
+# The nightly job as cron would run it, on a year and a quarter of generated
+# exports (fixtures/gen/demo-year.sh: the bundled units, October 2024 to
+# December 2025, about 50 000 rows) and the bundled exports, on the night of
+# 5 January 2026 (MOTCUA_TODAY pins the day the reports are refreshed for,
+# so that the demo shows the same year whenever it runs), then the 2025-Q3
+# quarter re-run by hand.  The plan targets are the bundled ones plus three
+# illustrative ones for every unit (fixtures/gen/demo-targets.csv), so that
+# the trend charts of ALL and the provinces have a target line to show.
+DEMO_DAY := 2026-01-05
+demo: deps motcua $(BUILD)/motcua-gen
 	@rm -rf demo && mkdir -p demo/inbox
 	cp fixtures/exports/* demo/inbox/
+	sh fixtures/gen/demo-year.sh $(BUILD)/motcua-gen fixtures/units.csv demo/inbox
 	@touch -d '10 minutes ago' demo/inbox/*   # settled: not still being written
-	@printf '[motcua]\ndb = motcua.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = reports\n' >demo/motcua.conf
-	./motcua run --config demo/motcua.conf; st=$$?; [ $$st -eq 0 ] || [ $$st -eq 65 ] || exit $$st
+	@{ cat fixtures/targets.csv; grep -v '^#' fixtures/gen/demo-targets.csv | tail -n +2; } >demo/targets.csv
+	@printf '[motcua]\ndb = motcua.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = reports\ntargets = targets.csv\n' >demo/motcua.conf
+	MOTCUA_TODAY=$(DEMO_DAY) ./motcua run --config demo/motcua.conf; st=$$?; [ $$st -eq 0 ] || [ $$st -eq 65 ] || exit $$st
 	./motcua rerun --config demo/motcua.conf --period 2025-Q3
-	./motcua report --config demo/motcua.conf --table files
-	./motcua report --config demo/motcua.conf --period 2025-Q3 --table targets | head -n 25
+	./motcua report --config demo/motcua.conf --table files | tail -n 8
+	./motcua report --config demo/motcua.conf --period 2025-Q4 --table targets | head -n 25
 	@echo
 	@echo "demo: the store is demo/motcua.db; the exports went to demo/archive/;"
+	@echo "demo: the nightly run of $(DEMO_DAY) wrote demo/reports/2025-12/ and demo/reports/2025-Q4/ (report.html with the 12-month trend, report.xlsx, units.csv, trend.csv, ...)"
 	@echo "demo: the 2025-Q3 reports are in demo/reports/2025-Q3/ (report.xlsx, report.html, units.csv, ...)"
 
 # Speed, measured and printed, never asserted (issue #5, BENCH.md): the

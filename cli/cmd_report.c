@@ -37,16 +37,21 @@ static int write_cases(mc_store *s, const mc_report_inputs *in, const mc_options
 }
 
 /* A table of the report; the workbook and the page are the ones `run`
- * writes, the late cases included. */
+ * writes. */
 static int write_report(mc_store *s, const mc_report_inputs *in, const mc_options *o,
                         mc_table t, mc_format format, mc_error *err)
 {
     mc_report rep;
-    int st = mc_report_build(s, in, o->period, o->as_of, &rep, err);
+    /* the workbook and the page are the whole report, the trend and the
+     * late cases included, as `run` writes them */
+    int whole = format == MC_FORMAT_XLSX || format == MC_FORMAT_HTML;
+    int st = t == MC_TABLE_TREND || whole
+                 ? mc_report_build_trend(s, in, o->period, o->as_of, &rep, err)
+                 : mc_report_build(s, in, o->period, o->as_of, &rep, err);
     if (st)
         return st;
     mc_cases *c = NULL;
-    if (t == MC_TABLE_UNITS && (format == MC_FORMAT_XLSX || format == MC_FORMAT_HTML))
+    if (whole)
         st = mc_cases_of_report(s, in, &rep, &c, err);
     rep.cases = c;
     if (!st)
@@ -89,9 +94,11 @@ int mc_cmd_report(mc_options *o)
             t = MC_TABLE_TARGETS;
         else if (strcmp(table, "quality") == 0)
             t = MC_TABLE_QUALITY;
+        else if (strcmp(table, "trend") == 0)
+            t = MC_TABLE_TREND;
         else {
-            mc_log_error("--table must be units, targets, quality, cases, files or rejects, "
-                         "not '%s'", table);
+            mc_log_error("--table must be units, targets, quality, cases, trend, files or "
+                         "rejects, not '%s'", table);
             return MC_EXIT_USAGE;
         }
         if (!o->period) {

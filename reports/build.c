@@ -87,6 +87,14 @@ int mc_report_build(mc_store *s, const mc_report_inputs *in, const char *period_
     return st ? st : mc_figures_compute(s, &fo, rep, err);
 }
 
+int mc_report_build_trend(mc_store *s, const mc_report_inputs *in, const char *period_text,
+                          const char *as_of_text, mc_report *rep, mc_error *err)
+{
+    mc_figures_opts fo;
+    int st = opts_of(in, period_text, as_of_text, &fo, err);
+    return st ? st : mc_figures_compute_trend(s, &fo, 1, rep, err);
+}
+
 int mc_cases_build(mc_store *s, const mc_report_inputs *in, const char *period_text,
                    const char *as_of_text, mc_cases **out, mc_error *err)
 {
@@ -103,14 +111,15 @@ int mc_cases_of_report(mc_store *s, const mc_report_inputs *in, const mc_report 
 }
 
 int mc_report_build_many(mc_store *s, const mc_report_inputs *in, const mc_period *periods,
-                         size_t n, mc_report *reps, mc_error *err)
+                         size_t n, int with_trend, mc_report *reps, mc_error *err)
 {
     mc_figures_opts *fo = calloc(n ? n : 1, sizeof *fo);
     if (!fo)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
     for (size_t k = 0; k < n; k++)
         fo[k] = figures_opts(in, &periods[k]);
-    int st = mc_figures_compute_many(s, fo, n, reps, err);
+    int st = with_trend ? mc_figures_compute_trend(s, fo, n, reps, err)
+                        : mc_figures_compute_many(s, fo, n, reps, err);
     free(fo);
     return st;
 }

@@ -171,7 +171,9 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
                        mc_error *err)
 {
     mc_report rep;
-    int st = mc_report_build(s, in, period, as_of, &rep, err);
+    /* the files people read carry the 12-month trend; the stored rows do not */
+    int st = formats ? mc_report_build_trend(s, in, period, as_of, &rep, err)
+                     : mc_report_build(s, in, period, as_of, &rep, err);
     if (st)
         return st;
     if (canon)
@@ -230,6 +232,7 @@ int mc_outputs_publish(mc_store *s, const mc_report_inputs *in, const mc_report 
         {MC_OUT_CSV, "units.csv", MC_TABLE_UNITS, MC_FORMAT_CSV, 0},
         {MC_OUT_CSV, "targets.csv", MC_TABLE_TARGETS, MC_FORMAT_CSV, 0},
         {MC_OUT_CSV, "quality.csv", MC_TABLE_QUALITY, MC_FORMAT_CSV, 0},
+        {MC_OUT_CSV, "trend.csv", MC_TABLE_TREND, MC_FORMAT_CSV, 0},
         {MC_OUT_CSV, "late.csv", MC_TABLE_UNITS, MC_FORMAT_CSV, 1},
         {MC_OUT_HTML, "report.html", MC_TABLE_UNITS, MC_FORMAT_HTML, 0},
         {MC_OUT_XLSX, "report.xlsx", MC_TABLE_UNITS, MC_FORMAT_XLSX, 0},
@@ -238,7 +241,7 @@ int mc_outputs_publish(mc_store *s, const mc_report_inputs *in, const mc_report 
          MC_FORMAT_SUMMARY, 0},
     };
     for (size_t i = 0; !st && i < sizeof files / sizeof files[0]; i++) {
-        if (!(formats & files[i].bit))
+        if (!(formats & files[i].bit) || (files[i].table == MC_TABLE_TREND && !rep->trend))
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
         st = files[i].late ? mc_cases_write(with_cases.cases, MC_C_LATE_TOTAL, files[i].format, 1,

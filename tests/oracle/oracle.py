@@ -5,14 +5,15 @@ Written from shared/SPEC.md sections 1-6 and the CSV contract of section 7 only,
 without reading motcua's C source.  Standard library only.
 
 usage: oracle.py --period P [--as-of YYYY-MM-DD] [--convention calendar|cutoff]
-                 [--units UNITS.csv] [--table units|cases|rejects|files]
+                 [--units UNITS.csv] [--table units|trend|cases|rejects|files]
                  [--unit CODE] [--only WHICH] FILE...
 
 The files are ingested in the order given (that is the ingest order).  The output is
-what `motcua report --table T --format csv` must print (units: SPEC 7 columns; cases:
+what `motcua report --table T --format csv` must print (units: SPEC 7 columns; trend:
+SPEC 13's, the 12 months oldest first, each month's rows as its units table; cases:
 SPEC 12's columns; rejects: file,line,reason,column,detail; files:
-file,rows_read,accepted,duplicate,quarantined).  --unit (SPEC 11) limits the units and
-cases tables to a unit and its registry descendants; --only (SPEC 12) selects cases.
+file,rows_read,accepted,duplicate,quarantined).  --unit (SPEC 11) limits the units, trend
+and cases tables to a unit and its registry descendants; --only (SPEC 12) selects cases.
 See README.md for the judgement calls.
 """
 
@@ -857,6 +858,23 @@ def report_cases(store, reg, period, S, A, w, unit=None, only="all"):
     w.writerow(CASE_COLUMNS)
     for r in rows:
         w.writerow(r[3])
+def trend_months(E, conv):
+    """SPEC 13: the 12 months (label, start, end) that end with the month holding
+    day E, in the convention, oldest first.  A cut-off month M runs from the 15th
+    of M-1 to the 14th of M (SPEC 4), so a day from the 15th on is in month M+1."""
+    y, m = E.year, E.month
+    if conv == "cutoff" and E.day >= 15:
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    out = []
+    for _ in range(12):
+        label = "%04d-%02d" % (y, m)
+        S, E2 = parse_period(label, conv)
+        out.append((label, S, E2))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return out[::-1]
+
+
+TREND_COLUMNS = ["month", "month_start", "month_end", "as_of"] + COLUMNS[4:]
 
 
 def main():
@@ -865,7 +883,8 @@ def main():
     ap.add_argument("--as-of")
     ap.add_argument("--convention", default="calendar", choices=["calendar", "cutoff"])
     ap.add_argument("--units")
-    ap.add_argument("--table", default="units", choices=["units", "cases", "rejects", "files"])
+    ap.add_argument("--table", default="units",
+                    choices=["units", "trend", "cases", "rejects", "files"])
     ap.add_argument("--unit")
     ap.add_argument("--only", default="all")
     ap.add_argument("--no-procedure", action="store_true",
@@ -897,6 +916,12 @@ def main():
         today = dt.date.fromisoformat(t) if t else dt.date.today()
         A = E if today > E else today
     reg = Registry(a.units)
+    if a.table == "trend":
+        # each month is its own period, as of the earlier of its last day and P's as-of
+        w.writerow(TREND_COLUMNS)
+        for label, S_m, E_m in trend_months(E, a.convention):
+            report_units(store, reg, label, S_m, E_m, min(E_m, A), w, a.unit)
+        return
     label = a.period.strip()
     if ".." not in label:
         label = label.upper()      # 2025-q3 -> 2025-Q3
