@@ -50,6 +50,7 @@
 #include "etl/fingerprint.h"
 #include "etl/reader.h"
 #include "transforms/normalize.h"
+#include "transforms/text.h"
 
 /* Batches in existence at once: one filling, one being applied, one ready
  * in between so that neither side waits for the other's hand-over. */
@@ -114,6 +115,8 @@ typedef struct pipeline {
     int have_map;
     long header_line;           /* where the (last) header row is */
     char *scratch;              /* mc_normalize_row's arena, reused per row */
+    mc_field *padded;           /* a ragged row fitted to the header (fit_row) */
+    size_t padded_cap;
     mc_sha256 *digest;          /* of the file's raw bytes, as they are read */
     uint64_t digested;
     size_t scratch_cap;
@@ -325,6 +328,10 @@ static int on_header(void *ctx, long line, const mc_field *f, size_t n, mc_error
 {
     pipeline *p = ctx;
     int st = mc_colmap_build(&p->map, p->path, f, n, err);
+    /* A workbook or HTML page: this sheet or table has no header, the
+     * next one may (SPEC 10.1); the reader ends with err if none has. */
+    if (st == MC_EXIT_DATA && p->info.ragged)
+        return MC_READER_NEXT_SHEET;
     if (st)
         return st;
     p->have_map = 1;
@@ -332,11 +339,47 @@ static int on_header(void *ctx, long line, const mc_field *f, size_t n, mc_error
     return 0;
 }
 
+/*
+ * A row of a workbook or HTML table (info.ragged), which leaves out its
+ * trailing empty cells, fitted to the header's width: a shorter row padded
+ * with empty fields, a longer one cut when its extra cells are all empty.
+ * A longer row with text past the header stays as it is (bad_field_count).
+ * Returns the row to use (f, or p->padded), or NULL when memory ran out.
+ */
+static const mc_field *fit_row(pipeline *p, const mc_field *f, size_t *n)
+{
+    size_t want = p->map.nfields;
+    if (*n > want) {
+        for (size_t i = want; i < *n; i++) {
+            size_t len = f[i].len;
+            mc_text_trim_blanks(f[i].p, &len);
+            if (len)
+                return f;
+        }
+        *n = want;
+        return f;
+    }
+    if (want > p->padded_cap) {
+        mc_field *a = realloc(p->padded, want * sizeof *a);
+        if (!a)
+            return NULL;
+        p->padded = a;
+        p->padded_cap = want;
+    }
+    memcpy(p->padded, f, *n * sizeof *f);
+    for (size_t i = *n; i < want; i++)
+        p->padded[i] = (mc_field){"", 0};
+    *n = want;
+    return p->padded;
+}
+
 static int on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
 {
     pipeline *p = ctx;
     if (atomic_load_explicit(&p->stop, memory_order_relaxed))
         return stopped(p, err);
+    if (p->info.ragged && n != p->map.nfields && !(f = fit_row(p, f, &n)))
+        return no_memory(p, line, err);
     if (mc_colmap_is_header(&p->map, f, n))
         return push_reject(p, line, MC_REASON_REPEATED_HEADER, -1,
                            "the header line again in the middle of the file", NULL, err);
@@ -616,6 +659,7 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
         free(p.all[i]);
     }
     free(p.scratch);
+    free(p.padded);
     mc_fingerprinter_free(p.fpr);
     mc_sha256_free(p.digest);
     return st;
