@@ -137,28 +137,45 @@ install: motcua
 	  cron/motcua.logrotate README.md $(DESTDIR)$(PREFIX)/share/doc/motcua/examples/
 
 # Hostile input (issue #6).  `make fuzz SECONDS=N` (default 60): libFuzzer
-# over the reader and the normalizer, tests/fuzz/fuzz_ingest.c, with clang,
-# seeded from the fixtures.  New inputs go to build-fuzz/corpus, crashes to
-# build-fuzz/crashes/: copy one to fixtures/fuzz-regressions/ and `make test`
-# replays it (tests/unit/test_fuzz_regressions.c).
+# with clang over the reader and the normalizer, three targets sharing
+# tests/fuzz/harness.h, which split the N seconds: tests/fuzz/fuzz_ingest.c
+# (any input; half the time) seeded from the fixtures, fuzz_xls.c (.xls
+# through FreeXL; a quarter) seeded with the .xls fixtures, and
+# fuzz_html.c (HTML tables; a quarter) seeded with the exports repackaged
+# by tests/tools/csv2html.py.  New inputs go to build-fuzz/corpus*,
+# crashes to build-fuzz/crashes/: copy one to fixtures/fuzz-regressions/
+# and `make test` replays it (tests/unit/test_fuzz_regressions.c).
 FUZZ_PKGS := clang libclang-rt-14-dev
 SECONDS   ?= 60
 FUZZ_OPT  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
+FUZZ_RUN  := -timeout=30 -rss_limit_mb=2048 -max_len=65536 \
+             -artifact_prefix=build-fuzz/crashes/ -print_final_stats=1
 
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
 	$(MAKE) CC=clang BUILD=build-fuzz OPT="$(FUZZ_OPT)" \
-	  EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" build-fuzz/fuzz_ingest
-	@mkdir -p build-fuzz/corpus build-fuzz/crashes
-	build-fuzz/fuzz_ingest -max_total_time=$(SECONDS) -timeout=30 -rss_limit_mb=2048 \
-	  -max_len=65536 -dict=tests/fuzz/csv.dict -artifact_prefix=build-fuzz/crashes/ \
-	  -print_final_stats=1 build-fuzz/corpus fixtures/exports fixtures/bad fixtures/fuzz-regressions
+	  EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" \
+	  build-fuzz/fuzz_ingest build-fuzz/fuzz_xls build-fuzz/fuzz_html
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-xls build-fuzz/corpus-html \
+	  build-fuzz/seeds-xls build-fuzz/seeds-html build-fuzz/crashes
+	@cp fixtures/exports/*.xls fixtures/bad/*.xls tests/unit/data/xls/*.xls build-fuzz/seeds-xls/
+	@for f in fixtures/exports/*.csv*; do \
+	  python3 tests/tools/csv2html.py $$f >build-fuzz/seeds-html/$$(basename $$f).xls || exit 1; \
+	done
+	build-fuzz/fuzz_ingest -max_total_time=$$(( ($(SECONDS) + 1) / 2 )) $(FUZZ_RUN) \
+	  -dict=tests/fuzz/csv.dict build-fuzz/corpus fixtures/exports fixtures/bad \
+	  fixtures/fuzz-regressions
+	build-fuzz/fuzz_xls -max_total_time=$$(( ($(SECONDS) + 3) / 4 )) $(FUZZ_RUN) \
+	  build-fuzz/corpus-xls build-fuzz/seeds-xls
+	build-fuzz/fuzz_html -max_total_time=$$(( ($(SECONDS) + 3) / 4 )) $(FUZZ_RUN) \
+	  -dict=tests/fuzz/html.dict build-fuzz/corpus-html build-fuzz/seeds-html
 
-$(BUILD)/fuzz_ingest: $(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/libmotcua.a
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libmotcua.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/tests/unit/test_fuzz_regressions.o: tests/fuzz/harness.h
+$(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/tests/fuzz/fuzz_xls.o $(BUILD)/tests/fuzz/fuzz_html.o \
+$(BUILD)/tests/unit/test_fuzz_regressions.o: tests/fuzz/harness.h
 
 # The RFC 4180 cases of the csv-spectrum suite, for tests/unit/test_csv_spectrum.c;
 # a cache outside git.  Offline or without npm the test says "skipped".

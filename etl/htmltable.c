@@ -125,6 +125,7 @@ typedef struct hr {
     int head_done;                  /* the first block was looked at */
     int u8_need;                    /* continuation bytes still expected */
     unsigned char u8_lo, u8_hi;     /* range of the next one */
+    unsigned char u8_lead;          /* the byte that started the last sequence */
     long nl;                        /* newlines checked so far */
     char declared[48];              /* a charset named in the head, for messages */
 
@@ -447,14 +448,19 @@ static void on_error(void *ctx, xmlErrorPtr e)
 /* ------------------------------------------------------------- the bytes */
 
 /* The length of the longest valid UTF-8 prefix of p[0..n), carrying a
- * character cut at the end over to the next call.  NUL is not text. */
-static size_t utf8_prefix(hr *h, const unsigned char *p, size_t n)
+ * character cut at the end over to the next call.  NUL is not text.  On a
+ * byte that is not UTF-8, *bad is set, h->u8_lead is the byte that starts
+ * the faulty sequence, and the prefix ends before it. */
+static size_t utf8_prefix(hr *h, const unsigned char *p, size_t n, int *bad)
 {
+    size_t lead = 0;            /* where the open sequence starts, if in p */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = p[i];
         if (h->u8_need) {
-            if (c < h->u8_lo || c > h->u8_hi)
-                return i;
+            if (c < h->u8_lo || c > h->u8_hi) {
+                *bad = 1;
+                return lead;    /* 0 when it started in an earlier block */
+            }
             h->u8_lo = 0x80;
             h->u8_hi = 0xBF;
             h->u8_need--;
@@ -462,11 +468,10 @@ static size_t utf8_prefix(hr *h, const unsigned char *p, size_t n)
         }
         if (c == '\n')
             h->nl++;
-        if (c < 0x80) {
-            if (c == 0)
-                return i;
+        if (c < 0x80 && c != 0)
             continue;
-        }
+        lead = i;
+        h->u8_lead = c;
         h->u8_lo = 0x80;
         h->u8_hi = 0xBF;
         if (c >= 0xC2 && c <= 0xDF)
@@ -483,8 +488,10 @@ static size_t utf8_prefix(hr *h, const unsigned char *p, size_t n)
                 h->u8_lo = 0x90;
             else if (c == 0xF4)
                 h->u8_hi = 0x8F;
-        } else
+        } else {
+            *bad = 1;
             return i;
+        }
     }
     return n;
 }
@@ -559,13 +566,27 @@ static void flush(hr *h, int last)
         start = head(h, h->block, h->blen);
     if (h->status || h->done)
         return;
-    size_t valid = start + utf8_prefix(h, h->block + start, h->blen - start);
-    int bad = valid < h->blen;
+    int bad = 0;
+    size_t valid = start + utf8_prefix(h, h->block + start, h->blen - start, &bad);
+    /* the end of the file is told to the parser only after clean bytes */
     int rc = htmlParseChunk(h->ctxt, (const char *)h->block + start, (int)(valid - start),
-                            last && !bad);
+                            last && !bad && !h->u8_need);
     /* Any other error code is one HTML_PARSE_RECOVER went past. */
     if (rc == XML_ERR_NO_MEMORY && !h->status)
         fail(h, nomem(h));
+    /* A parser that halted on its own (not through xmlStopParser here)
+     * would drop the rest of the page without a word. */
+    if (!h->status && !h->done && h->ctxt->disableSAX) {
+        xmlErrorPtr e = xmlCtxtGetLastError(h->ctxt);
+        char why[160] = "";
+        if (e && e->message)
+            snprintf(why, sizeof why, "%s", e->message);
+        why[strcspn(why, "\n")] = '\0';
+        fail(h, mc_error_set(h->err, MC_EXIT_DATA,
+                             "%s: line %ld: the HTML parser stopped (%s): the page is damaged; "
+                             "save the table again, or as .xlsx", h->name, h->nl + 1,
+                             why[0] ? why : "no reason given"));
+    }
     xmlParserInputPtr in = h->ctxt->input;
     if (!h->status && !h->done && in && in->cur && in->end && (size_t)(in->end - in->cur) > HOLD_MAX)
         fail(h, mc_error_set(h->err, MC_EXIT_DATA,
@@ -574,11 +595,10 @@ static void flush(hr *h, int last)
                              h->name, h->nl + 1, HOLD_MAX >> 20));
     if (!h->status && !h->done && bad) {
         char what[48];
-        unsigned char c = h->block[valid];
-        if (c == 0)
+        if (h->u8_lead == 0)
             snprintf(what, sizeof what, "a NUL byte");
         else
-            snprintf(what, sizeof what, "byte 0x%02X", c);
+            snprintf(what, sizeof what, "byte 0x%02X", h->u8_lead);
         fail(h, not_utf8(h, what));
     }
     if (!h->status && !h->done && last && !bad && h->u8_need)

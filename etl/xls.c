@@ -12,13 +12,17 @@
 #include "etl/xls.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <freexl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "etl/sheetrow.h"
@@ -255,112 +259,442 @@ static void put_number(char *buf, size_t cap, double d)
     }
 }
 
-/* One cell of the active sheet into the open row. */
-static int cell(xr *x, mc_sheetrow *s, const void *h, unsigned row, unsigned short col)
+/* ------------------------------------------------------------ the child
+ *
+ * FreeXL runs in a child process that writes the workbook's rows to a
+ * pipe.  FreeXL 1.0.6 (Debian 12) reads past a stack buffer on some crafted
+ * files (found by tests/fuzz/fuzz_xls.c: an over-long string handed to
+ * iconv); in a child, such a file can only end the child, never corrupt
+ * the process that holds the store.  The child also has a CPU time limit,
+ * against a file that sends FreeXL round in circles.  It only calls
+ * FreeXL, malloc and write, which glibc keeps usable after a fork even when
+ * the parent has other threads (ingest reads on a thread of its own).
+ *
+ * The records, in the order of the workbook (numbers in the machine's own
+ * byte order: both ends are this process):
+ *   'E' i32 rc          freexl_open failed
+ *   'P'                 password-protected (FILEPASS)
+ *   'S' u32 len, name, u32 rows   a sheet starts
+ *   'C' u32 col, u32 len, text    a cell with something in it
+ *   'R' u32 row         the end of a row that had a cell (1-based)
+ *   'F' i32 rc, u32 row, u32 col  a cell FreeXL could not read
+ *   'G' i32 rc          a sheet FreeXL could not select
+ *   'Z' u32 sheets      the end
+ * Empty cells and rows are not sent: the parent fills the places. */
+
+#define MC_XLS_CPU_SECONDS 300
+
+/* Under AddressSanitizer (make check, make fuzz) a FreeXL fault in the
+ * child is reported and ends it; what the parent must see is what it sees
+ * in production, a child that ended: so the child reports nowhere and dies
+ * quietly, and the fuzzer's crash handler, inherited through fork, does
+ * not take the child's end for a crash of the target. */
+#if defined(__SANITIZE_ADDRESS__)
+#define MC_XLS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MC_XLS_ASAN 1
+#endif
+#endif
+#ifdef MC_XLS_ASAN
+#include <sanitizer/common_interface_defs.h>
+
+static void child_died(void)
 {
-    FreeXL_CellValue v;
-    int rc = freexl_get_cell_value(h, row, col, &v);
-    if (rc != FREEXL_OK)
-        return mc_error_set(x->err, MC_EXIT_DATA,
-                            "%s: sheet '%s' row %u column %u: cannot read the cell (%s, FreeXL "
-                            "error %d): open it in Excel and save it again",
-                            x->name, s->sheet, row + 1, (unsigned)col + 1, freexl_says(rc), rc);
-    char num[40];
-    const char *text = NULL;
-    switch (v.type) {
+    _exit(70);
+}
+
+static void child_quiet(void)
+{
+    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (devnull >= 0)
+        __sanitizer_set_report_fd((void *)(intptr_t)devnull);
+    __sanitizer_set_death_callback(child_died);
+}
+#else
+static void child_quiet(void)
+{
+}
+#endif
+
+typedef struct wbuf {
+    int fd;
+    unsigned char *b;
+    size_t n, cap;
+} wbuf;
+
+static void w_flush(wbuf *w)
+{
+    if (w->n && write_all(w->fd, w->b, w->n) != 0)
+        _exit(3);       /* the parent is gone or stopped reading */
+    w->n = 0;
+}
+
+static void w_put(wbuf *w, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    while (n) {
+        size_t k = w->cap - w->n < n ? w->cap - w->n : n;
+        memcpy(w->b + w->n, s, k);
+        w->n += k;
+        s += k;
+        n -= k;
+        if (w->n == w->cap)
+            w_flush(w);
+    }
+}
+
+static void w_tag(wbuf *w, char tag)
+{
+    w_put(w, &tag, 1);
+}
+
+static void w_u32(wbuf *w, uint32_t v)
+{
+    w_put(w, &v, sizeof v);
+}
+
+static void w_i32(wbuf *w, int32_t v)
+{
+    w_put(w, &v, sizeof v);
+}
+
+/* A cell's value as text into buf, or NULL when it is empty. */
+static const char *cell_text(const FreeXL_CellValue *v, char *buf, size_t cap)
+{
+    switch (v->type) {
     case FREEXL_CELL_INT:
-        snprintf(num, sizeof num, "%d", v.value.int_value);
-        text = num;
-        break;
+        snprintf(buf, cap, "%d", v->value.int_value);
+        return buf;
     case FREEXL_CELL_DOUBLE:
-        put_number(num, sizeof num, v.value.double_value);
-        text = num;
-        break;
+        put_number(buf, cap, v->value.double_value);
+        return buf;
     case FREEXL_CELL_TEXT:
     case FREEXL_CELL_SST_TEXT:
     case FREEXL_CELL_DATE:
     case FREEXL_CELL_DATETIME:
     case FREEXL_CELL_TIME:
-        text = v.value.text_value;
-        break;
+        return v->value.text_value;
     default:            /* FREEXL_CELL_NULL, and a formula: FreeXL skips them */
-        break;
+        return NULL;
     }
-    int st = mc_sheetrow_cell_begin(s);
-    if (!st && text)
-        st = mc_sheetrow_cell_append(s, text, strlen(text));
-    mc_sheetrow_cell_end(s);
-    return st;
 }
 
-/* The sheets of the workbook at path (fd: the same file, for ole2_kind). */
-static int read_workbook(xr *x, const char *path, int fd, const mc_reader_cb *cb, void *ctx)
+/* The child's whole life: never returns. */
+static void child(const char *path, int wfd)
 {
+    child_quiet();
+    struct rlimit cpu = {MC_XLS_CPU_SECONDS, MC_XLS_CPU_SECONDS + 5};
+    setrlimit(RLIMIT_CPU, &cpu);    /* best effort: no limit is no reason to stop */
+    wbuf w = {.fd = wfd, .cap = 64 * KIB};
+    if (!(w.b = malloc(w.cap)))
+        _exit(4);
     const void *h = NULL;
-    errno = 0;
     int rc = freexl_open(path, &h);
-    if (rc != FREEXL_OK) {
-        int st = open_failed(x, rc, fd);
-        if (h)
-            freexl_close(h);
-        return st;
-    }
     unsigned int plain = 0, count = 0;
+    if (rc != FREEXL_OK) {
+        w_tag(&w, 'E');
+        w_i32(&w, rc);
+        goto end;
+    }
     /* FreeXL stops at a FILEPASS record and then reports anything but
      * FREEXL_BIFF_PLAIN (its examples test it this way). */
     if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &plain) != FREEXL_OK ||
         plain != FREEXL_BIFF_PLAIN) {
-        freexl_close(h);
-        return password(x);
+        w_tag(&w, 'P');
+        goto end;
     }
     if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
         count = 0;
-
-    mc_sheetrow s;
-    mc_sheetrow_init(&s, x->name, "sheet", x->opts, cb, ctx, x->info, x->err);
-    int st = 0;
-    for (unsigned i = 0; !st && i < count && i <= 0xFFFF; i++) {
+    for (unsigned i = 0; i < count && i <= 0xFFFF; i++) {
         const char *name = NULL;
         if (freexl_get_worksheet_name(h, (unsigned short)i, &name) != FREEXL_OK || !name)
             name = "";
-        mc_sheetrow_sheet(&s, name);
-        rc = freexl_select_active_worksheet(h, (unsigned short)i);
         unsigned rows = 0;
         unsigned short cols = 0;
+        rc = freexl_select_active_worksheet(h, (unsigned short)i);
         if (rc == FREEXL_OK)
             rc = freexl_worksheet_dimensions(h, &rows, &cols);
+        size_t len = strlen(name);
+        w_tag(&w, 'S');
+        w_u32(&w, (uint32_t)len);
+        w_put(&w, name, len);
+        w_u32(&w, rows);
         if (rc != FREEXL_OK) {
-            st = mc_error_set(x->err, MC_EXIT_DATA,
-                              "%s: sheet '%s': cannot read it (%s, FreeXL error %d): open the "
-                              "workbook in Excel and save it again, or save it as CSV UTF-8",
-                              x->name, s.sheet, freexl_says(rc), rc);
+            w_tag(&w, 'G');
+            w_i32(&w, rc);
+            goto end;
+        }
+        for (unsigned r = 0; r < rows; r++) {
+            int any = 0;
+            for (unsigned c = 0; c < cols; c++) {
+                FreeXL_CellValue v;
+                rc = freexl_get_cell_value(h, r, (unsigned short)c, &v);
+                if (rc != FREEXL_OK) {
+                    w_tag(&w, 'F');
+                    w_i32(&w, rc);
+                    w_u32(&w, r + 1);
+                    w_u32(&w, c + 1);
+                    goto end;
+                }
+                char num[40];
+                const char *text = cell_text(&v, num, sizeof num);
+                if (!text || !*text)
+                    continue;
+                len = strlen(text);
+                w_tag(&w, 'C');
+                w_u32(&w, c);
+                w_u32(&w, (uint32_t)len);
+                w_put(&w, text, len);
+                any = 1;
+            }
+            if (any) {
+                w_tag(&w, 'R');
+                w_u32(&w, r + 1);
+            }
+        }
+    }
+    w_tag(&w, 'Z');
+    w_u32(&w, count);
+end:
+    w_flush(&w);
+    if (h)
+        freexl_close(h);
+    free(w.b);
+    _exit(0);
+}
+
+/* ----------------------------------------------------------- the parent */
+
+typedef struct rbuf {
+    int fd;
+    unsigned char *b;
+    size_t n, at, cap;
+} rbuf;
+
+/* Up to n bytes of the pipe into p (NULL: dropped); returns how many were
+ * read before the end. */
+static size_t r_get(rbuf *r, void *p, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        if (r->at == r->n) {
+            ssize_t k = read(r->fd, r->b, r->cap);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0)
+                break;
+            r->n = (size_t)k;
+            r->at = 0;
+        }
+        size_t k = r->n - r->at < n - done ? r->n - r->at : n - done;
+        if (p)
+            memcpy((unsigned char *)p + done, r->b + r->at, k);
+        r->at += k;
+        done += k;
+    }
+    return done;
+}
+
+static int r_u32(rbuf *r, uint32_t *v)
+{
+    return r_get(r, v, sizeof *v) == sizeof *v ? 0 : -1;
+}
+
+static int r_i32(rbuf *r, int32_t *v)
+{
+    return r_get(r, v, sizeof *v) == sizeof *v ? 0 : -1;
+}
+
+/* A cell of len bytes from the pipe into the open row, piece by piece. */
+static int r_cell(rbuf *r, mc_sheetrow *s, uint32_t len)
+{
+    int st = mc_sheetrow_cell_begin(s);
+    while (!st && len) {
+        char piece[4096];
+        size_t k = len < sizeof piece ? len : sizeof piece;
+        if (r_get(r, piece, k) != k)
+            return -1;
+        st = mc_sheetrow_cell_append(s, piece, k);
+        len -= (uint32_t)k;
+    }
+    mc_sheetrow_cell_end(s);
+    return st;
+}
+
+/* Why the child ended without its end record. */
+static int child_failed(xr *x, int status)
+{
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)
+        return mc_error_set(x->err, MC_EXIT_DATA,
+                            "%s: reading the .xls took more than %d seconds: the workbook is "
+                            "damaged or crafted; open it in Excel and save it again, or save it "
+                            "as CSV UTF-8", x->name, MC_XLS_CPU_SECONDS);
+    return mc_error_set(x->err, MC_EXIT_DATA,
+                        "%s: not a readable .xls (the reader stopped on it: %s %d): the workbook "
+                        "is damaged or crafted; open it in Excel and save it again, or save it as "
+                        "CSV UTF-8", x->name, WIFSIGNALED(status) ? "signal" : "exit status",
+                        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
+/* The rows the child sends, through mc_sheetrow to the callbacks. */
+static int take_rows(xr *x, rbuf *r, int fd, mc_sheetrow *s, int *ended)
+{
+    int skip = 0;
+    uint32_t next_col = 0, lines = 0;
+    for (;;) {
+        char tag;
+        uint32_t a, b;
+        int32_t rc;
+        if (r_get(r, &tag, 1) != 1)
+            return 0;   /* the child ended early: told by the caller */
+        switch (tag) {
+        case 'E':
+            *ended = 1;
+            return r_i32(r, &rc) ? 0 : open_failed(x, rc, fd);
+        case 'P':
+            *ended = 1;
+            return password(x);
+        case 'S': {
+            char name[256];
+            if (r_u32(r, &a))
+                return 0;
+            size_t keep = a < sizeof name ? a : sizeof name - 1;
+            if (r_get(r, name, keep) != keep || r_get(r, NULL, a - keep) != a - keep ||
+                r_u32(r, &lines))
+                return 0;
+            name[keep] = '\0';
+            if (s->header_done) {
+                *ended = 1;     /* the sheet before was read: the later ones are not */
+                return 0;
+            }
+            mc_sheetrow_sheet(s, name);
+            skip = 0;
+            next_col = 0;
+            x->info->lines = lines;
             break;
         }
-        for (unsigned r = 0; !st && r < rows; r++) {
-            for (unsigned short c = 0; !st && c < cols; c++)
-                st = cell(x, &s, h, r, c);
+        case 'C': {
+            if (r_u32(r, &a) || r_u32(r, &b))
+                return 0;
+            if (skip) {
+                if (r_get(r, NULL, b) != b)
+                    return 0;
+                break;
+            }
+            int st = 0;
+            for (; !st && next_col < a; next_col++)
+                st = mc_sheetrow_cell_empty(s);
             if (!st)
-                st = mc_sheetrow_end_row(&s, (long)r + 1);
+                st = r_cell(r, s, b);
+            if (st < 0)
+                return 0;
+            if (st)
+                return st;
+            next_col = a + 1;
+            break;
         }
-        if (st == MC_READER_NEXT_SHEET) {
-            st = 0;
-            continue;
+        case 'R': {
+            if (r_u32(r, &a))
+                return 0;
+            next_col = 0;
+            if (skip)
+                break;
+            int st = mc_sheetrow_end_row(s, (long)a);
+            if (st == MC_READER_NEXT_SHEET)
+                skip = 1;       /* not this sheet: wait for the next */
+            else if (st)
+                return st;
+            break;
         }
-        if (!st && s.header_done) {
-            x->info->lines = (long)rows;
-            break;      /* the sheet read: the later ones are not */
+        case 'F':
+            *ended = 1;
+            if (r_i32(r, &rc) || r_u32(r, &a) || r_u32(r, &b))
+                return 0;
+            return mc_error_set(x->err, MC_EXIT_DATA,
+                                "%s: sheet '%s' row %u column %u: cannot read the cell (%s, "
+                                "FreeXL error %d): open it in Excel and save it again",
+                                x->name, s->sheet, a, b, freexl_says(rc), rc);
+        case 'G':
+            *ended = 1;
+            if (r_i32(r, &rc))
+                return 0;
+            return mc_error_set(x->err, MC_EXIT_DATA,
+                                "%s: sheet '%s': cannot read it (%s, FreeXL error %d): open the "
+                                "workbook in Excel and save it again, or save it as CSV UTF-8",
+                                x->name, s->sheet, freexl_says(rc), rc);
+        case 'Z':
+            *ended = 1;
+            if (r_u32(r, &a))
+                return 0;
+            if (!s->header_done && !s->accepted) {
+                int st = mc_sheetrow_finish(s);
+                if (st < 0)
+                    st = mc_error_set(x->err, MC_EXIT_DATA,
+                                      "%s: no header line (the workbook's %u sheet%s hold%s no "
+                                      "non-empty row)", x->name, a, a == 1 ? "" : "s",
+                                      a == 1 ? "s" : "");
+                return st;
+            }
+            return 0;
+        default:
+            *ended = 1;
+            return mc_error_set(x->err, MC_EXIT_SOFTWARE,
+                                "%s: the .xls reader's child sent an unknown record", x->name);
         }
     }
-    if (!st) {
-        st = mc_sheetrow_finish(&s);
-        if (st < 0)
-            st = mc_error_set(x->err, MC_EXIT_DATA,
-                              "%s: no header line (the workbook's %u sheet%s hold%s no "
-                              "non-empty row)", x->name, count, count == 1 ? "" : "s",
-                              count == 1 ? "s" : "");
+}
+
+/* The sheets of the workbook at path (fd: the same file, for ole2_kind),
+ * read by a child process. */
+static int read_workbook(xr *x, const char *path, int fd, const mc_reader_cb *cb, void *ctx)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return mc_error_set(x->err, MC_EXIT_SOFTWARE, "%s: cannot start the .xls reader: %s",
+                            x->name, strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(p[0]);
+        close(p[1]);
+        return mc_error_set(x->err, MC_EXIT_SOFTWARE, "%s: cannot start the .xls reader: %s",
+                            x->name, strerror(e));
     }
+    if (pid == 0) {
+        close(p[0]);
+        child(path, p[1]);
+    }
+    close(p[1]);
+    mc_sheetrow s;
+    mc_sheetrow_init(&s, x->name, "sheet", x->opts, cb, ctx, x->info, x->err);
+    rbuf r = {.fd = p[0], .cap = 64 * KIB};
+    int ended = 0, st;
+    if (!(r.b = malloc(r.cap)))
+        st = nomem(x);
+    else
+        st = take_rows(x, &r, fd, &s, &ended);
+    close(p[0]);
+    /* Stopped before the child's end (a callback, or the sheet read): it may
+     * still be at work on later sheets.  A child whose stream broke off has
+     * ended by itself, and its status tells why. */
+    if (ended || st)
+        kill(pid, SIGKILL);
+    int status = 0;
+    pid_t w;
+    do
+        w = waitpid(pid, &status, 0);
+    while (w < 0 && errno == EINTR);
+    if (!st && !ended)
+        st = w == pid ? child_failed(x, status)
+                      : mc_error_set(x->err, MC_EXIT_SOFTWARE,
+                                     "%s: the .xls reader ended unseen: %s", x->name,
+                                     strerror(errno));
+    if (!st && !s.header_done)  /* a stream cut inside a record */
+        st = mc_error_set(x->err, MC_EXIT_SOFTWARE, "%s: the .xls reader's child sent a "
+                          "broken record", x->name);
+    free(r.b);
     mc_sheetrow_free(&s);
-    freexl_close(h);
     return st;
 }
 
