@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,4 +288,39 @@ Test(xls, a_callback_status_ends_the_read)
     cr_assert_str_eq(err.msg, "stopped at row 2");
     cr_assert_str_eq(r.t, "SKiểu\nH1:kind|value|tail\nR2:int|42|x\nR3:negative|-7\n");
     st_free(&r);
+}
+
+/* ingest reads a large file on a thread of its own, while the store works
+ * on the other: the reader forks FreeXL's child from that thread. */
+typedef struct {
+    st_rec r;
+    int st;
+    mc_error err;
+} threaded_read;
+
+static void *read_on_thread(void *arg)
+{
+    threaded_read *t = arg;
+    mc_reader_info in;
+    t->r.want_header = "MaHoSo";
+    t->st = mc_read_file(EXPORT, NULL, &ST_CB, &t->r, &in, &t->err);
+    return NULL;
+}
+
+Test(xls, read_on_a_thread_while_another_allocates)
+{
+    threaded_read t[2];
+    memset(t, 0, sizeof t);
+    pthread_t tid[2];
+    for (int i = 0; i < 2; i++)
+        cr_assert_eq(pthread_create(&tid[i], NULL, read_on_thread, &t[i]), 0);
+    /* the main thread keeps malloc busy meanwhile */
+    for (int k = 0; k < 20000; k++)
+        free(malloc((size_t)(k % 4096) + 1));
+    for (int i = 0; i < 2; i++) {
+        cr_assert_eq(pthread_join(tid[i], NULL), 0);
+        cr_assert_eq(t[i].st, 0, "%s", t[i].err.msg);
+        cr_assert_not_null(strstr(t[i].r.t, "\nR24:|000.01.72.H56||1.001193|"));
+        st_free(&t[i].r);
+    }
 }
