@@ -76,11 +76,26 @@ static size_t find_ci(const unsigned char *s, size_t n, const char *needle)
     return n;
 }
 
+/* Whether s[i..n) starts like an HTML page: <html, <!DOCTYPE html, <table
+ * (SPEC 10.1), or, as pages written by hand-made export buttons do, <head,
+ * <body or <meta; HTML comments before them are passed over. */
 static int html_start(const unsigned char *s, size_t n, size_t i)
 {
-    return starts_tag(s + i, n - i, "<html") || starts_tag(s + i, n - i, "<table") ||
-           (n - i >= 9 && strncasecmp((const char *)s + i, "<!doctype", 9) == 0 &&
-            starts_tag(s + skip_spaces(s, n, i + 9), n - skip_spaces(s, n, i + 9), "html"));
+    static const char *const tags[] = {"<html", "<table", "<head", "<body", "<meta"};
+    for (;;) {
+        i = skip_spaces(s, n, i);
+        if (n - i < 4 || memcmp(s + i, "<!--", 4) != 0)
+            break;
+        size_t end = find_ci(s + i + 4, n - i - 4, "-->");
+        if (end == n - i - 4)
+            return 0;
+        i += 4 + end + 3;
+    }
+    for (size_t k = 0; k < sizeof tags / sizeof tags[0]; k++)
+        if (starts_tag(s + i, n - i, tags[k]))
+            return 1;
+    return n - i >= 9 && strncasecmp((const char *)s + i, "<!doctype", 9) == 0 &&
+           starts_tag(s + skip_spaces(s, n, i + 9), n - skip_spaces(s, n, i + 9), "html");
 }
 
 int mc_html_sniff(const void *p, size_t n)

@@ -50,7 +50,9 @@ enum {
  * What the first n bytes of a file are.  HTML when, after a UTF-8 BOM and
  * white space, they start with <html, <!DOCTYPE html or <table (any letter
  * case), or with an XML declaration <?xml ...?> followed, after white
- * space, by one of those.  An XML declaration followed by an Excel
+ * space, by one of those (SPEC 10.1); also, beyond the spec, with <head,
+ * <body or <meta, which hand-made export buttons write first, and after
+ * HTML comments.  No CSV export starts with '<'.  An XML declaration followed by an Excel
  * <Workbook> of urn:schemas-microsoft-com:office:spreadsheet is
  * MC_HTML_XMLSS.
  */

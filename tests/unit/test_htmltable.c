@@ -80,7 +80,13 @@ Test(html, sniff)
         {"MaHoSo,MaDonVi\n", MC_HTML_NO},
         {"<htmlx>", MC_HTML_NO},
         {"<tablet>", MC_HTML_NO},
-        {"<!-- x --><html>", MC_HTML_NO},
+        {"<!-- saved from url=(0014)about:internet --> <html>", MC_HTML_TABLE},
+        {"<!-- x --> <!----><TABLE>", MC_HTML_TABLE},
+        {"<!-- never closed <html>", MC_HTML_NO},
+        {"<meta charset=\"utf-8\"><table>", MC_HTML_TABLE},
+        {"<head><title>x</title>", MC_HTML_TABLE},
+        {"<BODY>", MC_HTML_TABLE},
+        {"<br>", MC_HTML_NO},
         {"", MC_HTML_NO},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
