@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "etl/hash.h"
+#include "base/hash.h"
 
 struct mc_fingerprinter {
     mc_sha256 *sha;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "base/fs.h"
 #include "reports/build.h"
 #include "reports/report.h"
 #include "reports/write_util.h"
@@ -871,11 +872,11 @@ Test(writers, atomic_write_sweeps_dead_writers_temporaries)
     }
     mc_error err;
     mc_error_clear(&err);
-    cr_assert_eq(mc_write_file_atomic(path, fill_hello, NULL, &err), 0, "%s", err.msg);
+    cr_assert_eq(mc_fs_write_atomic(path, fill_hello, NULL, &err), 0, "%s", err.msg);
     cr_expect_neq(access(dead, F_OK), 0, "the dead writer's temporary is swept");
     cr_expect_eq(access(live, F_OK), 0, "a live writer's temporary stays");
     cr_expect_eq(access(other, F_OK), 0, "another file's temporary stays");
-    int st = mc_write_file_atomic(path, fill_fails, NULL, &err);
+    int st = mc_fs_write_atomic(path, fill_fails, NULL, &err);
     cr_expect_eq(st, MC_EXIT_IO);
     cr_expect_eq(strncmp(err.msg, path, strlen(path)), 0, "the message names %s: %s", path, err.msg);
     char line[32];

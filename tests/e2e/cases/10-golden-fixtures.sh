@@ -1,7 +1,7 @@
 # The bundled exports (the .xls holds the rows of the CSV of the same name:
 # all duplicates or the same rejects), loaded in name order, against hand-checked expected
 # files: the ledger, the quarantined rows, and the 2025-Q3 units table.
-set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 st=0
