@@ -7,7 +7,8 @@
  * /proc/self/fd path: the file read is the file digested, even if its name
  * changed meanwhile.  A pipe, and memory, are first copied into a memfd.
  *
- * Rows are handed over by etl/sheetrow.c, which the HTML reader shares.
+ * FreeXL itself runs in a child process (below); the rows it sends are
+ * handed over by etl/sheetrow.c, which the HTML reader shares.
  */
 #include "etl/xls.h"
 

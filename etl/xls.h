@@ -11,10 +11,15 @@
  * which from the cell's number format).  Line numbers are the sheet's row
  * numbers.  info->format is "xls", info->sheet the sheet read, info->ragged 1.
  *
+ * FreeXL runs in a child process that sends the rows back through a pipe:
+ * FreeXL 1.0.6 over-reads a stack buffer on some crafted files, and such a
+ * file must end no more than that child (xls.c says more).  Needs /proc.
+ *
  * Refused (MC_EXIT_DATA, the message says what to do): a password-protected
  * workbook (BIFF FILEPASS, or an encrypted .xlsx, which is an OLE2 file too),
- * an OLE2 file that holds no workbook (a Word document), a damaged file, and
- * a file larger than MC_XLS_MAX_BYTES.
+ * an OLE2 file that holds no workbook (a Word document), a damaged file (one
+ * FreeXL reports, or on which its child ends or runs past its CPU limit),
+ * and a file larger than MC_XLS_MAX_BYTES.
  *
  * Known limit: FreeXL does not read formula results, so a cell holding a
  * formula reads as empty.
