@@ -1,4 +1,10 @@
-const XP = require('/tmp/xlsexp/npm/node_modules/xlsx-populate');
+// make-encrypted-xlsx.js -- fixtures/bad/password-xlsx.xls: an .xlsx
+// workbook saved with the password "motcua" (Office agile encryption: an
+// OLE2 file holding EncryptionInfo and EncryptedPackage streams), for the
+// .xls reader's refusal (etl/xls.c).  Made once; no test runs this.
+//   npm install --prefix /tmp/x xlsx-populate
+//   NODE_PATH=/tmp/x/node_modules node tests/tools/make-encrypted-xlsx.js OUT
+const XP = require('xlsx-populate');
 (async () => {
   const wb = await XP.fromBlankAsync();
   const s = wb.sheet(0);

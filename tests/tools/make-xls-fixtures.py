@@ -8,7 +8,9 @@ libreoffice-writer, python3-uno), run with the system python3:
     /usr/bin/python3 tests/tools/make-xls-fixtures.py
 
 It starts its own headless soffice (private profile in a temporary folder,
-its own pipe), writes the files below, and stops it:
+its own pipe), writes the files below, and stops it.  Made again, the files
+differ in their bytes (LibreOffice stamps them): the SHA-256 that
+tests/e2e/expected/files.csv records for the .xls export changes with them.
 
   fixtures/exports/dvcqg-cua-tung-20251001.xls
       fixtures/exports/dvcqg-cua-tung-20251001.csv as an "Xuat Excel"
@@ -21,8 +23,13 @@ its own pipe), writes the files below, and stops it:
   tests/unit/data/xls/types.xls
       every cell type FreeXL reports, and sheets to walk (unit tests).
   fixtures/bad/password.xls          BIFF8 with a password (FILEPASS, RC4)
-  fixtures/bad/password-xlsx.xls     an .xlsx with a password: an OLE2 file
-                                     holding EncryptionInfo/EncryptedPackage
+  (fixtures/bad/password-xlsx.xls, an .xlsx with a password -- an OLE2 file
+   holding EncryptionInfo/EncryptedPackage -- is not made here: LibreOffice
+   7.4 saves an .xlsx without its password.  tests/tools/make-encrypted-xlsx.js
+   made it, with npm's xlsx-populate:
+     npm install --prefix /tmp/x xlsx-populate
+     NODE_PATH=/tmp/x/node_modules node tests/tools/make-encrypted-xlsx.js \
+         fixtures/bad/password-xlsx.xls)
   fixtures/bad/word.xls              an OLE2 file holding a "WordDocument"
                                      stream and no workbook (see below)
   fixtures/bad/xml-spreadsheet-2003.xls  Excel's "XML Spreadsheet 2003"
@@ -208,7 +215,6 @@ def refusals(desktop):
         sh.getCellByPosition(c, 1).setString(v)
     bad = os.path.join(ROOT, "fixtures/bad")
     save(doc, os.path.join(bad, "password.xls"), "MS Excel 97", password="motcua")
-    save(doc, os.path.join(bad, "password-xlsx.xls"), "Calc MS Excel 2007 XML", password="motcua")
     save(doc, os.path.join(bad, "xml-spreadsheet-2003.xls"), "MS Excel 2003 XML")
     # No Writer here: a Word-like OLE2 file is this workbook with its
     # "Workbook" stream renamed "WordDocument" in the OLE2 directory (an
