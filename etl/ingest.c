@@ -50,8 +50,8 @@
 #include "base/hash.h"
 #include "etl/fingerprint.h"
 #include "etl/reader.h"
+#include "transforms/columns.h"
 #include "transforms/normalize.h"
-#include "transforms/text.h"
 
 /* Batches in existence at once: one filling, one being applied, one ready
  * in between so that neither side waits for the other's hand-over. */
@@ -116,7 +116,7 @@ typedef struct pipeline {
     int have_map;
     long header_line;           /* where the (last) header row is */
     char *scratch;              /* mc_normalize_row's arena, reused per row */
-    mc_field *padded;           /* a ragged row fitted to the header (fit_row) */
+    mc_field *padded;           /* a workbook's short row, padded to the header */
     size_t padded_cap;
     mc_sha256 *digest;          /* of the file's raw bytes, as they are read */
     uint64_t digested;
@@ -325,13 +325,30 @@ static int push_record(pipeline *p, long line, const mc_record *rec, mc_error *e
     return push(p, line, &proto, texts, N_TEXT, err);
 }
 
+/* Whether a header row names the required columns (SPEC 1.2): case_id,
+ * status, received_at, and unit_code or unit_name.  Only to tell a
+ * workbook's sheet without the table from a table with a faulty header;
+ * the title-block search of SPEC 10.2 will take this over. */
+static int holds_required(const mc_field *f, size_t n)
+{
+    int have[MC_COL_COUNT] = {0};
+    for (size_t i = 0; i < n; i++) {
+        mc_col c = mc_column_lookup(f[i].p, f[i].len);
+        if ((unsigned)c < MC_COL_COUNT)
+            have[c] = 1;
+    }
+    return have[MC_COL_CASE_ID] && have[MC_COL_STATUS] && have[MC_COL_RECEIVED_AT] &&
+           (have[MC_COL_UNIT_CODE] || have[MC_COL_UNIT_NAME]);
+}
+
 static int on_header(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
 {
     pipeline *p = ctx;
     int st = mc_colmap_build(&p->map, p->path, f, n, err);
-    /* A workbook or HTML page: this sheet or table has no header, the
-     * next one may (SPEC 10.1); the reader ends with err if none has. */
-    if (st == MC_EXIT_DATA && p->info.ragged)
+    /* A workbook's sheet without the required columns (a cover sheet, a
+     * chart's data) is not the export: the reader tries the next sheet, and
+     * this error stands if none is left (SPEC 10.1). */
+    if (st == MC_EXIT_DATA && p->info.ragged && !holds_required(f, n))
         return MC_READER_NEXT_SHEET;
     if (st)
         return st;
@@ -340,47 +357,38 @@ static int on_header(void *ctx, long line, const mc_field *f, size_t n, mc_error
     return 0;
 }
 
-/*
- * A row of a workbook or HTML table (info.ragged), which leaves out its
- * trailing empty cells, fitted to the header's width: a shorter row padded
- * with empty fields, a longer one cut when its extra cells are all empty.
- * A longer row with text past the header stays as it is (bad_field_count).
- * Returns the row to use (f, or p->padded), or NULL when memory ran out.
- */
-static const mc_field *fit_row(pipeline *p, const mc_field *f, size_t *n)
-{
-    size_t want = p->map.nfields;
-    if (*n > want) {
-        for (size_t i = want; i < *n; i++) {
-            size_t len = f[i].len;
-            mc_text_trim_blanks(f[i].p, &len);
-            if (len)
-                return f;
-        }
-        *n = want;
-        return f;
-    }
-    if (want > p->padded_cap) {
-        mc_field *a = realloc(p->padded, want * sizeof *a);
-        if (!a)
-            return NULL;
-        p->padded = a;
-        p->padded_cap = want;
-    }
-    memcpy(p->padded, f, *n * sizeof *f);
-    for (size_t i = *n; i < want; i++)
-        p->padded[i] = (mc_field){"", 0};
-    *n = want;
-    return p->padded;
-}
-
 static int on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
 {
     pipeline *p = ctx;
     if (atomic_load_explicit(&p->stop, memory_order_relaxed))
         return stopped(p, err);
-    if (p->info.ragged && n != p->map.nfields && !(f = fit_row(p, f, &n)))
-        return no_memory(p, line, err);
+    /* Workbooks leave out a row's trailing empty cells (reader.h, ragged):
+     * a short row is padded to the header's width, and a long one cut back
+     * to it when only empty cells are past it.  A non-empty cell past the
+     * header stays bad_field_count, as in a CSV. */
+    if (p->info.ragged && n != p->map.nfields) {
+        size_t w = p->map.nfields;
+        if (n > w) {
+            size_t k = w;
+            while (k < n && f[k].len == 0)
+                k++;
+            if (k == n)
+                n = w;
+        } else {
+            if (w > p->padded_cap) {
+                mc_field *a = realloc(p->padded, w * sizeof *a);
+                if (!a)
+                    return no_memory(p, line, err);
+                p->padded = a;
+                p->padded_cap = w;
+            }
+            memcpy(p->padded, f, n * sizeof *f);
+            for (size_t i = n; i < w; i++)
+                p->padded[i] = (mc_field){"", 0};
+            f = p->padded;
+            n = w;
+        }
+    }
     if (mc_colmap_is_header(&p->map, f, n))
         return push_reject(p, line, MC_REASON_REPEATED_HEADER, -1,
                            "the header line again in the middle of the file", NULL, err);

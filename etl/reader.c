@@ -16,6 +16,7 @@
  */
 #define ZLIB_CONST
 #include "etl/reader.h"
+#include "etl/xlsx.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -59,7 +60,7 @@ typedef struct rd {
     int fd;
     const unsigned char *mem;
     size_t mem_n, mem_pos;
-    unsigned char pre[2];          /* bytes peeked from fd for the magic */
+    unsigned char pre[4];          /* bytes peeked from fd for the magic */
     size_t pre_n, pre_pos;
     unsigned char *raw;            /* read buffer (chunk bytes) */
     int gz, gz_ready, gz_member_done, gz_zero_tail, raw_eof, text_eof;
@@ -996,14 +997,19 @@ static int run(rd *r, const unsigned char *first2, size_t nfirst)
 #define MAGIC_BYTES MC_HTML_SNIFF_BYTES
 
 /*
- * 1 when the file that starts with the n bytes at magic is not CSV: it was
- * then read by its own format's reader (from r->fd when from_fd, else from
- * memory), whose status is in *st.  0 for CSV.
+ * 1 when the file that starts with the n bytes at magic is not CSV but a
+ * workbook (.xlsx: a ZIP; .xls: OLE2) or an HTML table (SPEC 10.1), whatever
+ * it is called: it was then read by its own format's reader (from r->fd
+ * when from_fd, else from memory), whose status is in *st.  0 for CSV.
  */
 static int other_format(rd *r, const mc_reader_opts *o, const unsigned char *magic, size_t n,
                         int from_fd, int *st)
 {
-    if (mc_xls_is_ole2(magic, n))
+    if (mc_xlsx_magic(magic, n))
+        *st = from_fd ? mc_xlsx_read_fd(r->name, r->fd, o, r->cb, r->ctx, r->info, r->err)
+                      : mc_xlsx_read_mem(r->name, r->mem, r->mem_n, o, r->cb, r->ctx, r->info,
+                                         r->err);
+    else if (mc_xls_is_ole2(magic, n))
         *st = from_fd ? mc_xls_read_fd(r->name, r->fd, o, r->cb, r->ctx, r->info, r->err)
                       : mc_xls_read_mem(r->name, r->mem, r->mem_n, o, r->cb, r->ctx, r->info,
                                         r->err);
@@ -1038,8 +1044,8 @@ int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_c
     if (!(r.raw = malloc(r.chunk)))
         st = nomem(&r);
     /* Peek at the magic bytes; they are replayed by raw_next. */
-    while (!st && r.pre_n < 2) {
-        ssize_t k = read(r.fd, r.pre + r.pre_n, 2 - r.pre_n);
+    while (!st && r.pre_n < sizeof r.pre) {
+        ssize_t k = read(r.fd, r.pre + r.pre_n, sizeof r.pre - r.pre_n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0)

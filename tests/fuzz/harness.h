@@ -11,8 +11,9 @@
  * ingest.c does besides: a header without the required columns sends the
  * reader on to the next sheet, and a row is fitted to the header's width.
  * mc_read_mem chooses the reader by the first bytes, so the same harness
- * serves tests/fuzz/fuzz_xls.c and tests/fuzz/fuzz_html.c.  Besides "does not crash, leak or hang" (the sanitizers'
- * and libFuzzer's job) it checks properties that hold for every input:
+ * serves tests/fuzz/fuzz_xls.c and tests/fuzz/fuzz_html.c.  Besides "does
+ * not crash, leak or hang" (the sanitizers' and libFuzzer's job) it checks
+ * properties that hold for every input:
  *   - the reader's answer does not depend on how the bytes are chunked
  *     (same rows, same lines, same verdict; for a refused file the verdict
  *     and, unless it is gzip, the message): the reader is built for that,
@@ -37,6 +38,7 @@
 #include <string.h>
 
 #include "etl/reader.h"
+#include "transforms/columns.h"
 #include "transforms/normalize.h"
 #include "transforms/text.h"
 
@@ -102,8 +104,19 @@ static int fz_on_header(void *ctx, long line, const mc_field *f, size_t n, mc_er
     fz_trace *t = ctx;
     fz_mix_fields(t, "H", line, f, n);
     int st = mc_colmap_build(&t->map, "fuzz.csv", f, n, err);
-    if (st == MC_EXIT_DATA && t->info->ragged)
-        return MC_READER_NEXT_SHEET;    /* as ingest.c does */
+    if (st == MC_EXIT_DATA && t->info->ragged) {
+        /* as ingest.c does: a sheet whose first row lacks a required column
+         * is not the export; a faulty header that has them all refuses */
+        int have[MC_COL_COUNT] = {0};
+        for (size_t i = 0; i < n; i++) {
+            mc_col c = mc_column_lookup(f[i].p, f[i].len);
+            if ((unsigned)c < MC_COL_COUNT)
+                have[c] = 1;
+        }
+        if (!(have[MC_COL_CASE_ID] && have[MC_COL_STATUS] && have[MC_COL_RECEIVED_AT] &&
+              (have[MC_COL_UNIT_CODE] || have[MC_COL_UNIT_NAME])))
+            return MC_READER_NEXT_SHEET;
+    }
     if (st)
         return st;
     t->have_map = 1;
@@ -120,15 +133,12 @@ static int fz_on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error
         fz_broken(t, "a row before the header");
         return 0;
     }
-    /* a ragged row fitted to the header as ingest.c's fit_row does */
+    /* a ragged row fitted to the header as ingest.c's on_row does */
     mc_field *fitted = NULL;
     if (t->info->ragged && n != t->map.nfields) {
         size_t extra_text = 0;
-        for (size_t i = t->map.nfields; i < n; i++) {
-            size_t len = f[i].len;
-            mc_text_trim_blanks(f[i].p, &len);
-            extra_text += len;
-        }
+        for (size_t i = t->map.nfields; i < n; i++)
+            extra_text += f[i].len;
         if (n > t->map.nfields && !extra_text)
             n = t->map.nfields;
         else if (n < t->map.nfields) {
