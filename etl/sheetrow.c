@@ -4,6 +4,7 @@
  */
 #include "etl/sheetrow.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,26 @@ int mc_sheetrow_end_row(mc_sheetrow *s, long line)
     }
     mc_sheetrow_drop_row(s);
     return st == MC_READER_NEXT_SHEET ? next_sheet(s) : st;
+}
+
+/* The C locale is in force (motcua never calls setlocale).  Fifteen
+ * digits are tried first: a number that a shorter form reads back as
+ * prints that form at 15 digits too, %g dropping the trailing zeros. */
+void mc_sheetrow_number(double v, char *out, size_t cap)
+{
+    if (v == 0) {
+        snprintf(out, cap, "0");        /* -0 too */
+        return;
+    }
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e15) {
+        snprintf(out, cap, "%.0f", v);
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, cap, "%.*g", prec, v);
+        if (strtod(out, NULL) == v)
+            return;
+    }
 }
 
 int mc_sheetrow_finish(mc_sheetrow *s)

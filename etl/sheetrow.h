@@ -18,6 +18,7 @@
  *     row_too_large, a non-empty cell past max_columns makes it
  *     bad_field_count (on_bad_row); on the header either refuses the file.
  * Memory: one row, bounded by max_row and max_columns.
+ * mc_sheetrow_number, the text of a numeric cell, serves etl/xlsx.c too.
  */
 #ifndef MC_SHEETROW_H
 #define MC_SHEETROW_H
@@ -86,6 +87,13 @@ int mc_sheetrow_end_row(mc_sheetrow *s, long line);
 
 /* Drop the open row without handing it over. */
 void mc_sheetrow_drop_row(mc_sheetrow *s);
+
+/*
+ * A workbook number as text into out (cap >= 32): the shortest form that
+ * reads back as v ('.' as the point), integers below 1e15 without ".0";
+ * the form every workbook reader gives a numeric cell (SPEC 10.1).
+ */
+void mc_sheetrow_number(double v, char *out, size_t cap);
 
 /*
  * After the last sheet: 0 when a sheet's header was taken; MC_EXIT_DATA with

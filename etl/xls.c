@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <freexl.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,25 +240,6 @@ static int open_failed(xr *x, int rc, int fd)
                         x->name, freexl_says(rc), rc);
 }
 
-/* The shortest text that reads back as d; integers without ".0".  The C
- * locale is in force (motcua never calls setlocale), so '.' is the point. */
-static void put_number(char *buf, size_t cap, double d)
-{
-    if (d == 0) {
-        snprintf(buf, cap, "0");        /* -0 too */
-        return;
-    }
-    if (isfinite(d) && d == floor(d) && fabs(d) < 1e15) {
-        snprintf(buf, cap, "%.0f", d);
-        return;
-    }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, cap, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            return;
-    }
-}
-
 /* ------------------------------------------------------------ the child
  *
  * FreeXL runs in a child process that writes the workbook's rows to a
@@ -368,7 +348,7 @@ static const char *cell_text(const FreeXL_CellValue *v, char *buf, size_t cap)
         snprintf(buf, cap, "%d", v->value.int_value);
         return buf;
     case FREEXL_CELL_DOUBLE:
-        put_number(buf, cap, v->value.double_value);
+        mc_sheetrow_number(v->value.double_value, buf, cap);
         return buf;
     case FREEXL_CELL_TEXT:
     case FREEXL_CELL_SST_TEXT:
