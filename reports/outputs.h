@@ -5,9 +5,14 @@
  *
  * Both commands go through mc_outputs_refresh, so a rerun can never write
  * anything a run would not.  The files of one period:
- *   report.xlsx   the workbook (form sheet, targets sheet, quality sheet)
- *   report.html   the page with charts
- *   units.csv, targets.csv, quality.csv   Excel CSV (BOM, Vietnamese headings)
+ *   report.xlsx   the workbook (form sheet, targets sheet, quality sheet,
+ *                 the 12-month trend and its line charts, and the late cases:
+ *                 "Hồ sơ trễ hạn")
+ *   report.html   the page with charts, the trend's among them, and the late
+ *                 cases without an apology letter, worst first (the first 500)
+ *   units.csv, targets.csv, quality.csv, trend.csv   Excel CSV (BOM,
+ *                 Vietnamese headings); trend.csv when the report has its trend
+ *   late.csv      the late cases (SPEC 12's `late` list), Excel CSV
  */
 #ifndef MC_OUTPUTS_H
 #define MC_OUTPUTS_H
@@ -22,14 +27,15 @@
 enum { MC_OUT_XLSX = 1, MC_OUT_HTML = 2, MC_OUT_CSV = 4 };
 
 /* Parse a `formats` value ("xlsx,html,csv", any order and case, spaces
- * allowed; "" or "none" for no files) into *mask.  0, or -1 with a
- * one-line reason in why. */
-int mc_formats_parse(const char *s, unsigned *mask, char *why, size_t why_cap);
+ * allowed; "" or "none" for no files) into *mask.  0, or MC_EXIT_USAGE
+ * with the reason in err. */
+int mc_formats_parse(const char *s, unsigned *mask, mc_error *err);
 
 /*
  * Compute the report of period (as of as_of, NULL for SPEC 4's default),
- * replace its stored rows in one transaction, then write the files of
- * formats to out_dir/PERIOD/ (each to a temporary name, then renamed).
+ * with its trend when there are files to write, replace its stored rows in
+ * one transaction, then write the files of formats to out_dir/PERIOD/
+ * (each to a temporary name, then renamed).
  * canon receives the period's canonical text (>= 64 bytes; may be NULL).
  * Returns 0 or an MC_EXIT_* status.
  */
@@ -38,9 +44,18 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
                        mc_error *err);
 
 /* What mc_outputs_refresh does after computing: store rep, then write its
- * files.  For a report computed with others (mc_report_build_many). */
-int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
-                       unsigned formats, mc_error *err);
+ * files.  For a report computed with others (mc_report_build_many); the
+ * trend's parts are written when rep has its trend.  The late lists come from cases (mc_outputs_late), or, when it is NULL, from
+ * a read of the store made here. */
+int mc_outputs_publish(mc_store *s, const mc_report_inputs *in, const mc_report *rep,
+                       struct mc_cases *cases, const char *out_dir, unsigned formats,
+                       mc_error *err);
+
+/* The late cases of reps[0..n) (n <= 62), for mc_outputs_publish, in one
+ * read of the store for all: cases[k] gets reps[k]'s; free each with
+ * mc_cases_close.  On failure none is left. */
+int mc_outputs_late(mc_store *s, const mc_report_inputs *in, const mc_report *reps, size_t n,
+                    struct mc_cases **cases, mc_error *err);
 
 /* Store rep's unit rows as the stored report of its period and convention,
  * replacing the old ones, in one transaction. */

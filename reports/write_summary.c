@@ -70,10 +70,50 @@ static void put_target(FILE *f, const mc_report *rep, const mc_unit_row *row, mc
             target, gap);
 }
 
-static void put_rate_target(FILE *f, const mc_report *rep, const mc_unit_row *row, mc_rate r)
+/*
+ * SPEC 14's lines, word for word, with its placeholders spelled as the
+ * machine names of the units table: {count}, {rate} (a rate alone) and
+ * {rate+T} (a rate and its target clause).  The first line is written by
+ * write_lines, from the report's dates and unit.
+ */
+static const char *const lines[] = {
+    "- Tổng số hồ sơ tiếp nhận: {received_total} hồ sơ, trong đó tiếp nhận mới trong kỳ "
+    "{received_new} hồ sơ (trực tuyến {received_online}; trực tiếp và qua dịch vụ bưu chính "
+    "công ích {received_offline}), từ kỳ trước chuyển sang {carried_over} hồ sơ.",
+    "- Đã giải quyết: {resolved_total} hồ sơ (trước hạn {resolved_early}; đúng hạn "
+    "{resolved_on_time}; quá hạn {resolved_late}); tỷ lệ giải quyết trước và đúng hạn "
+    "{on_time_rate+T}.",
+    "- Đang giải quyết: {in_progress_total} hồ sơ (trong hạn {in_progress_within}; quá hạn "
+    "{in_progress_overdue}).",
+    "- Hồ sơ trễ hạn: {late_total} hồ sơ, trong đó đã có văn bản xin lỗi {late_with_apology} hồ "
+    "sơ ({late_with_apology_rate}){late_with_apology_rate:T}.",
+    "- Tỷ lệ hồ sơ tiếp nhận trực tuyến: {online_rate+T}; trực tuyến toàn trình: "
+    "{online_full_process_rate+T}; thanh toán trực tuyến: {online_payment_rate+T}.",
+    "- Tỷ lệ số hóa hồ sơ: {digitized_rate+T}; cấp kết quả điện tử: {e_result_rate+T}.",
+};
+
+/* Fill one placeholder (name without braces, n bytes) of row. */
+static void put_field(FILE *f, const mc_report *rep, const mc_unit_row *row, const char *name,
+                      size_t n)
 {
-    put_rate(f, row, r);
-    put_target(f, rep, row, r);
+    int with_target = n > 2 && strncmp(name + n - 2, "+T", 2) == 0;
+    int target_only = n > 2 && strncmp(name + n - 2, ":T", 2) == 0;
+    size_t base = with_target || target_only ? n - 2 : n;
+    for (int c = 0; c < MC_C_CONTRACT_COUNT; c++)
+        if (strlen(mc_count_name((mc_count)c)) == base &&
+            strncmp(mc_count_name((mc_count)c), name, base) == 0) {
+            put_count(f, row, (mc_count)c);
+            return;
+        }
+    for (int r = 0; r < MC_R_COUNT; r++)
+        if (strlen(mc_rate_name((mc_rate)r)) == base &&
+            strncmp(mc_rate_name((mc_rate)r), name, base) == 0) {
+            if (!target_only)
+                put_rate(f, row, (mc_rate)r);
+            if (with_target || target_only)
+                put_target(f, rep, row, (mc_rate)r);
+            return;
+        }
 }
 
 static void write_lines(FILE *f, const mc_report *rep, const mc_unit_row *row, int for_unit)
@@ -87,62 +127,20 @@ static void write_lines(FILE *f, const mc_report *rep, const mc_unit_row *row, i
                                                             : mc_wu_str(row->unit_code);
     fprintf(f, "Kỳ báo cáo %s (từ ngày %s đến ngày %s, số liệu tính đến ngày %s); đơn vị: %s.\n",
             rep->period, s, e, a, who);
-
-    fputs("- Tổng số hồ sơ tiếp nhận: ", f);
-    put_count(f, row, MC_C_RECEIVED_TOTAL);
-    fputs(" hồ sơ, trong đó tiếp nhận mới trong kỳ ", f);
-    put_count(f, row, MC_C_RECEIVED_NEW);
-    fputs(" hồ sơ (trực tuyến ", f);
-    put_count(f, row, MC_C_RECEIVED_ONLINE);
-    fputs("; trực tiếp và qua dịch vụ bưu chính công ích ", f);
-    put_count(f, row, MC_C_RECEIVED_OFFLINE);
-    fputs("), từ kỳ trước chuyển sang ", f);
-    put_count(f, row, MC_C_CARRIED_OVER);
-    fputs(" hồ sơ.\n", f);
-
-    fputs("- Đã giải quyết: ", f);
-    put_count(f, row, MC_C_RESOLVED_TOTAL);
-    fputs(" hồ sơ (trước hạn ", f);
-    put_count(f, row, MC_C_RESOLVED_EARLY);
-    fputs("; đúng hạn ", f);
-    put_count(f, row, MC_C_RESOLVED_ON_TIME);
-    fputs("; quá hạn ", f);
-    put_count(f, row, MC_C_RESOLVED_LATE);
-    fputs("); tỷ lệ giải quyết trước và đúng hạn ", f);
-    put_rate_target(f, rep, row, MC_R_ON_TIME);
-    fputs(".\n", f);
-
-    fputs("- Đang giải quyết: ", f);
-    put_count(f, row, MC_C_IN_PROGRESS_TOTAL);
-    fputs(" hồ sơ (trong hạn ", f);
-    put_count(f, row, MC_C_IN_PROGRESS_WITHIN);
-    fputs("; quá hạn ", f);
-    put_count(f, row, MC_C_IN_PROGRESS_OVERDUE);
-    fputs(").\n", f);
-
-    fputs("- Hồ sơ trễ hạn: ", f);
-    put_count(f, row, MC_C_LATE_TOTAL);
-    fputs(" hồ sơ, trong đó đã có văn bản xin lỗi ", f);
-    put_count(f, row, MC_C_LATE_WITH_APOLOGY);
-    fputs(" hồ sơ (", f);
-    put_rate(f, row, MC_R_LATE_WITH_APOLOGY);
-    fputs(")", f);
-    put_target(f, rep, row, MC_R_LATE_WITH_APOLOGY);
-    fputs(".\n", f);
-
-    fputs("- Tỷ lệ hồ sơ tiếp nhận trực tuyến: ", f);
-    put_rate_target(f, rep, row, MC_R_ONLINE);
-    fputs("; trực tuyến toàn trình: ", f);
-    put_rate_target(f, rep, row, MC_R_ONLINE_FULL_PROCESS);
-    fputs("; thanh toán trực tuyến: ", f);
-    put_rate_target(f, rep, row, MC_R_ONLINE_PAYMENT);
-    fputs(".\n", f);
-
-    fputs("- Tỷ lệ số hóa hồ sơ: ", f);
-    put_rate_target(f, rep, row, MC_R_DIGITIZED);
-    fputs("; cấp kết quả điện tử: ", f);
-    put_rate_target(f, rep, row, MC_R_E_RESULT);
-    fputs(".\n", f);
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        for (const char *p = lines[i]; *p;) {
+            const char *open = strchr(p, '{');
+            if (!open) {
+                fputs(p, f);
+                break;
+            }
+            fwrite(p, 1, (size_t)(open - p), f);
+            const char *close = strchr(open, '}');
+            put_field(f, rep, row, open + 1, (size_t)(close - open - 1));
+            p = close + 1;
+        }
+        fputc('\n', f);
+    }
 }
 
 int mc_summary_build(const mc_report *rep, const char *unit_code, char **text, mc_error *err)
