@@ -80,3 +80,32 @@ Test(text, display_width)
     cr_assert_eq(mc_text_width("C\xe1\xbb\xad" "a"), 3);
     cr_assert_eq(mc_text_width("\xe6\xbc\xa2"), 2); /* a wide CJK character */
 }
+
+/* mc_text_norm checks the bytes in the same pass that folds them (issue 15):
+ * what mc_utf8_valid refuses, it refuses, on the fast path and on the NFC
+ * path alike, wherever the bad bytes are. */
+Test(text, norm_refuses_what_is_not_utf8)
+{
+    static const struct {
+        const char *s;
+        size_t n;
+    } bad[] = {
+        {"UBND \xc3\x28 x", 8},                   /* bad continuation */
+        {"a\xed\xa0\x80", 4},                     /* surrogate */
+        {"\xc0\xaf", 2},                          /* overlong */
+        {"x\xe1\xbb", 3},                         /* truncated at the end */
+        {"a\0b", 3},                              /* NUL byte */
+        {"  \xc2\xa0\xff  ", 7},                  /* inside white space */
+        {"Tu\xcc\x80ng \xff", 9},                 /* after a mark: the NFC path */
+        {"Tu\xcc\x80ng\0", 8},                    /* a NUL on the NFC path */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(mc_utf8_valid(bad[i].s, bad[i].n), 0, "case %zu", i);
+        cr_assert_eq(mc_text_norm(bad[i].s, bad[i].n, buf, sizeof buf), MC_TEXT_BAD_UTF8,
+                     "case %zu", i);
+    }
+    /* valid text with every kind of white space still folds */
+    const char ok[] = "\xe2\x80\x8b a \xe3\x80\x80\t b\xc2\xa0 \xef\xbb\xbf";
+    cr_assert_eq(mc_text_norm(ok, sizeof ok - 1, buf, sizeof buf), 3);
+    cr_assert_str_eq(buf, "a b");
+}
