@@ -258,7 +258,7 @@ static void check_one(const char *name)
     static const size_t chunks[] = {0, 1, 2, 3, 7};
     for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
         got g = {0};
-        mc_reader_cb cb = {on_header, on_row, on_bad_row};
+        mc_reader_cb cb = {.on_header = on_header, .on_row = on_row, .on_bad_row = on_bad_row};
         mc_reader_opts o = {.chunk_size = chunks[c]};
         mc_error err;
         int st = mc_read_mem(name, csv, n, &o, &cb, &g, NULL, &err);

@@ -128,7 +128,7 @@ static int on_bad(void *ctx, long line, mc_reason reason, const char *detail, mc
     return 0;
 }
 
-static const mc_reader_cb CB = {on_header, on_row, on_bad};
+static const mc_reader_cb CB = {.on_header = on_header, .on_row = on_row, .on_bad_row = on_bad};
 
 /* Close a transcript with the outcome and what the reader learned. */
 static void put_end(rec *r, int st, const mc_error *err, const mc_reader_info *in)
