@@ -9,7 +9,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS    := libutf8proc xlsxwriter sqlite3 libpcre2-8 zlib libcrypto inih
+PKGS    := libutf8proc xlsxwriter sqlite3 libpcre2-8 zlib libcrypto inih libxxhash
 HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 OPT     ?= -O2 -g
 CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(HARDEN) -I. \
@@ -23,7 +23,7 @@ BUILD   ?= build
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config libcsv-dev zlib1g-dev libsqlite3-dev \
             libpcre2-dev libcriterion-dev libutf8proc-dev libxlsxwriter-dev \
-            libssl-dev libinih-dev sqlite3 unzip python3
+            libssl-dev libinih-dev libxxhash-dev sqlite3 unzip python3
 
 LIB_SRC  := $(sort $(wildcard etl/*.c transforms/*.c reports/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -555,11 +555,12 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
         p.ro.on_raw = digest_raw;
         p.ro.raw_ctx = &p;
     }
-    if (!(p.fpr = mc_fingerprinter_new()) || (!digest_first && !(p.digest = mc_sha256_new()))) {
+    if (!(p.fpr = mc_fingerprinter_new(mc_store_fp_secret(s))) ||
+        (!digest_first && !(p.digest = mc_sha256_new()))) {
         mc_fingerprinter_free(p.fpr);
         mc_store_file_rollback(s);
-        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot start SHA-256 (out of memory?)",
-                            path);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot start the fingerprints or "
+                            "SHA-256 (out of memory?)", path);
     }
 
     pthread_t tid;
@@ -593,9 +594,16 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
         p.counts.duplicate = p.added.duplicate;
         p.counts.conflicts = p.added.conflicts;
     }
+    /* what the ledger says of the file's shape (SPEC 10.4) */
+    snprintf(res->format, sizeof res->format, "%s", p.info.format);
+    snprintf(res->sheet, sizeof res->sheet, "%s", p.info.sheet);
+    res->header_line = p.header_line;
     if (!st && !found) {
         snprintf(res->unknown, sizeof res->unknown, "%s", p.map.unknown);
-        st = mc_store_file_commit(s, &p.counts, p.map.unknown, err);
+        mc_file_meta meta = {.unknown_columns = p.map.unknown, .format = res->format,
+                             .sheet = res->sheet, .header_line = res->header_line,
+                             .trailer_rows = res->trailer_rows};
+        st = mc_store_file_commit(s, &p.counts, &meta, err);
     } else {
         mc_store_file_rollback(s);
     }
@@ -605,9 +613,6 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     res->personal_columns = p.map.n_personal;
     res->gzip = p.info.gzip;
     res->delimiter = p.info.delimiter;
-    snprintf(res->format, sizeof res->format, "%s", p.info.format);
-    snprintf(res->sheet, sizeof res->sheet, "%s", p.info.sheet);
-    res->header_line = p.header_line;
     if (p.have_map)
         mc_colmap_free(&p.map);
     for (int i = 0; i < p.n_all; i++) {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "etl/fingerprint.h"
 #include "etl/ingest.h"
 #include "etl/store.h"
 
@@ -142,6 +143,24 @@ static mc_store *open_store(const char *name)
     return s;
 }
 
+/* Open the store name with the fingerprint secret of store other, so that
+ * the fingerprints of the two compare (each store makes its own). */
+static mc_store *open_store_sharing_secret(const char *name, mc_store *other)
+{
+    mc_store *s = open_store(name);
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_prepare_v2(mc_store_db(s), "UPDATE settings SET value = ?1 WHERE name ="
+                                    " 'fingerprint_secret'", -1, &q, NULL), SQLITE_OK);
+    sqlite3_bind_blob(q, 1, mc_store_fp_secret(other), MC_FP_SECRET_LEN, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(q), SQLITE_DONE);
+    sqlite3_finalize(q);
+    cr_assert_eq(sqlite3_changes(mc_store_db(s)), 1);
+    mc_store_close(s);
+    s = open_store(name);
+    cr_assert_eq(memcmp(mc_store_fp_secret(s), mc_store_fp_secret(other), MC_FP_SECRET_LEN), 0);
+    return s;
+}
+
 /* One query's rows as text, one line each, columns joined by '|'. */
 static char *dump(mc_store *s, const char *sql)
 {
@@ -184,6 +203,8 @@ static const char *const tables[] = {
     "SELECT file_id, line, reason, col, detail, fields FROM rejects ORDER BY id",
     "SELECT case_key, file_id, line, what, stored, incoming FROM conflicts ORDER BY id",
     "SELECT * FROM unit_keys ORDER BY id",
+    "SELECT * FROM procedures ORDER BY id",
+    "SELECT * FROM fields ORDER BY id",
 };
 
 static void assert_counts(const mc_ingest_result *r, const expect *e)
@@ -220,7 +241,7 @@ Test(ingest, threads_and_one_thread_agree)
     cr_assert_lt(write_gzip(gz, t, len), THREAD_MIN_FILE, "the gzip file must use one thread");
     free(t);
 
-    mc_store *a = open_store("a.db"), *b = open_store("b.db");
+    mc_store *a = open_store("a.db"), *b = open_store_sharing_secret("b.db", a);
     mc_ingest_result ra, rb;
     mc_error err;
     mc_error_clear(&err);
@@ -230,6 +251,13 @@ Test(ingest, threads_and_one_thread_agree)
     assert_counts(&rb, &e);
     cr_assert_eq(ra.gzip, 0);
     cr_assert_eq(rb.gzip, 1);
+    /* the ledger says what the file was (SPEC 10.4) */
+    char *la = dump(a, "SELECT format, sheet, header_line, trailer_rows FROM files");
+    char *lb = dump(b, "SELECT format, sheet, header_line, trailer_rows FROM files");
+    cr_expect_str_eq(la, "csv||1|0\n");
+    cr_expect_str_eq(lb, "csv.gz||1|0\n");
+    free(la);
+    free(lb);
     cr_assert(e.conflicts > 0 && e.duplicate > 0 && e.quarantined > 0);
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         char *da = dump(a, tables[i]), *db = dump(b, tables[i]);
