@@ -41,9 +41,12 @@ static const struct {
     {"report",
      "usage: motcua report --period P [--as-of YYYY-MM-DD] [--convention calendar|cutoff]\n"
      "                     [--table units|targets|quality|files|rejects]\n"
+     "                     [--by unit|field|procedure]\n"
      "                     [--format text|csv|xlsx|html] [-o FILE]\n"
      "Print or write one report table. P is YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY or\n"
      "YYYY-MM-DD..YYYY-MM-DD. files and rejects need no period.\n"
+     "--by gives the units table one row per unit (default), per field or per\n"
+     "procedure, with the same counts and rates and the same ALL row.\n"
      "--format csv to standard output is the machine contract of SPEC section 7.\n"},
     {"run",
      "usage: motcua run [--config FILE] [--inbox DIR] [--archive DIR] [--quarantine DIR]\n"
@@ -95,7 +98,7 @@ static int help_for(const char *command)
 enum {
     OPT_DB = 256, OPT_CONFIG, OPT_UNITS, OPT_TARGETS, OPT_PERIOD, OPT_AS_OF, OPT_CONVENTION,
     OPT_TABLE, OPT_FORMAT, OPT_INBOX, OPT_ARCHIVE, OPT_QUARANTINE, OPT_OUTPUT, OPT_FORMATS,
-    OPT_THRESHOLD, OPT_MAX_AGE, OPT_FROM_ARCHIVE, OPT_VERSION
+    OPT_THRESHOLD, OPT_MAX_AGE, OPT_FROM_ARCHIVE, OPT_VERSION, OPT_BY
 };
 
 static const struct option long_opts[] = {
@@ -113,6 +116,7 @@ static const struct option long_opts[] = {
     {"convention", required_argument, NULL, OPT_CONVENTION},
     {"table", required_argument, NULL, OPT_TABLE},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"by", required_argument, NULL, OPT_BY},
     {"inbox", required_argument, NULL, OPT_INBOX},
     {"archive", required_argument, NULL, OPT_ARCHIVE},
     {"quarantine", required_argument, NULL, OPT_QUARANTINE},
@@ -201,6 +205,7 @@ int main(int argc, char **argv)
         case OPT_CONVENTION: o.convention = optarg; break;
         case OPT_TABLE: o.table = optarg; break;
         case OPT_FORMAT: o.format = optarg; break;
+        case OPT_BY: o.by = optarg; break;
         case 'o': o.out_file = optarg; break;
         case OPT_INBOX: o.inbox = optarg; break;
         case OPT_ARCHIVE: o.archive = optarg; break;

@@ -23,6 +23,7 @@ typedef struct mc_options {
     const char *convention;
     const char *table;
     const char *format;
+    const char *by;           /* report: unit, field or procedure (SPEC 11) */
     const char *out_file;     /* -o FILE */
     /* run, rerun (config keys of SPEC 8) */
     const char *inbox;

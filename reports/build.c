@@ -18,6 +18,7 @@
 int mc_report_inputs_load(const mc_options *o, mc_report_inputs *in, mc_error *err)
 {
     memset(in, 0, sizeof *in);
+    in->groups = MC_GROUPS_FIELD | MC_GROUPS_PROCEDURE;
     if (mc_convention_parse(o->convention ? o->convention : "calendar", &in->convention) != 0)
         return mc_error_set(err, MC_EXIT_USAGE, "--convention must be calendar or cutoff, not '%s'",
                             o->convention);
@@ -60,7 +61,8 @@ static mc_figures_opts figures_opts(const mc_report_inputs *in, const mc_period 
 {
     return (mc_figures_opts){.units = in->units, .targets = &in->targets,
                              .convention = in->convention, .period = *period,
-                             .as_of = mc_period_as_of(period, mc_day_today())};
+                             .as_of = mc_period_as_of(period, mc_day_today()),
+                             .groups = in->groups};
 }
 
 int mc_report_build(mc_store *s, const mc_report_inputs *in, const char *period_text,
@@ -116,7 +118,7 @@ static int write_stream(const mc_report *rep, mc_table t, mc_format f, int for_p
     case MC_FORMAT_CSV:
         return mc_write_csv(out, rep, t, for_people, err);
     case MC_FORMAT_HTML:
-        return mc_write_html(out, rep, err);
+        return mc_write_html(out, rep, t, err);
     default:
         return mc_error_set(err, MC_EXIT_USAGE, "the workbook needs a file: use -o FILE.xlsx");
     }

@@ -22,6 +22,9 @@ typedef struct mc_report_inputs {
     mc_convention convention;
     char units_path[1024];    /* "" when no registry */
     char targets_path[1024];  /* "" when no targets */
+    unsigned groups;          /* MC_GROUPS_*: the breakdowns reports compute
+                               * (SPEC 11); all of them unless the caller
+                               * narrows it */
 } mc_report_inputs;
 
 /* Load the registry and targets named by the options (or the bundled ones),

@@ -37,10 +37,24 @@ int mc_cmd_report(mc_options *o)
     }
     int ledger = strcmp(table, "files") == 0 ? MC_LEDGER_FILES
                : strcmp(table, "rejects") == 0 ? MC_LEDGER_REJECTS : -1;
+    /* SPEC 11: --by turns the units table into its breakdown */
+    const char *by = o->by ? o->by : "unit";
+    mc_table by_table = strcmp(by, "field") == 0       ? MC_TABLE_FIELDS
+                        : strcmp(by, "procedure") == 0 ? MC_TABLE_PROCEDURES
+                                                       : MC_TABLE_UNITS;
+    if (by_table == MC_TABLE_UNITS && strcmp(by, "unit") != 0) {
+        mc_log_error("--by must be unit, field or procedure, not '%s'", by);
+        return MC_EXIT_USAGE;
+    }
+    if (by_table != MC_TABLE_UNITS && strcmp(table, "units") != 0) {
+        mc_log_error("--by %s gives the units table by %s; the %s table has no such form", by,
+                     by, table);
+        return MC_EXIT_USAGE;
+    }
     mc_table t;
     if (ledger < 0) {
         if (strcmp(table, "units") == 0)
-            t = MC_TABLE_UNITS;
+            t = by_table;
         else if (strcmp(table, "targets") == 0)
             t = MC_TABLE_TARGETS;
         else if (strcmp(table, "quality") == 0)
@@ -76,6 +90,11 @@ int mc_cmd_report(mc_options *o)
     } else {
         mc_report_inputs in;
         st = mc_report_inputs_load(o, &in, &err);
+        /* only what the table needs: the workbook holds both breakdowns */
+        in.groups = format == MC_FORMAT_XLSX       ? MC_GROUPS_FIELD | MC_GROUPS_PROCEDURE
+                    : t == MC_TABLE_FIELDS     ? MC_GROUPS_FIELD
+                    : t == MC_TABLE_PROCEDURES ? MC_GROUPS_PROCEDURE
+                                               : 0;
         if (!st) {
             mc_report rep;
             st = mc_report_build(s, &in, o->period, o->as_of, &rep, &err);

@@ -130,6 +130,17 @@ void mc_report_free(mc_report *rep)
         free(rep->rows[i].unit_name);
     }
     free(rep->rows);
+    mc_group_row *groups[2] = {rep->fields, rep->procedures};
+    size_t n_groups[2] = {rep->n_fields, rep->n_procedures};
+    for (int g = 0; g < 2; g++) {
+        for (size_t i = 0; i < n_groups[g]; i++) {
+            free(groups[g][i].code);
+            free(groups[g][i].name);
+        }
+        free(groups[g]);
+    }
+    rep->fields = rep->procedures = NULL;
+    rep->n_fields = rep->n_procedures = 0;
     for (size_t i = 0; i < rep->n_targets; i++) {
         free(rep->targets[i].unit_code);
         free(rep->targets[i].indicator);

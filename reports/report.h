@@ -82,6 +82,21 @@ typedef struct mc_unit_row {
     int64_t c[MC_C_COUNT];
 } mc_unit_row;
 
+/* A row of a breakdown (SPEC 11): one field, or one procedure, or ALL. */
+typedef struct mc_group_row {
+    char *code;           /* procedures: the code of a group keyed by code, ""
+                           * for one keyed by name, "ALL"; fields: NULL */
+    char *name;           /* the field's name, or the procedure group's most
+                           * frequent name; "" for the cases without; "ALL"
+                           * for the fields' total row, "" for the
+                           * procedures' */
+    int kind;             /* MC_ROW_UNIT for a group, MC_ROW_ALL */
+    int64_t c[MC_C_COUNT];
+} mc_group_row;
+
+/* Which breakdowns a report computes (mc_report.groups). */
+enum { MC_GROUPS_FIELD = 1, MC_GROUPS_PROCEDURE = 2 };
+
 typedef struct mc_target_row {
     char *unit_code;
     char *indicator;      /* a rate name, e.g. "on_time_rate" */
@@ -108,6 +123,9 @@ typedef struct mc_report {
     const char *convention;       /* "calendar" or "cutoff" */
     char reporting_unit[256];     /* for the form heading; may be "" */
     mc_unit_row *rows;   size_t n_rows;
+    unsigned groups;      /* MC_GROUPS_*: the breakdowns below that were computed */
+    mc_group_row *fields; size_t n_fields;         /* by field, ALL last */
+    mc_group_row *procedures; size_t n_procedures; /* by procedure, ALL last */
     mc_target_row *targets; size_t n_targets;
     mc_quality_row *quality; size_t n_quality;
 } mc_report;
@@ -115,8 +133,11 @@ typedef struct mc_report {
 /* Release everything an mc_report owns (not the struct itself). */
 void mc_report_free(mc_report *rep);
 
-/* Which table a writer writes. */
-typedef enum { MC_TABLE_UNITS, MC_TABLE_TARGETS, MC_TABLE_QUALITY } mc_table;
+/* Which table a writer writes: FIELDS and PROCEDURES are the units
+ * table's breakdowns (report --by field|procedure). */
+typedef enum {
+    MC_TABLE_UNITS, MC_TABLE_TARGETS, MC_TABLE_QUALITY, MC_TABLE_FIELDS, MC_TABLE_PROCEDURES
+} mc_table;
 
 /*
  * Writers.  Each returns 0, or an MC_EXIT_* status with *err filled.
@@ -124,12 +145,15 @@ typedef enum { MC_TABLE_UNITS, MC_TABLE_TARGETS, MC_TABLE_QUALITY } mc_table;
  *         for_people is 0; with a BOM, Vietnamese headings and formula-guarded
  *         text cells when 1.
  *  text : an aligned terminal table, target beside each rate, misses marked.
- *  xlsx : the three-sheet workbook, written to path.
- *  html : one self-contained page, to out.
+ *  xlsx : the workbook, written to path: the form by unit, the form by
+ *         field and the table by procedure when computed, targets, quality.
+ *  html : one self-contained page, to out: the whole report for the units,
+ *         targets and quality tables, the breakdown alone for FIELDS and
+ *         PROCEDURES.
  */
 int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc_error *err);
 int mc_write_text(FILE *out, const mc_report *rep, mc_table t, mc_error *err);
 int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err);
-int mc_write_html(FILE *out, const mc_report *rep, mc_error *err);
+int mc_write_html(FILE *out, const mc_report *rep, mc_table t, mc_error *err);
 
 #endif

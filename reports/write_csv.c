@@ -86,18 +86,18 @@ static void end_row(csv_w *w)
     w->col = 0;
 }
 
-static void write_units(csv_w *w, const mc_report *rep)
+/* The period's four columns, then the key columns heads (machine) or
+ * heads_vi (people), then the counts and rates of SPEC 7: the heading. */
+static void figures_head(csv_w *w, const char *const *heads, const char *const *heads_vi,
+                         size_t n_heads)
 {
-    static const char *const fixed_vi[] = {
-        "Kỳ báo cáo", "Từ ngày", "Đến ngày", "Tính đến ngày", "Mã đơn vị", "Tên đơn vị",
-    };
-    static const char *const fixed[] = {
-        "period", "period_start", "period_end", "as_of", "unit_code", "unit_name",
-    };
+    static const char *const period_vi[] = {"Kỳ báo cáo", "Từ ngày", "Đến ngày", "Tính đến ngày"};
+    static const char *const period[] = {"period", "period_start", "period_end", "as_of"};
     char label[256];
-
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        cell_text(w, w->people ? fixed_vi[i] : fixed[i]);
+    for (size_t i = 0; i < 4; i++)
+        cell_text(w, w->people ? period_vi[i] : period[i]);
+    for (size_t i = 0; i < n_heads; i++)
+        cell_text(w, w->people ? heads_vi[i] : heads[i]);
     for (int c = 0; c < MC_C_CONTRACT_COUNT; c++)
         cell_text(w, w->people ? mc_count_label_vi((mc_count)c) : mc_count_name((mc_count)c));
     for (int r = 0; r < MC_R_COUNT; r++) {
@@ -109,23 +109,62 @@ static void write_units(csv_w *w, const mc_report *rep)
         }
     }
     end_row(w);
+}
 
+/* The period's cells, before a row's key. */
+static void period_cells(csv_w *w, const mc_report *rep)
+{
+    cell_text(w, rep->period);
+    cell_date(w, rep->period_start);
+    cell_date(w, rep->period_end);
+    cell_date(w, rep->as_of);
+}
+
+/* A row's counts and rates, after its key; then the line ends. */
+static void figures_cells(csv_w *w, const int64_t c[MC_C_COUNT])
+{
+    for (int k = 0; k < MC_C_CONTRACT_COUNT; k++)
+        cell_int(w, c[k]);
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        double v = 0;
+        int has = mc_rate_value(c, (mc_rate)r, &v);
+        cell_opt2(w, has, v);
+    }
+    end_row(w);
+}
+
+static void write_units(csv_w *w, const mc_report *rep)
+{
+    static const char *const key_vi[] = {"Mã đơn vị", "Tên đơn vị"};
+    static const char *const key[] = {"unit_code", "unit_name"};
+    figures_head(w, key, key_vi, 2);
     for (size_t i = 0; i < rep->n_rows; i++) {
         const mc_unit_row *row = &rep->rows[i];
-        cell_text(w, rep->period);
-        cell_date(w, rep->period_start);
-        cell_date(w, rep->period_end);
-        cell_date(w, rep->as_of);
+        period_cells(w, rep);
         cell_text(w, row->unit_code);
         cell_text(w, w->people ? mc_wu_row_label(row) : row->unit_name);
-        for (int c = 0; c < MC_C_CONTRACT_COUNT; c++)
-            cell_int(w, row->c[c]);
-        for (int r = 0; r < MC_R_COUNT; r++) {
-            double v = 0;
-            int has = mc_rate_value(row->c, (mc_rate)r, &v);
-            cell_opt2(w, has, v);
-        }
-        end_row(w);
+        figures_cells(w, row->c);
+    }
+}
+
+/* SPEC 11's tables: by field (field_name) or by procedure (procedure_code,
+ * procedure_name), ALL last. */
+static void write_groups(csv_w *w, const mc_report *rep, int by_procedure)
+{
+    static const char *const field[] = {"field_name"}, *const field_vi[] = {"Lĩnh vực"};
+    static const char *const proc[] = {"procedure_code", "procedure_name"};
+    static const char *const proc_vi[] = {"Mã thủ tục", "Tên thủ tục"};
+    const mc_group_row *rows = by_procedure ? rep->procedures : rep->fields;
+    size_t n = by_procedure ? rep->n_procedures : rep->n_fields;
+    figures_head(w, by_procedure ? proc : field, by_procedure ? proc_vi : field_vi,
+                 by_procedure ? 2 : 1);
+    for (size_t i = 0; i < n; i++) {
+        const mc_group_row *row = &rows[i];
+        period_cells(w, rep);
+        if (by_procedure)
+            cell_text(w, w->people && row->kind == MC_ROW_ALL ? "" : row->code);
+        cell_text(w, w->people ? mc_wu_group_label(row, by_procedure) : row->name);
+        figures_cells(w, row->c);
     }
 }
 
@@ -211,8 +250,12 @@ int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc
 {
     if (!out || !rep)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: no output or no report");
-    if (t != MC_TABLE_UNITS && t != MC_TABLE_TARGETS && t != MC_TABLE_QUALITY)
+    if (t != MC_TABLE_UNITS && t != MC_TABLE_TARGETS && t != MC_TABLE_QUALITY &&
+        t != MC_TABLE_FIELDS && t != MC_TABLE_PROCEDURES)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: unknown table %d", (int)t);
+    if (!mc_wu_has_table(rep, t))
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: the report was computed "
+                            "without this breakdown");
 
     csv_w w = { out, for_people != 0, 0 };
     errno = 0;
@@ -227,6 +270,10 @@ int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc
         break;
     case MC_TABLE_QUALITY:
         write_quality(&w, rep);
+        break;
+    case MC_TABLE_FIELDS:
+    case MC_TABLE_PROCEDURES:
+        write_groups(&w, rep, t == MC_TABLE_PROCEDURES);
         break;
     }
     if (fflush(out) != 0 || ferror(out))

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Independent reference implementation ("oracle") of motcua's ingest + units report.
 
-Written from shared/SPEC.md sections 1-6 and the CSV contract of section 7 only,
-without reading motcua's C source.  Standard library only.
+Written from shared/SPEC.md sections 1-6, the CSV contract of section 7 and the
+breakdowns of section 11 only, without reading motcua's C source.  Standard library only.
 
 usage: oracle.py --period P [--as-of YYYY-MM-DD] [--convention calendar|cutoff]
-                 [--units UNITS.csv] [--table units|rejects|files] FILE...
+                 [--units UNITS.csv] [--table units|rejects|files]
+                 [--by unit|field|procedure] FILE...
 
 The files are ingested in the order given (that is the ingest order).  The output is
 what `motcua report --table T --format csv` must print (units: SPEC 7 columns; rejects:
@@ -707,8 +708,10 @@ def rate(num, den):
     return "%d.%02d" % (hundredths // 100, hundredths % 100)
 
 
-def row_out(period, S, E, A, code, name, c):
-    out = [period, S.isoformat(), E.isoformat(), A.isoformat(), code, name]
+def row_out(period, S, E, A, code, name, c, keys=None):
+    """keys: the row's key columns; default (code, name) of the units table."""
+    out = [period, S.isoformat(), E.isoformat(), A.isoformat()]
+    out += [code, name] if keys is None else keys
     out += [str(c[k]) for k in COLUMNS[6:20]]
     out.append(rate(c["resolved_early"] + c["resolved_on_time"], c["resolved_total"]))
     out.append(rate(c["resolved_early"] + c["resolved_on_time"] + c["in_progress_within"],
@@ -775,6 +778,60 @@ def report_units(store, reg, period, S, E, A, w):
     w.writerow(row_out(period, S, E, A, "ALL", "Tổng cộng", total))
 
 
+# ---------------------------------------------------------------------------
+# breakdowns (SPEC 11)
+
+FIELD_COLUMNS = COLUMNS[:4] + ["field_name"] + COLUMNS[6:]
+PROC_COLUMNS = COLUMNS[:4] + ["procedure_code", "procedure_name"] + COLUMNS[6:]
+
+
+def byte_key(k):
+    """Rows sorted by key in byte order, the empty key after the others."""
+    return (k == "", k.encode("utf-8"))
+
+
+def report_by(store, by, period, S, E, A, w):
+    """One row per field, or per procedure, of the counted cases; ALL last."""
+    groups = {}    # key -> counts
+    names = {}     # procedure key -> {name: counted cases}
+    coded = set()  # procedure keys that came from a procedure_code
+    total = dict.fromkeys(COUNTS, 0)
+    for v in store.current_versions():
+        if v["status"] in (1, 3) or v["received_at"][0] > A:
+            continue
+        f = case_figures(v, S, A)
+        if f is None:
+            continue
+        for k in COUNTS:
+            total[k] += f[k]
+        if by == "field":
+            # "the field name after NFC, trimming and white-space folding"
+            key = v["field_name"] or ""
+        else:
+            # "the procedure code when present, else the procedure name"
+            key = v["procedure_code"] or v["procedure_name"] or ""
+            if v["procedure_code"]:
+                coded.add(key)
+            if v["procedure_name"]:
+                tally = names.setdefault(key, {})
+                tally[v["procedure_name"]] = tally.get(v["procedure_name"], 0) + 1
+        c = groups.setdefault(key, dict.fromkeys(COUNTS, 0))
+        for k in COUNTS:
+            c[k] += f[k]
+    w.writerow(FIELD_COLUMNS if by == "field" else PROC_COLUMNS)
+    for key in sorted(groups, key=byte_key):
+        if by == "field":
+            keys = [key]
+        else:
+            tally = names.get(key, {})
+            # the most frequent name; ties: the smallest in byte order
+            name = min(tally, key=lambda n: (-tally[n], n.encode("utf-8"))) if tally else ""
+            keys = [key if key in coded else "", name]
+        w.writerow(row_out(period, S, E, A, None, None, groups[key], keys))
+    w.writerow(row_out(period, S, E, A, None, None, total,
+                       ["ALL"] if by == "field" else ["ALL", ""]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--period")
@@ -782,6 +839,7 @@ def main():
     ap.add_argument("--convention", default="calendar", choices=["calendar", "cutoff"])
     ap.add_argument("--units")
     ap.add_argument("--table", default="units", choices=["units", "rejects", "files"])
+    ap.add_argument("--by", default="unit", choices=["unit", "field", "procedure"])
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
     store = Store()
@@ -809,10 +867,13 @@ def main():
         today = dt.date.fromisoformat(t) if t else dt.date.today()
         A = E if today > E else today
     reg = Registry(a.units)
-    w.writerow(COLUMNS)
     label = a.period.strip()
     if ".." not in label:
         label = label.upper()      # 2025-q3 -> 2025-Q3
+    if a.by != "unit":
+        report_by(store, a.by, label, S, E, A, w)
+        return
+    w.writerow(COLUMNS)
     report_units(store, reg, label, S, E, A, w)
 
 

@@ -1,5 +1,6 @@
 # The bundled exports, loaded in name order, against hand-checked expected
-# files: the ledger, the quarantined rows, and the 2025-Q3 units table.
+# files: the ledger, the quarantined rows, and the 2025-Q3 units table, by
+# unit, by field and by procedure.
 set -euo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -15,6 +16,12 @@ diff -u "$EXPECTED/rejects.csv" "$work/rejects.csv"
 "$MOTCUA" report --db "$work/m.db" --units "$FIXTURES/units.csv" --period 2025-Q3 \
     --as-of 2025-09-30 --table units --format csv >"$work/units.csv"
 diff -u "$EXPECTED/units-2025-Q3.csv" "$work/units.csv"
+# the same figures by field and by procedure (SPEC 11)
+for by in field procedure; do
+    "$MOTCUA" report --db "$work/m.db" --units "$FIXTURES/units.csv" --period 2025-Q3 \
+        --as-of 2025-09-30 --by $by --format csv >"$work/$by.csv"
+    diff -u "$EXPECTED/${by}s-2025-Q3.csv" "$work/$by.csv"
+done
 # the plan targets against those figures, and the data-quality checks
 "$MOTCUA" report --db "$work/m.db" --period 2025-Q3 --table targets --format csv >"$work/targets.csv"
 diff -u "$EXPECTED/targets-2025-Q3.csv" "$work/targets.csv"
