@@ -153,7 +153,7 @@ struct mc_store {
     char *path;
     sqlite3_stmt *st[ST_COUNT];
     mc_dict *units;        /* "code\x1fname" -> unit_keys.id */
-    mc_dict *procs;        /* "code\x1fname" -> procedures.id */
+    mc_dict *procs;        /* proc_key(code, name) -> procedures.id */
     mc_dict *fields;       /* name -> fields.id */
     char *dim_key;         /* reusable buffer for a procedure's dictionary key */
     size_t dim_key_cap;
@@ -289,15 +289,18 @@ static int load_unit_keys(mc_store *s, mc_error *err)
     return rc == SQLITE_DONE ? 0 : mc_store_fail(s, rc, "reading the unit names", err);
 }
 
-/* "code\x1fname", the dictionary key of a procedure, into s->dim_key;
- * its length, or -1 when out of memory.  Unlike a unit's key it is never
- * cut: procedure names run long, and two must never share an id. */
+/* The dictionary key of a procedure into s->dim_key: the code's length,
+ * the code, the name (normalized text is never "", so NULL is ""); its
+ * length, or -1 when out of memory.  Unlike a unit's key it is never cut
+ * and no byte of the data can fake its separation: two pairs must never
+ * share an id. */
 static long proc_key(mc_store *s, const char *code, const char *name)
 {
     size_t nc = code ? strlen(code) : 0, nn = name ? strlen(name) : 0;
-    if (nc + nn + 2 > s->dim_key_cap) {
+    size_t need = sizeof nc + nc + nn;
+    if (need > s->dim_key_cap) {
         size_t cap = s->dim_key_cap ? s->dim_key_cap : 256;
-        while (cap < nc + nn + 2)
+        while (cap < need)
             cap *= 2;
         char *k = realloc(s->dim_key, cap);
         if (!k)
@@ -305,11 +308,10 @@ static long proc_key(mc_store *s, const char *code, const char *name)
         s->dim_key = k;
         s->dim_key_cap = cap;
     }
-    memcpy(s->dim_key, code ? code : "", nc);
-    s->dim_key[nc] = '\x1f';
-    memcpy(s->dim_key + nc + 1, name ? name : "", nn);
-    s->dim_key[nc + 1 + nn] = '\0';
-    return (long)(nc + 1 + nn);
+    memcpy(s->dim_key, &nc, sizeof nc);
+    memcpy(s->dim_key + sizeof nc, code ? code : "", nc);
+    memcpy(s->dim_key + sizeof nc + nc, name ? name : "", nn);
+    return (long)need;
 }
 
 /* The procedure and field dictionaries into s->procs and s->fields. */
@@ -527,8 +529,9 @@ int mc_store_open(const char *path, int mode, mc_store **out, mc_error *err)
     }
     if (!st)
         st = load_unit_keys(s, err);
-    /* a store of another layout, open for its ledger, may have neither */
-    if (!st && mode != MC_STORE_LEDGER)
+    /* only a writer looks procedures and fields up (and a store of another
+     * layout, open for its ledger, may have neither) */
+    if (!st && mode == MC_STORE_READWRITE)
         st = load_dims(s, err);
     if (!st && mode == MC_STORE_READWRITE)
         st = load_secret(s, err);
@@ -991,7 +994,7 @@ typedef struct staged {
     size_t key;
     long line;
     int64_t facts;
-    int64_t proc_id, field_id; /* 0: none */
+    uint32_t proc_id, field_id; /* 0: none; 32 bits keep a run of rows small */
     mc_date upd, received, due, end;
     unsigned char fp[MC_FP_LEN];
 } staged;
@@ -1076,9 +1079,15 @@ static int staged_of(mc_store *s, long line, const mc_record *r, const unsigned 
                             "a store can name in one file", s->path, line);
     /* Units, procedures and fields get their ids here, in file order,
      * whatever order the run is applied in. */
-    if ((st = unit_id_of(s, r, &unit_id, err)) || (st = proc_id_of(s, r, &e->proc_id, err)) ||
-        (st = field_id_of(s, r, &e->field_id, err)))
+    int64_t proc_id, field_id;
+    if ((st = unit_id_of(s, r, &unit_id, err)) || (st = proc_id_of(s, r, &proc_id, err)) ||
+        (st = field_id_of(s, r, &field_id, err)))
         return st;
+    if (proc_id > UINT32_MAX || field_id > UINT32_MAX)
+        return mc_error_set(err, MC_EXIT_DATA, "%s: past the 4,294,967,295 procedures or fields "
+                            "a store can name", s->path);
+    e->proc_id = (uint32_t)proc_id;
+    e->field_id = (uint32_t)field_id;
     if (pack_facts(r, unit_id, &e->facts) != 0)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a code of case %s is out of the "
                             "store's range", s->path, r->case_id);

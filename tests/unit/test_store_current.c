@@ -238,3 +238,21 @@ Test(current, procedure_and_field_follow_the_current_version)
     mc_fingerprinter_free(f);
     mc_store_close(s);
 }
+
+/* Two (code, name) pairs whose bytes run together the same way are two
+ * procedures: no byte of a code can make them one. */
+Test(current, procedure_pairs_never_merge)
+{
+    mc_record v[3] = {version(4, MC_DATE_NONE), version(4, MC_DATE_NONE),
+                      version(4, MC_DATE_NONE)};
+    char k1[] = "K1", k2[] = "K2", k3[] = "K3";
+    v[0].case_id = k1, v[0].procedure_code = "1.00\x1f" "1", v[0].procedure_name = "A";
+    v[1].case_id = k2, v[1].procedure_code = "1.00", v[1].procedure_name = "1\x1f" "A";
+    v[2].case_id = k3, v[2].procedure_code = NULL, v[2].procedure_name = "1.00\x1f" "1A";
+    mc_store *s = tmpstore_load(path, 3, 2, tmpstore_row_of_array, v);
+    char got[256];
+    one_text(s, "SELECT group_concat(case_key || ':' || proc_id, '/') FROM (SELECT * FROM"
+                " cases ORDER BY case_key)", got, sizeof got);
+    cr_expect_str_eq(got, "K1:1/K2:2/K3:3");
+    mc_store_close(s);
+}
