@@ -1,8 +1,10 @@
 # motcua -- build, test and run.  See README.md.
 #
 # Sources are picked up by folder, so a new module needs no edit here:
-#   etl/*.c transforms/*.c reports/*.c  -> the library every program links
-#   main.c                              -> the motcua binary
+#   base/ transforms/ etl/ reports/ cli/*.c -> the library every program links
+#   cli/main.c                              -> the motcua binary
+# Includes run one way, cli -> reports -> etl -> transforms -> base:
+# `make layers` (part of `make test`) fails on any include that runs upward.
 #   tests/unit/*.c                      -> one Criterion binary
 #   tests/e2e/run.sh                    -> end-to-end tests on the real binary
 
@@ -25,24 +27,24 @@ DEB_PKGS := gcc make pkg-config libcsv-dev zlib1g-dev libsqlite3-dev \
             libpcre2-dev libcriterion-dev libutf8proc-dev libxlsxwriter-dev \
             libssl-dev libinih-dev libxxhash-dev sqlite3 unzip python3
 
-LIB_SRC  := $(sort $(wildcard etl/*.c transforms/*.c reports/*.c))
+LIB_SRC  := $(sort $(filter-out cli/main.c,$(wildcard base/*.c transforms/*.c etl/*.c reports/*.c cli/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 GEN_SRC  := fixtures/gen/motcua-gen.c
 
-.PHONY: all deps deps-browser test unit e2e check demo clean install bench fuzz
+.PHONY: all deps deps-browser test unit e2e check demo clean install bench fuzz layers
 
 all: motcua
 
-motcua: $(BUILD)/main.o $(BUILD)/libmotcua.a
+motcua: $(BUILD)/cli/main.o $(BUILD)/libmotcua.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/libmotcua.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c $(wildcard */*.h)
+$(BUILD)/%.o: %.c $(wildcard */*.h */*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -80,8 +82,13 @@ e2e: motcua $(BUILD)/motcua-gen
 
 test: deps
 	@$(MAKE) --no-print-directory deps-browser
+	$(MAKE) layers
 	$(MAKE) unit
 	$(MAKE) e2e
+
+# The layers of DEVELOPERS.md: no file includes a header of a higher layer.
+layers:
+	@tests/layers.sh
 
 # The tests again with AddressSanitizer and UndefinedBehaviorSanitizer (unit
 # and end-to-end), then the end-to-end suite with every motcua process under
@@ -100,7 +107,7 @@ check: deps
 	MOTCUA=$(CURDIR)/build-vg/motcua MOTCUA_GEN=$(CURDIR)/build-vg/motcua-gen tests/e2e/valgrind.sh
 
 # The binary inside a build folder, for the checks above.
-$(BUILD)/motcua: $(BUILD)/main.o $(BUILD)/libmotcua.a
+$(BUILD)/motcua: $(BUILD)/cli/main.o $(BUILD)/libmotcua.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The nightly job on the bundled exports, as cron would run it, then the

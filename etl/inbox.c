@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "etl/outputs.h"
+#include "base/fs.h"
 
 #define MAX_DEPTH 16
 #define MAX_SUFFIX 10000
@@ -148,45 +148,12 @@ int mc_inbox_unchanged(const char *dir, const mc_entry *e)
            sb.st_ino == e->ino;
 }
 
-static int exists(const char *path)
-{
-    struct stat sb;
-    return lstat(path, &sb) == 0 || errno != ENOENT;
-}
-
-/* rename(2) that never replaces: renameat2's RENAME_NOREPLACE where the
- * filesystem has it, else link + unlink (link refuses an existing name).
- * 0, or -1 with errno (EEXIST when the target is taken). */
-static int rename_noreplace(const char *from, const char *to)
-{
-    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
-        return 0;
-    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-        return -1;
-    if (link(from, to) == 0) {
-        if (unlink(from) == 0)
-            return 0;
-        int e = errno;
-        unlink(to);
-        errno = e;
-        return -1;
-    }
-    if (errno == EEXIST)
-        return -1;
-    /* No hard links here either: check, then rename (we hold the run lock). */
-    if (exists(to)) {
-        errno = EEXIST;
-        return -1;
-    }
-    return rename(from, to);
-}
-
 int mc_move_unique(const char *dir, const char *name, const char *dst_dir,
                    const char *companion, char *final, size_t final_cap, mc_error *err)
 {
     char from[4096], to[4096], side[4200];
     snprintf(from, sizeof from, "%s/%s", dir, name);
-    int st = mc_mkdirs(dst_dir, err);
+    int st = mc_fs_mkdirs(dst_dir, err);
     if (st)
         return st;
     for (int k = 0; k < MAX_SUFFIX; k++) {
@@ -196,12 +163,12 @@ int mc_move_unique(const char *dir, const char *name, const char *dst_dir,
             return mc_error_set(err, MC_EXIT_IO, "%s: path too long", dst_dir);
         if (companion) {
             snprintf(side, sizeof side, "%s%s", to, companion);
-            if (exists(side))
+            if (mc_fs_exists(side))
                 continue;
         }
-        if (rename_noreplace(from, to) == 0) {
+        if (mc_fs_rename_noreplace(from, to) == 0) {
             snprintf(final, final_cap, "%s", to);
-            if (mc_fsync_dir(dst_dir) != 0 || mc_fsync_dir(dir) != 0)
+            if (mc_fs_sync_dir(dst_dir) != 0 || mc_fs_sync_dir(dir) != 0)
                 return mc_error_set(err, MC_EXIT_IO, "%s: moved, but the folder could not be "
                                     "synced: %s", to, strerror(errno));
             return 0;
@@ -220,52 +187,6 @@ int mc_move_unique(const char *dir, const char *name, const char *dst_dir,
                         from, MAX_SUFFIX, dst_dir);
 }
 
-void mc_escape_controls(const char *s, char *out, size_t cap)
-{
-    size_t o = 0;
-    if (cap == 0)
-        return;
-    for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < cap; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", *p);
-        else
-            out[o++] = (char)*p;
-    }
-    out[o] = '\0';
-}
-
-int mc_write_new_file(const char *path, const char *text, mc_error *err)
-{
-    char tmp[4200], dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (slash) {
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-        snprintf(tmp, sizeof tmp, "%s/.%s.%ld.tmp", dir, slash + 1, (long)getpid());
-    } else {
-        snprintf(dir, sizeof dir, ".");
-        snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", path, (long)getpid());
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
-    if (fd < 0)
-        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", path, strerror(errno));
-    size_t n = strlen(text);
-    int ok = write(fd, text, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
-    int e = errno;
-    if (close(fd) != 0 && ok) {
-        ok = 0;
-        e = errno;
-    }
-    if (ok && rename_noreplace(tmp, path) != 0) {
-        ok = 0;
-        e = errno;
-    }
-    if (!ok) {
-        unlink(tmp);
-        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write: %s", path, strerror(e));
-    }
-    mc_fsync_dir(dir);
-    return 0;
-}
 
 typedef struct walk {
     char **v;

@@ -15,7 +15,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 
 typedef enum {
     MC_ENTRY_EXPORT,     /* a settled regular file: to be loaded */
@@ -70,15 +70,6 @@ int mc_inbox_unchanged(const char *dir, const mc_entry *e);
  */
 int mc_move_unique(const char *dir, const char *name, const char *dst_dir,
                    const char *companion, char *final, size_t final_cap, mc_error *err);
-
-/* Copy s to out (cap bytes), control bytes written as \xNN, so that text
- * quoting a file name stays one line and cannot drive a terminal. */
-void mc_escape_controls(const char *s, char *out, size_t cap);
-
-/* Write text plus a newline to path, which must not exist yet (written to a
- * hidden temporary name, fsync'ed, then renamed; mode 0640).  0 or
- * MC_EXIT_IO. */
-int mc_write_new_file(const char *path, const char *text, mc_error *err);
 
 /* Every regular file under dir, recursively, as paths relative to dir,
  * sorted in byte order; symbolic links are skipped, never followed.  A

@@ -46,7 +46,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "etl/hash.h"
+#include "base/fs.h"
+#include "base/hash.h"
 #include "etl/fingerprint.h"
 #include "etl/reader.h"
 #include "transforms/normalize.h"
@@ -487,12 +488,6 @@ no_filled:
     return 0;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /*
  * After a complete read of a file digested on the way: the digest and the
  * size of what was read go into its ledger row.  Returns 1 when the ledger
@@ -515,7 +510,7 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
                    mc_ingest_result *res, mc_error *err)
 {
     memset(res, 0, sizeof *res);
-    snprintf(res->name, sizeof res->name, "%s", base_name(path));
+    snprintf(res->name, sizeof res->name, "%s", mc_fs_basename(path));
     struct stat sb;
     if (stat(path, &sb) != 0)
         return mc_error_set(err, MC_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 #include "etl/store.h"
 
 typedef struct mc_ingest_result {

@@ -9,7 +9,7 @@
 #ifndef MC_LOCK_H
 #define MC_LOCK_H
 
-#include "etl/error.h"
+#include "base/error.h"
 
 typedef struct mc_lock mc_lock;
 

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 #include "transforms/record.h"
 
 /* Fields arrive as mc_field (transforms/record.h): raw bytes, not

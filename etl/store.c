@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "etl/clock.h"
-#include "etl/dict.h"
+#include "base/clock.h"
+#include "base/dict.h"
 #include "etl/fingerprint.h"
 
 #define MC_APPLICATION_ID 0x4d435541 /* "MCUA": this file is a motcua store */
@@ -140,10 +140,8 @@ static const char *const stmt_sql[ST_COUNT] = {
  * (Runs then still start at RUN_ROWS_FIRST rows, or fewer.) */
 static size_t run_rows_setting(void)
 {
-    const char *v = getenv("MOTCUA_STORE_RUN_ROWS");
-    char *end;
-    unsigned long n = v ? strtoul(v, &end, 10) : 0;
-    return v && *v && !*end && n >= 1 && n <= RUN_ROWS_MAX ? (size_t)n : RUN_ROWS_MAX;
+    long long n;
+    return mc_knob_number(MC_KNOB_STORE_RUN_ROWS, 1, RUN_ROWS_MAX, &n) ? (size_t)n : RUN_ROWS_MAX;
 }
 
 _Static_assert(MC_SEEN_LEN == MC_FP_LEN + 8, "a seen entry is a fingerprint, a file id and a line");
@@ -732,10 +730,10 @@ int mc_store_file_commit(mc_store *s, const mc_file_counts *c, const mc_file_met
 static int progress_of(int status)
 {
     switch (status) {
-    case 1: case 2: return 0;
-    case 4: case 5: case 6: return 1;
-    case 10: return 3;
-    default: return 2; /* 3, 7, 8, 9 */
+    case MC_STATUS_REGISTERED: case MC_STATUS_ACCEPTED: return 0;
+    case MC_STATUS_PROCESSING: case MC_STATUS_WAITING_DOCS: case MC_STATUS_WAITING_FEES: return 1;
+    case MC_STATUS_RETURNED: return 3;
+    default: return 2; /* denied, withdrawn, stopped, resolved */
     }
 }
 

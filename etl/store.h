@@ -16,7 +16,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 #include "transforms/record.h"
 
 typedef struct mc_store mc_store;

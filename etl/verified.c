@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "reports/build.h"
+#include "base/fs.h"
 
 /* The format tag is the first line: a stamp of another format never
  * matches, so changing what a stamp records means changing the tag. */
@@ -149,5 +149,5 @@ int mc_verified_write(const char *db, mc_error *err)
                             "connection has the store open); no stamp written", db);
     stamp_text(&sb, text);
     stamp_job j = {db, &sb, text};
-    return mc_write_file_atomic(path, fill_stamp, &j, err);
+    return mc_fs_write_atomic(path, fill_stamp, &j, err);
 }

@@ -25,7 +25,7 @@
 #ifndef MC_VERIFIED_H
 #define MC_VERIFIED_H
 
-#include "etl/error.h"
+#include "base/error.h"
 
 /* The stamp's name is the store's with this appended. */
 #define MC_VERIFIED_SUFFIX ".verified"

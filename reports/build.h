@@ -1,5 +1,5 @@
 /*
- * build.h -- from options to a finished report: the registry and targets
+ * build.h -- from plain inputs to a finished report: the registry and targets
  * files, the period and as-of date, the figures, and the file it is written
  * to.  Shared by `report`, `run` and `rerun` so that they can never differ.
  */
@@ -8,8 +8,7 @@
 
 #include <stdio.h>
 
-#include "etl/error.h"
-#include "etl/options.h"
+#include "base/error.h"
 #include "etl/store.h"
 #include "reports/period.h"
 #include "reports/report.h"
@@ -27,9 +26,11 @@ typedef struct mc_report_inputs {
                                * narrows it */
 } mc_report_inputs;
 
-/* Load the registry and targets named by the options (or the bundled ones),
- * under the options' convention. */
-int mc_report_inputs_load(const mc_options *o, mc_report_inputs *in, mc_error *err);
+/* Load the registry at units_path and the targets at targets_path (NULL
+ * or "" for none) under convention ("calendar", "cutoff"; NULL for
+ * calendar).  The command layer decides which files (cli/runcommon.h). */
+int mc_report_inputs_load(const char *units_path, const char *targets_path,
+                          const char *convention, mc_report_inputs *in, mc_error *err);
 void mc_report_inputs_free(mc_report_inputs *in);
 
 /* Compute the report of period_text.  as_of_text may be NULL (SPEC 4
@@ -42,7 +43,10 @@ int mc_report_build(mc_store *s, const mc_report_inputs *in, const char *period_
 int mc_report_build_many(mc_store *s, const mc_report_inputs *in, const mc_period *periods,
                          size_t n, mc_report *reps, mc_error *err);
 
-typedef enum { MC_FORMAT_TEXT, MC_FORMAT_CSV, MC_FORMAT_XLSX, MC_FORMAT_HTML } mc_format;
+/* SUMMARY is SPEC 14's paragraph of the units table (mc_write_summary). */
+typedef enum {
+    MC_FORMAT_TEXT, MC_FORMAT_CSV, MC_FORMAT_XLSX, MC_FORMAT_HTML, MC_FORMAT_SUMMARY
+} mc_format;
 
 int mc_format_parse(const char *s, mc_format *f);
 const char *mc_format_ext(mc_format f);
@@ -52,21 +56,5 @@ const char *mc_format_ext(mc_format f);
  * reader never sees half a file).  for_people selects the Excel CSV. */
 int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_people,
                     FILE *out, const char *path, mc_error *err);
-
-/*
- * Write the file at path all at once or not at all: fill(tmp, ctx, err)
- * writes a hidden temporary beside it (".NAME.PID.tmp"), which is synced
- * and renamed over path.  Temporaries left by writers of the same path
- * that were killed (their process is gone) are removed first, so a crash
- * leaves no debris behind for long.  Messages name path, never the
- * temporary.  Returns 0 or fill's / an MC_EXIT_IO status.
- */
-int mc_write_file_atomic(const char *path, int (*fill)(const char *tmp, void *ctx, mc_error *err),
-                         void *ctx, mc_error *err);
-
-/* The same for a file written as a stream: write(out, ctx, err) fills the
- * opened temporary, which is then flushed, closed, synced and renamed. */
-int mc_write_stream_atomic(const char *path, int (*write)(FILE *out, void *ctx, mc_error *err),
-                           void *ctx, mc_error *err);
 
 #endif

@@ -16,6 +16,7 @@
  * between the two opens has other ones) and the same unit ids, they see
  * the same cases; otherwise the scan runs on the calling thread alone.
  */
+#include "base/clock.h"
 #include "reports/casescan.h"
 
 #include <pthread.h>
@@ -259,14 +260,9 @@ out:
 /* Below this size a store is read faster by one thread than by two. */
 static long long split_bytes(void)
 {
-    const char *v = getenv("MOTCUA_SCAN_SPLIT_BYTES");
-    if (v && *v) {
-        char *end;
-        long long n = strtoll(v, &end, 10);
-        if (!*end && n >= 0)
-            return n;
-    }
-    return 16LL << 20;
+    long long n;
+    return mc_knob_number(MC_KNOB_SCAN_SPLIT_BYTES, 0, 0x7fffffffffffffffLL, &n) ? n
+                                                                                 : 16LL << 20;
 }
 
 int mc_scan_cases(mc_store *s, int64_t received_before, int64_t ended_from, mc_scan_fn fn,

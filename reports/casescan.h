@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 #include "etl/store.h"
 
 /* One case row as a report needs it (store.h: case_rows). */

@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 
 #define MC_CSVTABLE_MAX_COLS 16
 

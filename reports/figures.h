@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 #include "etl/store.h"
 #include "reports/period.h"
 #include "reports/report.h"

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 #include "etl/store.h"
 
 typedef enum { MC_LEDGER_FILES, MC_LEDGER_REJECTS } mc_ledger_table;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/clock.h"
 #include "transforms/dates.h"
 
 /* Years outside this window are far more likely typos ("2205") than real
@@ -317,4 +318,15 @@ int mc_period_previous(const mc_period *p, mc_convention conv, mc_period *out)
 int mc_period_contains(const mc_period *outer, const mc_period *inner)
 {
     return outer->start <= inner->start && inner->end <= outer->end;
+}
+
+int64_t mc_period_today(void)
+{
+    const char *pinned = mc_knob_text(MC_KNOB_TODAY);
+    int64_t day;
+    if (pinned && mc_day_parse(pinned, &day) == 0)
+        return day;
+    int64_t t = mc_clock_local_seconds();
+    int64_t q = t / 86400;
+    return (t % 86400 < 0) ? q - 1 : q;
 }

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 
 typedef enum { MC_CONV_CALENDAR, MC_CONV_CUTOFF } mc_convention;
 
@@ -54,5 +54,13 @@ int mc_period_previous(const mc_period *p, mc_convention conv, mc_period *out);
 
 /* 1 when every day of inner lies in outer, else 0. */
 int mc_period_contains(const mc_period *outer, const mc_period *inner);
+
+/*
+ * Today's day number in Asia/Ho_Chi_Minh (UTC+7).  When MOTCUA_TODAY holds
+ * a valid YYYY-MM-DD, that day is returned instead, so that tests and
+ * re-runs can fix the clock; an invalid value is ignored (the real clock is
+ * used).
+ */
+int64_t mc_period_today(void);
 
 #endif

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 #include "reports/period.h"
 #include "reports/report.h"
 

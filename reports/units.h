@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 
 /* valid_from / valid_to of a unit whose validity is open at that end. */
 #define MC_UNIT_OPEN_FROM INT64_MIN

@@ -4,9 +4,10 @@
  * Sheet 1 has the shape of the official form "Tình hình, kết quả giải quyết
  * TTHC" (Thông tư 01/2020/TT-VPCP) so staff can paste it into the monthly
  * report as is; sheet 2 puts every rate beside its plan target; sheet 3 is
- * the data-quality table.  When the report has them (SPEC 11), sheet 4 is
- * the same form with its rows by field, as the form itself lists them, and
- * sheet 5 the same counts by procedure with each one's on-time rate.  Numbers are stored as numbers, so Excel can sum
+ * the data-quality table; sheet 4 SPEC 14's paragraph.  When the report has
+ * them (SPEC 11), sheet 5 is the same form with its rows by field, as the
+ * form itself lists them, and sheet 6 the same counts by procedure with
+ * each one's on-time rate.  Numbers are stored as numbers, so Excel can sum
  * them; every text goes through worksheet_write_string, which never makes a
  * formula, so a unit called "=HYPERLINK(...)" stays text.  The workbook's
  * creation time is the as-of date, so the same data gives the same file.
@@ -410,6 +411,27 @@ static time_t day_time(const char *iso)
     return timegm(&tm);
 }
 
+/* SPEC 14's paragraph, a line per row, for pasting into the monthly
+ * report (the same text as `report --format summary`). */
+static void sheet_summary(xw *x, lxw_worksheet *ws, const mc_report *rep)
+{
+    char *text;
+    mc_error err;
+    if (mc_summary_build(rep, rep->scope_unit[0] ? rep->scope_unit : NULL, &text, &err) != 0) {
+        chk(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    chk(x, worksheet_set_column(ws, 0, 0, 160, NULL));
+    put_str(x, ws, 0, 0, "TÓM TẮT TÌNH HÌNH GIẢI QUYẾT HỒ SƠ", x->title);
+    lxw_row_t r = 2;
+    for (char *line = text, *nl; *line; line = nl + 1, r++) {
+        nl = strchr(line, '\n');
+        *nl = '\0';
+        put_str(x, ws, r, 0, line, x->text);
+    }
+    free(text);
+}
+
 int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
 {
     if (!path || !rep)
@@ -447,15 +469,16 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
     lxw_worksheet *s1 = workbook_add_worksheet(x.wb, "Biểu TTHC");
     lxw_worksheet *s2 = workbook_add_worksheet(x.wb, "Chỉ tiêu");
     lxw_worksheet *s3 = workbook_add_worksheet(x.wb, "Chất lượng dữ liệu");
-    lxw_worksheet *s4 = by_field ? workbook_add_worksheet(x.wb, "Theo lĩnh vực") : NULL;
-    lxw_worksheet *s5 = by_proc ? workbook_add_worksheet(x.wb, "Theo thủ tục") : NULL;
+    lxw_worksheet *s4 = workbook_add_worksheet(x.wb, "Tóm tắt");
+    lxw_worksheet *s5 = by_field ? workbook_add_worksheet(x.wb, "Theo lĩnh vực") : NULL;
+    lxw_worksheet *s6 = by_proc ? workbook_add_worksheet(x.wb, "Theo thủ tục") : NULL;
     size_t most = rep->n_rows;
     if (by_field && rep->n_fields > most)
         most = rep->n_fields;
     if (by_proc && rep->n_procedures > most)
         most = rep->n_procedures;
     form_row *rows = calloc(most ? most : 1, sizeof *rows);
-    if (!s1 || !s2 || !s3 || (by_field && !s4) || (by_proc && !s5) || !rows) {
+    if (!s1 || !s2 || !s3 || !s4 || (by_field && !s5) || (by_proc && !s6) || !rows) {
         free(rows);
         workbook_close(x.wb);
         remove(path);
@@ -464,10 +487,11 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
     sheet_form(&x, s1, rep, rows);
     sheet_targets(&x, s2, rep);
     sheet_quality(&x, s3, rep);
-    if (s4)
-        sheet_fields(&x, s4, rep, rows);
+    sheet_summary(&x, s4, rep);
     if (s5)
-        sheet_procedures(&x, s5, rep, rows);
+        sheet_fields(&x, s5, rep, rows);
+    if (s6)
+        sheet_procedures(&x, s6, rep, rows);
     free(rows);
 
     lxw_error e = workbook_close(x.wb);

@@ -9,7 +9,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "transforms/text.h"
 
@@ -265,17 +264,4 @@ void mc_day_format(int64_t day, char buf[11])
     }
     for (int i = 0; i < 11; i++)
         buf[i] = tmp[i];
-}
-
-int64_t mc_day_today(void)
-{
-    const char *env = getenv("MOTCUA_TODAY");
-    int64_t day;
-    if (env && mc_day_parse(env, &day) == 0)
-        return day;
-    /* Vietnam has kept UTC+7 without daylight saving since 1975; the TZ
-     * database is not needed, nor trusted to be installed on the server. */
-    int64_t t = (int64_t)time(NULL) + 7 * 3600;
-    int64_t q = t / 86400;
-    return (t % 86400 < 0) ? q - 1 : q;
 }

@@ -54,12 +54,4 @@ int mc_day_parse(const char *s, int64_t *day);
 /* Write day as "YYYY-MM-DD" (NUL-terminated). */
 void mc_day_format(int64_t day, char buf[11]);
 
-/*
- * Today's day number in Asia/Ho_Chi_Minh (UTC+7).  When the environment
- * variable MOTCUA_TODAY holds a valid YYYY-MM-DD, that day is returned
- * instead, so that tests and re-runs can fix the clock; an invalid value
- * is ignored (the real clock is used).
- */
-int64_t mc_day_today(void);
-
 #endif

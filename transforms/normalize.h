@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 #include "transforms/record.h"
 
 #define MC_MAX_UNKNOWN_LISTED 64

@@ -202,8 +202,7 @@ static int fz_on_bad_row(void *ctx, long line, mc_reason reason, const char *det
 static uint64_t fz_read(const uint8_t *data, size_t n, const mc_reader_opts *o, char *why,
                         size_t why_cap)
 {
-    static const mc_reader_cb cb = {
-        .on_header = fz_on_header, .on_row = fz_on_row, .on_bad_row = fz_on_bad_row};
+    static const mc_reader_cb cb = {.on_header = fz_on_header, .on_row = fz_on_row, .on_bad_row = fz_on_bad_row};
     fz_trace t;
     memset(&t, 0, sizeof t);
     t.h = 0xcbf29ce484222325ULL;

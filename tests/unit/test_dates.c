@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/period.h"
 #include "transforms/dates.h"
 
 /* Parse s and return the value; fails the test when s does not parse. */
@@ -244,11 +245,11 @@ Test(dates, day_parse_and_format)
 Test(dates, today_fixed_by_env)
 {
     setenv("MOTCUA_TODAY", "2025-09-30", 1);
-    cr_assert_eq(mc_day_today(), mc_days_from_civil(2025, 9, 30));
+    cr_assert_eq(mc_period_today(), mc_days_from_civil(2025, 9, 30));
     setenv("MOTCUA_TODAY", "2025-02-30", 1); /* invalid: the real clock */
-    int64_t real = mc_day_today();
+    int64_t real = mc_period_today();
     unsetenv("MOTCUA_TODAY");
-    cr_assert_eq(mc_day_today(), real);
+    cr_assert_eq(mc_period_today(), real);
     /* Sanity of the real clock: after this code was written. */
     cr_assert_gt(real, mc_days_from_civil(2025, 1, 1));
 }

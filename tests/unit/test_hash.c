@@ -11,7 +11,7 @@
 
 #include <openssl/evp.h>
 
-#include "etl/hash.h"
+#include "base/hash.h"
 
 static char *temp_with(const void *data, size_t n)
 {

@@ -1,7 +1,7 @@
 # The bundled exports, loaded in name order, against hand-checked expected
 # files: the ledger, the quarantined rows, and the 2025-Q3 units table, by
 # unit, by field and by procedure.
-set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 st=0

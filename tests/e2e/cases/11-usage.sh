@@ -1,7 +1,7 @@
 # Command-line usage (SPEC 7): --help on every command and --version exit 0;
 # a wrong option, a missing value or an unknown command exits 64 with one
 # line that names the command, never the binary's path.
-set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$MOTCUA" --version | grep -Eq '^motcua [0-9]+\.[0-9]+' || { echo "--version"; exit 1; }
@@ -32,4 +32,25 @@ expect_usage "motcua report: --by field gives the units table by field; the targ
     report --period 2025 --table targets --by field
 expect_usage "motcua report: --by procedure gives the units table by procedure; the files table" \
     report --table files --by procedure
+# Each command owns its options (issue 12): one meant for another command
+# is refused, never ignored.
+expect_usage "motcua check: option '--table' is not an option of 'check'" check --table units
+expect_usage "motcua run: option '--period' is not an option of 'run'" run --period 2025-Q3
+expect_usage "motcua ingest: option '--max-export-age-days' is not an option of 'ingest'" \
+    ingest --max-export-age-days 3 a.csv
+expect_usage "motcua check: option '-o' is not an option of 'check'" check -o x
+# Numbers as strictly as in the config file (issue 16): no NaN, infinity,
+# hex, sign or trailing text.
+for bad in nan inf -1 0x10 1e2 5% 101 '' '1.2.3'; do
+    expect_usage "motcua run: --quarantine-threshold takes a number from 0 to 100" \
+        run --quarantine-threshold "$bad"
+done
+for bad in nan inf 2days 36501; do
+    expect_usage "motcua run: --max-export-age-days takes a number from 0 to 36500" \
+        run --max-export-age-days "$bad"
+done
+# --unit (one unit) and --units (the registry file) are two options, and a
+# prefix of both is ambiguous, never silently one of them.
+expect_usage "motcua report: option '--uni' is ambiguous" report --uni X --period 2025
+expect_usage "motcua report: option '--unit' needs a value" report --period 2025 --unit
 echo "ok: usage"

@@ -4,7 +4,7 @@
 # several dialects, with faults and with the procedure and field columns
 # written as real exports vary them, over several periods and both
 # conventions.
-set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 command -v python3 >/dev/null || { echo "skipped: python3 is not installed"; exit 0; }
 [ -x "$MOTCUA_GEN" ] || { echo "motcua-gen not built"; exit 1; }
 root=$(cd "$(dirname "$0")/../../.." && pwd)

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "etl/commands.h"
-#include "etl/log.h"
+#include "base/fs.h"
+#include "cli/commands.h"
+#include "base/log.h"
+#include "cli/runcommon.h"
 #include "reports/build.h"
 #include "reports/ledger.h"
 
@@ -26,7 +28,7 @@ int mc_cmd_report(mc_options *o)
     const char *table = o->table ? o->table : "units";
     mc_format format = MC_FORMAT_TEXT;
     if (o->format && mc_format_parse(o->format, &format) != 0) {
-        mc_log_error("--format must be text, csv, xlsx or html, not '%s'", o->format);
+        mc_log_error("--format must be text, csv, xlsx, html or summary, not '%s'", o->format);
         return MC_EXIT_USAGE;
     }
     if (!o->format && o->out_file) {
@@ -68,6 +70,11 @@ int mc_cmd_report(mc_options *o)
             mc_log_error("--period is required for the %s table (e.g. --period 2025-Q3)", table);
             return MC_EXIT_USAGE;
         }
+        if (format == MC_FORMAT_SUMMARY && t != MC_TABLE_UNITS) {
+            mc_log_error("--format summary is the paragraph of the units table, not of %s",
+                         table);
+            return MC_EXIT_USAGE;
+        }
     } else if (format != MC_FORMAT_TEXT && format != MC_FORMAT_CSV) {
         mc_log_error("the %s table is written as text or csv", table);
         return MC_EXIT_USAGE;
@@ -84,12 +91,12 @@ int mc_cmd_report(mc_options *o)
     if (ledger >= 0) {
         ledger_job j = {s, (mc_ledger_table)ledger, format == MC_FORMAT_CSV};
         if (o->out_file)
-            st = mc_write_stream_atomic(o->out_file, write_ledger, &j, &err);
+            st = mc_fs_write_stream_atomic(o->out_file, write_ledger, &j, &err);
         else
             st = mc_ledger_write(stdout, s, j.table, j.as_csv, &err);
     } else {
         mc_report_inputs in;
-        st = mc_report_inputs_load(o, &in, &err);
+        st = mc_cli_report_inputs(o, &in, &err);
         /* only what the table needs: the workbook holds both breakdowns */
         in.groups = format == MC_FORMAT_XLSX       ? MC_GROUPS_FIELD | MC_GROUPS_PROCEDURE
                     : t == MC_TABLE_FIELDS     ? MC_GROUPS_FIELD

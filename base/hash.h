@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 
 typedef struct mc_sha256 mc_sha256;
 

@@ -6,9 +6,10 @@
 #ifndef MC_RUNCOMMON_H
 #define MC_RUNCOMMON_H
 
-#include "etl/error.h"
-#include "etl/options.h"
+#include "base/error.h"
+#include "cli/options.h"
 #include "etl/store.h"
+#include "reports/build.h"
 
 /* Check convention and formats (from the command line; the config file's
  * were checked when read) and fill *formats with MC_OUT_* bits.  0 or
@@ -41,6 +42,11 @@ int mc_run_open_store(const char *path, mc_store **s, int *checked, mc_error *er
  * of the command, only a whole-store check the next time.
  */
 int mc_run_close_store(mc_store *s, int status, mc_error *err);
+
+/* The registry and targets the options name -- the files given, or the
+ * bundled ones when none was given ("" given: none) -- under the options'
+ * convention: the one place where options become the report's inputs. */
+int mc_cli_report_inputs(const mc_options *o, mc_report_inputs *in, mc_error *err);
 
 /* Seconds an inbox file must have been left alone before it is loaded:
  * MOTCUA_SETTLE_SECONDS when set to a number >= 0, else 60. */

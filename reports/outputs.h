@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "etl/error.h"
+#include "base/error.h"
 #include "etl/store.h"
 #include "reports/build.h"
 
@@ -22,9 +22,9 @@
 enum { MC_OUT_XLSX = 1, MC_OUT_HTML = 2, MC_OUT_CSV = 4 };
 
 /* Parse a `formats` value ("xlsx,html,csv", any order and case, spaces
- * allowed; "" or "none" for no files) into *mask.  0, or -1 with a
- * one-line reason in why. */
-int mc_formats_parse(const char *s, unsigned *mask, char *why, size_t why_cap);
+ * allowed; "" or "none" for no files) into *mask.  0, or MC_EXIT_USAGE
+ * with the reason in err. */
+int mc_formats_parse(const char *s, unsigned *mask, mc_error *err);
 
 /*
  * Compute the report of period (as of as_of, NULL for SPEC 4's default),
@@ -65,11 +65,5 @@ typedef void (*mc_problem_fn)(void *ctx, const char *line);
  * of problems (each passed to fn), or -(MC_EXIT_*) with err filled when the
  * store cannot be read. */
 long mc_outputs_check(mc_store *s, mc_problem_fn fn, void *ctx, mc_error *err);
-
-/* mkdir -p with mode 0750 (less under the umask).  0 or MC_EXIT_IO. */
-int mc_mkdirs(const char *path, mc_error *err);
-
-/* fsync a folder, so a rename in it survives a power loss.  0 or -1. */
-int mc_fsync_dir(const char *path);
 
 #endif

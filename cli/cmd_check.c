@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "etl/commands.h"
-#include "etl/log.h"
-#include "etl/outputs.h"
+#include "cli/commands.h"
+#include "base/log.h"
+#include "reports/outputs.h"
 #include "etl/store.h"
 
 #define MAX_LISTED 20 /* problems of one kind listed before "and N more" */

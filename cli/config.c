@@ -7,7 +7,7 @@
  * our own reader, which counts them (and refuses lines longer than inih's
  * buffer instead of letting inih split them silently).
  */
-#include "etl/config.h"
+#include "cli/config.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -20,7 +20,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "etl/outputs.h"
+#include "base/fs.h"
+#include "reports/outputs.h"
 #include "reports/period.h"
 
 #define SYSTEM_CONFIG "/etc/motcua/motcua.conf"
@@ -143,19 +144,6 @@ static char *resolve(const cfg *c, const char *v)
     return s;
 }
 
-static int parse_number(const char *v, double *out)
-{
-    char *end;
-    errno = 0;
-    double d = strtod(v, &end);
-    while (*end == ' ' || *end == '\t')
-        end++;
-    if (end == v || *end || errno || d != d)
-        return -1;
-    *out = d;
-    return 0;
-}
-
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     cfg *c = user;
@@ -225,9 +213,9 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     case K_FORMATS: {
         unsigned mask;
-        char why[200];
-        if (mc_formats_parse(v, &mask, why, sizeof why) != 0) {
-            fail(c, "key '%s': %s", d->name, why);
+        mc_error why;
+        if (mc_formats_parse(v, &mask, &why) != 0) {
+            fail(c, "key '%s': %s", d->name, why.msg);
             return 0;
         }
         if (!c->from_argv[k] && !(s = keep(strdup(v))))
@@ -235,7 +223,7 @@ static int handler(void *user, const char *section, const char *name, const char
         break;
     }
     case K_PERCENT:
-        if (parse_number(v, &num) != 0 || num < 0 || num > 100) {
+        if (mc_options_number(v, 0, 100, &num) != 0) {
             fail(c, "key '%s' must be a percentage from 0 to 100, not '%s'", d->name, v);
             return 0;
         }
@@ -243,7 +231,7 @@ static int handler(void *user, const char *section, const char *name, const char
             *dp = num;
         return 1;
     case K_DAYS:
-        if (parse_number(v, &num) != 0 || num < 0 || num > 36500) {
+        if (mc_options_number(v, 0, 36500, &num) != 0) {
             fail(c, "key '%s' must be a number of days >= 0 (0 turns the check off), "
                     "not '%s'", d->name, v);
             return 0;
@@ -293,11 +281,8 @@ int mc_config_apply(mc_options *o, mc_error *err)
     c.path = path;
     c.o = o;
     c.err = err;
-    const char *slash = strrchr(path, '/');
-    if (slash == path)
-        snprintf(c.dir, sizeof c.dir, "/");
-    else if (slash)
-        snprintf(c.dir, sizeof c.dir, "%.*s", (int)(slash - path), path);
+    if (strchr(path, '/')) /* else relative paths stay as they are */
+        mc_fs_dirname(path, c.dir, sizeof c.dir);
     for (size_t k = 0; k < N_KEYS; k++) {
         if (keys[k].kind == K_PERCENT || keys[k].kind == K_DAYS)
             c.from_argv[k] = *(double *)((char *)o + keys[k].offset) >= 0;

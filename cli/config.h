@@ -7,8 +7,8 @@
 #ifndef MC_CONFIG_H
 #define MC_CONFIG_H
 
-#include "etl/error.h"
-#include "etl/options.h"
+#include "base/error.h"
+#include "cli/options.h"
 
 /* Find the config (--config, else ./motcua.conf, else /etc/motcua/motcua.conf;
  * none is fine unless --config named one) and fill o's unset fields from it.

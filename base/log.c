@@ -1,7 +1,7 @@
 /*
  * log.c -- one-line messages on standard error; see log.h.
  */
-#include "etl/log.h"
+#include "base/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
 #ifndef MC_COMMANDS_H
 #define MC_COMMANDS_H
 
-#include "etl/options.h"
+#include "cli/options.h"
 
 int mc_cmd_ingest(mc_options *o);
 int mc_cmd_report(mc_options *o);

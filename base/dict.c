@@ -1,7 +1,7 @@
 /*
  * dict.c -- open-addressing string map; see dict.h.
  */
-#include "etl/dict.h"
+#include "base/dict.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,13 +1,14 @@
 /*
  * runcommon.c -- see runcommon.h.
  */
-#include "etl/runcommon.h"
+#include "base/clock.h"
+#include "cli/runcommon.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "etl/outputs.h"
+#include "reports/outputs.h"
 #include "etl/verified.h"
 #include "reports/period.h"
 
@@ -17,22 +18,16 @@ int mc_run_check_options(const mc_options *o, unsigned *formats, mc_error *err)
     if (mc_convention_parse(o->convention ? o->convention : "calendar", &conv) != 0)
         return mc_error_set(err, MC_EXIT_USAGE, "--convention must be calendar or cutoff, not "
                             "'%s'", o->convention);
-    char why[200];
-    if (mc_formats_parse(o->formats ? o->formats : "xlsx,html,csv", formats, why, sizeof why))
-        return mc_error_set(err, MC_EXIT_USAGE, "--formats: %s", why);
+    mc_error why;
+    if (mc_formats_parse(o->formats ? o->formats : "xlsx,html,csv", formats, &why))
+        return mc_error_set(err, MC_EXIT_USAGE, "--formats: %s", why.msg);
     return 0;
 }
 
 int mc_run_settle_seconds(void)
 {
-    const char *v = getenv("MOTCUA_SETTLE_SECONDS");
-    if (v && *v) {
-        char *end;
-        long n = strtol(v, &end, 10);
-        if (!*end && n >= 0 && n < 86400 * 365)
-            return (int)n;
-    }
-    return 60;
+    long long n;
+    return mc_knob_number(MC_KNOB_SETTLE_SECONDS, 0, 86400 * 365 - 1, &n) ? (int)n : 60;
 }
 
 static const char recover[] =
@@ -51,18 +46,14 @@ int mc_run_open_store(const char *path, mc_store **out, int *checked, mc_error *
     int st = mc_store_open(path, MC_STORE_READWRITE, &s, err);
     if (st)
         return st;
-    const char *pages = getenv("MOTCUA_MAX_PAGES");
-    if (pages && *pages) {
-        char *end;
-        long n = strtol(pages, &end, 10);
-        if (!*end && n > 0) {
-            /* PRAGMA takes no bound parameters; n is a checked integer. */
-            char sql[64];
-            snprintf(sql, sizeof sql, "PRAGMA max_page_count = %ld", n);
-            if ((st = mc_store_exec(s, sql, err))) {
-                mc_store_close(s);
-                return st;
-            }
+    long long pages;
+    if (mc_knob_number(MC_KNOB_MAX_PAGES, 1, 0x7fffffff, &pages)) {
+        /* PRAGMA takes no bound parameters; pages is a checked integer. */
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages);
+        if ((st = mc_store_exec(s, sql, err))) {
+            mc_store_close(s);
+            return st;
         }
     }
     if (unchanged) {
@@ -111,4 +102,20 @@ int mc_run_close_store(mc_store *s, int status, mc_error *err)
     if (!fits)
         return mc_error_set(err, 1, "%s: path too long for a stamp", path);
     return mc_verified_write(path, err);
+}
+
+int mc_cli_report_inputs(const mc_options *o, mc_report_inputs *in, mc_error *err)
+{
+    char bundled_units[1024], bundled_targets[1024];
+    const char *units = o->units, *targets = o->targets;
+    if (!units)
+        units = mc_options_bundled(o->argv0, "units.csv", bundled_units, sizeof bundled_units)
+                    ? bundled_units
+                    : "";
+    if (!targets)
+        targets = mc_options_bundled(o->argv0, "targets.csv", bundled_targets,
+                                     sizeof bundled_targets)
+                      ? bundled_targets
+                      : "";
+    return mc_report_inputs_load(units, targets, o->convention, in, err);
 }

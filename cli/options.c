@@ -1,10 +1,11 @@
 /*
  * options.c -- defaults and bundled files; see options.h.
  */
-#include "etl/options.h"
+#include "cli/options.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -43,6 +44,26 @@ int mc_options_bundled(const char *argv0, const char *name, char *buf, unsigned 
     }
     snprintf(buf, cap, "%s/%s", MC_DATADIR, name);
     return readable(buf);
+}
+
+int mc_options_number(const char *s, double lo, double hi, double *out)
+{
+    int digits = 0, dots = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (*p == '.' && !dots++)
+            continue;
+        else
+            return -1;
+    }
+    if (!digits || strlen(s) > 32)
+        return -1;
+    double v = strtod(s, NULL);
+    if (v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
 }
 
 void mc_options_defaults(mc_options *o)

@@ -1,7 +1,7 @@
 /*
  * options.h -- what the command line (and the config file) asked for.
  *
- * main.c fills an mc_options from argv; the config file (etl/config.h) fills
+ * main.c fills an mc_options from argv; the config file (cli/config.h) fills
  * whatever the command line left unset; the commands read it.  A NULL string
  * or a negative number means "not given".
  */
@@ -23,8 +23,10 @@ typedef struct mc_options {
     const char *convention;
     const char *table;
     const char *format;
-    const char *by;           /* report: unit, field or procedure (SPEC 11) */
     const char *out_file;     /* -o FILE */
+    const char *by;           /* --by unit|field|procedure (SPEC 11) */
+    const char *unit;         /* --unit CODE: one unit and its descendants */
+    const char *only;         /* --only WHICH, for --table cases (SPEC 12) */
     /* run, rerun (config keys of SPEC 8) */
     const char *inbox;
     const char *archive;
@@ -34,6 +36,7 @@ typedef struct mc_options {
     double quarantine_threshold;   /* percent; < 0: not given */
     double max_export_age_days;    /* < 0: not given */
     int from_archive;
+    const char *encoding;     /* --encoding cp1258|tcvn3 (SPEC 10.3); NULL: UTF-8 only */
     /* ingest */
     char **files;
     int n_files;
@@ -44,6 +47,11 @@ typedef struct mc_options {
  * data folder of the build's PREFIX.  Returns 1 and the path in
  * buf, or 0 when there is none. */
 int mc_options_bundled(const char *argv0, const char *name, char *buf, unsigned cap);
+
+/* A number as the command line and the config file take it: decimal
+ * digits with at most one '.', nothing else (no sign, exponent, hex, NaN,
+ * infinity or trailing text), within [lo, hi].  0 and *out, or -1. */
+int mc_options_number(const char *s, double lo, double hi, double *out);
 
 /* Fill what is still unset with SPEC 8's defaults. */
 void mc_options_defaults(mc_options *o);

@@ -17,15 +17,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "etl/clock.h"
-#include "etl/commands.h"
+#include "base/fs.h"
+#include "base/clock.h"
+#include "cli/commands.h"
 #include "etl/inbox.h"
 #include "etl/ingest.h"
 #include "etl/lock.h"
-#include "etl/log.h"
-#include "etl/outputs.h"
-#include "etl/runcommon.h"
+#include "base/log.h"
+#include "reports/outputs.h"
+#include "cli/runcommon.h"
 #include "reports/build.h"
+#include "reports/period.h"
 #include "transforms/dates.h"
 
 #define MAX_PERIODS 4
@@ -55,7 +57,7 @@ static void bar_draw(bar *b, double done_bytes, double total_bytes, size_t done,
         cells[i] = i < fill ? '#' : '.';
     cells[WIDTH] = '\0';
     char safe[200];
-    mc_escape_controls(what, safe, sizeof safe);
+    mc_fs_escape_controls(what, safe, sizeof safe);
     if (total)
         fprintf(stderr, "\r\033[Kmotcua run: [%s] %zu/%zu %.40s", cells, done, total, safe);
     else
@@ -107,7 +109,7 @@ static void archive_dir(const char *archive, char *buf, size_t cap)
 {
     int y;
     unsigned m, d;
-    mc_civil_from_days(mc_day_today(), &y, &m, &d);
+    mc_civil_from_days(mc_period_today(), &y, &m, &d);
     snprintf(buf, cap, "%s/%04d/%02u", archive, y, m);
 }
 
@@ -144,7 +146,7 @@ static int one_export(mc_store *s, const mc_options *o, const mc_entry *e, bar *
     if (st == MC_EXIT_DATA) {
         /* The reason file holds one line, whatever the file's name holds. */
         char reason[4 * sizeof err.msg + 1];
-        mc_escape_controls(err.msg, reason, sizeof reason);
+        mc_fs_escape_controls(err.msg, reason, sizeof reason);
         snprintf(dest, sizeof dest, "%s", o->quarantine);
         int mst = mc_move_unique(o->inbox, e->name, dest, ".reason.txt", final, sizeof final,
                                  &err);
@@ -157,7 +159,7 @@ static int one_export(mc_store *s, const mc_options *o, const mc_entry *e, bar *
         t->refused++;
         char side[4300];
         snprintf(side, sizeof side, "%s.reason.txt", final);
-        mst = mc_write_new_file(side, reason, &err);
+        mst = mc_fs_write_new(side, reason, &err);
         mc_log_error("%s (file refused, nothing of it loaded); moved to %s", reason, final);
         if (mst) {
             mc_log_error("%s", err.msg);
@@ -242,7 +244,7 @@ static int freshness(const mc_options *o, const mc_entry *v, size_t n)
     double age = difftime(time(NULL), newest) / 86400.0;
     if (age > o->max_export_age_days) {
         char when[32];
-        time_t local = newest + 7 * 3600;
+        time_t local = newest + MC_CLOCK_UTC_OFFSET;
         struct tm tm;
         gmtime_r(&local, &tm);
         strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
@@ -259,11 +261,6 @@ int mc_cmd_run(mc_options *o)
     double t0 = mc_clock_seconds();
     mc_error err;
     mc_error_clear(&err);
-    if (o->period || o->as_of) {
-        mc_log_error("run refreshes the open periods; for another period use "
-                     "'motcua rerun --period P'");
-        return MC_EXIT_USAGE;
-    }
     unsigned formats;
     int st = mc_run_check_options(o, &formats, &err);
     if (st) {
@@ -289,7 +286,7 @@ int mc_cmd_run(mc_options *o)
     mc_report_inputs in;
     mc_error in_err;
     mc_error_clear(&in_err);
-    int in_st = mc_report_inputs_load(o, &in, &in_err);
+    int in_st = mc_cli_report_inputs(o, &in, &in_err);
 
     int worst = 0, stop = 0;
     totals t;
@@ -355,7 +352,7 @@ int mc_cmd_run(mc_options *o)
     } else {
         mc_period p[MAX_PERIODS];
         mc_report reps[MAX_PERIODS];
-        size_t np = open_periods(mc_day_today(), in.convention, p);
+        size_t np = open_periods(mc_period_today(), in.convention, p);
         /* every open period from one read of the store */
         mc_error_clear(&err);
         bar_draw(&b, 0, (double)np + 1, 0, 0, "reports");

@@ -1,7 +1,7 @@
 /*
  * hash.c -- streamed SHA-256 with OpenSSL's EVP; see hash.h.
  */
-#include "etl/hash.h"
+#include "base/hash.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -10,7 +10,8 @@
  * They are created on first use, so a store made by `ingest` alone simply
  * has no stored reports.
  */
-#include "etl/outputs.h"
+#include "base/fs.h"
+#include "reports/outputs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "etl/clock.h"
+#include "base/clock.h"
 #include "reports/figures.h"
 
 _Static_assert(MC_C_COUNT == 21, "report_rows lists 21 counts: update its columns");
@@ -50,7 +51,7 @@ static const char *const tables_sql =
 
 #define ROW_FIXED 6 /* period, convention, row_no, unit_code, unit_name, kind */
 
-int mc_formats_parse(const char *s, unsigned *mask, char *why, size_t why_cap)
+int mc_formats_parse(const char *s, unsigned *mask, mc_error *err)
 {
     static const struct {
         const char *name;
@@ -74,47 +75,14 @@ int mc_formats_parse(const char *s, unsigned *mask, char *why, size_t why_cap)
         if (i < 3)
             m |= names[i].bit;
         else if (!(n == 4 && strncasecmp(p, "none", 4) == 0)) {
-            snprintf(why, why_cap, "unknown format '%.*s' (use xlsx, html, csv, or none)",
-                     (int)(n > 40 ? 40 : n), p);
-            return -1;
+            return mc_error_set(err, MC_EXIT_USAGE,
+                                "unknown format '%.*s' (use xlsx, html, csv, or none)",
+                                (int)(n > 40 ? 40 : n), p);
         }
         p = e;
     }
     *mask = m;
     return 0;
-}
-
-int mc_mkdirs(const char *path, mc_error *err)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return mc_error_set(err, MC_EXIT_IO, "%s: path too long", path);
-    for (char *p = buf + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(buf, 0750) != 0 && errno != EEXIST)
-            return mc_error_set(err, MC_EXIT_IO, "%s: cannot create the folder: %s", buf,
-                                strerror(errno));
-        struct stat sb;
-        if (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode))
-            return mc_error_set(err, MC_EXIT_IO, "%s: exists and is not a folder", buf);
-        *p = c;
-        if (!c)
-            break;
-    }
-    return 0;
-}
-
-int mc_fsync_dir(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
 }
 
 static int fail(mc_store *s, int rc, const char *what, mc_error *err)
@@ -221,8 +189,8 @@ int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
         char dir[4096], path[4200];
         snprintf(dir, sizeof dir, "%s/%s", out_dir, rep->period);
         /* a run killed while writing left hidden temporaries: each file's
-         * writer sweeps them (mc_write_file_atomic) */
-        st = mc_mkdirs(dir, err);
+         * writer sweeps them (mc_fs_write_atomic) */
+        st = mc_fs_mkdirs(dir, err);
         static const struct {
             unsigned bit;
             const char *name;
@@ -234,6 +202,9 @@ int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
             {MC_OUT_CSV, "quality.csv", MC_TABLE_QUALITY, MC_FORMAT_CSV},
             {MC_OUT_HTML, "report.html", MC_TABLE_UNITS, MC_FORMAT_HTML},
             {MC_OUT_XLSX, "report.xlsx", MC_TABLE_UNITS, MC_FORMAT_XLSX},
+            /* SPEC 14: the paragraph, beside the tables it is written from */
+            {MC_OUT_CSV | MC_OUT_HTML | MC_OUT_XLSX, "summary.txt", MC_TABLE_UNITS,
+             MC_FORMAT_SUMMARY},
         };
         for (size_t i = 0; !st && i < sizeof files / sizeof files[0]; i++) {
             if (!(formats & files[i].bit))
@@ -241,7 +212,7 @@ int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
             snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
             st = mc_report_write(rep, files[i].table, files[i].format, 1, NULL, path, err);
         }
-        if (!st && mc_fsync_dir(dir) != 0)
+        if (!st && mc_fs_sync_dir(dir) != 0)
             st = mc_error_set(err, MC_EXIT_IO, "%s: cannot sync the folder: %s", dir,
                               strerror(errno));
     }

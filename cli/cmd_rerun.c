@@ -20,15 +20,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "etl/clock.h"
-#include "etl/commands.h"
-#include "etl/hash.h"
+#include "base/clock.h"
+#include "cli/commands.h"
+#include "base/fs.h"
+#include "base/hash.h"
 #include "etl/inbox.h"
 #include "etl/ingest.h"
 #include "etl/lock.h"
-#include "etl/log.h"
-#include "etl/outputs.h"
-#include "etl/runcommon.h"
+#include "base/log.h"
+#include "reports/outputs.h"
+#include "cli/runcommon.h"
 #include "etl/verified.h"
 #include "reports/build.h"
 
@@ -153,28 +154,11 @@ static void remove_stage(const char *stage)
     rmdir(stage);
 }
 
-static int exists(const char *p)
-{
-    struct stat sb;
-    return lstat(p, &sb) == 0;
-}
-
-static void folder_of(const char *path, char *buf, size_t cap)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(buf, cap, ".");
-    else if (slash == path)
-        snprintf(buf, cap, "/");
-    else
-        snprintf(buf, cap, "%.*s", (int)(slash - path), path);
-}
-
 /* Put the store at newdb in place of db, keeping db as bak. */
 static int swap_in(const char *db, const char *newdb, const char *bak, mc_error *err)
 {
     char a[4300], b[4300], dir[4300];
-    if (exists(db)) {
+    if (mc_fs_exists(db)) {
         /* The old store's stamp goes first: the old store is written to
          * below and then becomes DB.bak.  One that cannot be removed cannot
          * match the new store either (another inode): ignored. */
@@ -194,7 +178,7 @@ static int swap_in(const char *db, const char *newdb, const char *bak, mc_error 
                                 bak, strerror(errno));
         snprintf(a, sizeof a, "%s-wal", db);
         snprintf(b, sizeof b, "%s-wal", bak);
-        if (exists(a) && rename(a, b) != 0)
+        if (mc_fs_exists(a) && rename(a, b) != 0)
             return mc_error_set(err, MC_EXIT_IO, "%s: cannot move it beside %s: %s", a, bak,
                                 strerror(errno));
         snprintf(a, sizeof a, "%s-shm", db);
@@ -203,8 +187,8 @@ static int swap_in(const char *db, const char *newdb, const char *bak, mc_error 
     if (rename(newdb, db) != 0)
         return mc_error_set(err, MC_EXIT_IO, "%s: cannot rename the rebuilt store to %s: %s "
                             "(the old store is %s)", newdb, db, strerror(errno), bak);
-    folder_of(db, dir, sizeof dir);
-    mc_fsync_dir(dir);
+    mc_fs_dirname(db, dir, sizeof dir);
+    mc_fs_sync_dir(dir);
     return 0;
 }
 
@@ -242,7 +226,7 @@ static int rebuild(const mc_options *o, const mc_report_inputs *in, const char *
         return MC_EXIT_DATA;
     }
     old_store old;
-    int old_exists = exists(o->db);
+    int old_exists = mc_fs_exists(o->db);
     read_old(o->db, &old);
     if (old.n_ledger)
         qsort(old.ledger, old.n_ledger, sizeof *old.ledger, by_sha);
@@ -410,7 +394,7 @@ int mc_cmd_rerun(mc_options *o)
     int st = mc_run_check_options(o, &formats, &err);
     mc_report_inputs in;
     if (!st)
-        st = mc_report_inputs_load(o, &in, &err);
+        st = mc_cli_report_inputs(o, &in, &err);
     if (st) {
         mc_log_error("%s", err.msg);
         return st;

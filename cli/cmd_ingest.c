@@ -4,10 +4,10 @@
  */
 #include <stdio.h>
 
-#include "etl/commands.h"
+#include "cli/commands.h"
 #include "etl/ingest.h"
-#include "etl/log.h"
-#include "etl/runcommon.h"
+#include "base/log.h"
+#include "cli/runcommon.h"
 #include "etl/store.h"
 
 int mc_exit_worst(int a, int b)

@@ -1,7 +1,7 @@
 /*
  * error.c -- filling mc_error; see error.h.
  */
-#include "etl/error.h"
+#include "base/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
