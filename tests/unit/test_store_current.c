@@ -229,12 +229,20 @@ Test(current, procedure_and_field_follow_the_current_version)
     v[0].case_id = k3;
     cr_assert_eq(mc_fingerprint(f, &v[0], fp), 0);
     cr_assert_eq(mc_store_stage(s, 3, &v[0], fp, &t, &err), 0, "%s", err.msg);
+    /* the pair of the file rolled back is new again: id 4 is another's now */
+    char k4[] = "THIRD";
+    w.case_id = k4;
+    w.procedure_code = "9.999999";
+    cr_assert_eq(mc_fingerprint(f, &w, fp), 0);
+    cr_assert_eq(mc_store_stage(s, 4, &w, fp, &t, &err), 0, "%s", err.msg);
     cr_assert_eq(mc_store_flush(s, &t, &err), 0, "%s", err.msg);
-    mc_file_counts c = {.rows_read = 2, .accepted = 2};
+    mc_file_counts c = {.rows_read = 3, .accepted = 3};
     cr_assert_eq(mc_store_file_commit(s, &c, NULL, &err), 0, "%s", err.msg);
     one_text(s, "SELECT group_concat(case_key || ':' || proc_id || ':' || field_id, '/') FROM"
                 " (SELECT * FROM cases ORDER BY case_key)", got, sizeof got);
-    cr_expect_str_eq(got, "000.00.41.H30-250903-5000:4:3/OTHER-CASE:1:1");
+    cr_expect_str_eq(got, "000.00.41.H30-250903-5000:4:3/OTHER-CASE:1:1/THIRD:5:3");
+    one_text(s, "SELECT code FROM procedures WHERE id = 5", got, sizeof got);
+    cr_expect_str_eq(got, "9.999999");
     mc_fingerprinter_free(f);
     mc_store_close(s);
 }
