@@ -324,7 +324,7 @@ static long proc_key(mc_store *s, const char *code, const char *name)
  * compares, where a dictionary lookup builds and hashes a key of some
  * hundred bytes; the store thread is the load's busier one, and a desk's
  * exports repeat a few hundred procedures over and over (measured on 1M
- * rows: the lookups' share of the store thread from 4 % to 1 %).  The slot
+ * rows: the lookups, about 5 % of the store thread, down to 1.5 %).  The slot
  * comes from the first bytes of a (the code, or the name when there is no
  * code); what decides a hit is the exact compare.
  */
