@@ -356,7 +356,7 @@ int mc_cmd_run(mc_options *o)
         /* every open period from one read of the store */
         mc_error_clear(&err);
         bar_draw(&b, 0, (double)np + 1, 0, 0, "reports");
-        st = mc_report_build_many(s, &in, p, np, reps, &err);
+        st = mc_report_build_many(s, &in, p, np, formats != 0, reps, &err);
         bar_clear(&b);
         if (st) {
             mc_log_error("%s; reports not refreshed", err.msg);

@@ -113,6 +113,8 @@ static const command commands[] = {
      "                     [--format text|csv|xlsx|html|summary] [-o FILE]\n"
      "Print or write one report table. P is YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY or\n"
      "YYYY-MM-DD..YYYY-MM-DD. files and rejects need no period.\n"
+     "--by gives the units table one row per unit (default), per field or per\n"
+     "procedure, with the same counts and rates and the same ALL row.\n"
      "--format csv to standard output is the machine contract of SPEC section 7.\n"},
     {"run", mc_cmd_run, SHARED | RUN_OPTS, 0,
      "usage: motcua run [--config FILE] [--inbox DIR] [--archive DIR] [--quarantine DIR]\n"

@@ -50,6 +50,7 @@
 #include "base/hash.h"
 #include "etl/fingerprint.h"
 #include "etl/reader.h"
+#include "transforms/columns.h"
 #include "transforms/normalize.h"
 
 /* Batches in existence at once: one filling, one being applied, one ready
@@ -115,6 +116,8 @@ typedef struct pipeline {
     int have_map;
     long header_line;           /* where the (last) header row is */
     char *scratch;              /* mc_normalize_row's arena, reused per row */
+    mc_field *padded;           /* a workbook's short row, padded to the header */
+    size_t padded_cap;
     mc_sha256 *digest;          /* of the file's raw bytes, as they are read */
     uint64_t digested;
     size_t scratch_cap;
@@ -322,10 +325,31 @@ static int push_record(pipeline *p, long line, const mc_record *rec, mc_error *e
     return push(p, line, &proto, texts, N_TEXT, err);
 }
 
+/* Whether a header row names the required columns (SPEC 1.2): case_id,
+ * status, received_at, and unit_code or unit_name.  Only to tell a
+ * workbook's sheet without the table from a table with a faulty header;
+ * the title-block search of SPEC 10.2 will take this over. */
+static int holds_required(const mc_field *f, size_t n)
+{
+    int have[MC_COL_COUNT] = {0};
+    for (size_t i = 0; i < n; i++) {
+        mc_col c = mc_column_lookup(f[i].p, f[i].len);
+        if ((unsigned)c < MC_COL_COUNT)
+            have[c] = 1;
+    }
+    return have[MC_COL_CASE_ID] && have[MC_COL_STATUS] && have[MC_COL_RECEIVED_AT] &&
+           (have[MC_COL_UNIT_CODE] || have[MC_COL_UNIT_NAME]);
+}
+
 static int on_header(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
 {
     pipeline *p = ctx;
     int st = mc_colmap_build(&p->map, p->path, f, n, err);
+    /* A workbook's sheet without the required columns (a cover sheet, a
+     * chart's data) is not the export: the reader tries the next sheet, and
+     * this error stands if none is left (SPEC 10.1). */
+    if (st == MC_EXIT_DATA && p->info.ragged && !holds_required(f, n))
+        return MC_READER_NEXT_SHEET;
     if (st)
         return st;
     p->have_map = 1;
@@ -338,6 +362,33 @@ static int on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error *e
     pipeline *p = ctx;
     if (atomic_load_explicit(&p->stop, memory_order_relaxed))
         return stopped(p, err);
+    /* Workbooks leave out a row's trailing empty cells (reader.h, ragged):
+     * a short row is padded to the header's width, and a long one cut back
+     * to it when only empty cells are past it.  A non-empty cell past the
+     * header stays bad_field_count, as in a CSV. */
+    if (p->info.ragged && n != p->map.nfields) {
+        size_t w = p->map.nfields;
+        if (n > w) {
+            size_t k = w;
+            while (k < n && f[k].len == 0)
+                k++;
+            if (k == n)
+                n = w;
+        } else {
+            if (w > p->padded_cap) {
+                mc_field *a = realloc(p->padded, w * sizeof *a);
+                if (!a)
+                    return no_memory(p, line, err);
+                p->padded = a;
+                p->padded_cap = w;
+            }
+            memcpy(p->padded, f, n * sizeof *f);
+            for (size_t i = n; i < w; i++)
+                p->padded[i] = (mc_field){"", 0};
+            f = p->padded;
+            n = w;
+        }
+    }
     if (mc_colmap_is_header(&p->map, f, n))
         return push_reject(p, line, MC_REASON_REPEATED_HEADER, -1,
                            "the header line again in the middle of the file", NULL, err);
@@ -616,6 +667,7 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
         free(p.all[i]);
     }
     free(p.scratch);
+    free(p.padded);
     mc_fingerprinter_free(p.fpr);
     mc_sha256_free(p.digest);
     return st;

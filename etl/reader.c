@@ -16,6 +16,7 @@
  */
 #define ZLIB_CONST
 #include "etl/reader.h"
+#include "etl/xlsx.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -26,6 +27,9 @@
 #include <strings.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "etl/htmltable.h"
+#include "etl/xls.h"
 
 #define KIB ((size_t)1024)
 #define MIB (KIB * KIB)
@@ -56,7 +60,7 @@ typedef struct rd {
     int fd;
     const unsigned char *mem;
     size_t mem_n, mem_pos;
-    unsigned char pre[2];          /* bytes peeked from fd for the magic */
+    unsigned char pre[4];          /* bytes peeked from fd for the magic */
     size_t pre_n, pre_pos;
     unsigned char *raw;            /* read buffer (chunk bytes) */
     int gz, gz_ready, gz_member_done, gz_zero_tail, raw_eof, text_eof;
@@ -989,6 +993,35 @@ static int run(rd *r, const unsigned char *first2, size_t nfirst)
     return st;
 }
 
+/* Bytes of a file's start that tell its format. */
+#define MAGIC_BYTES MC_HTML_SNIFF_BYTES
+
+/*
+ * 1 when the file that starts with the n bytes at magic is not CSV but a
+ * workbook (.xlsx: a ZIP; .xls: OLE2) or an HTML table (SPEC 10.1), whatever
+ * it is called: it was then read by its own format's reader (from r->fd
+ * when from_fd, else from memory), whose status is in *st.  0 for CSV.
+ */
+static int other_format(rd *r, const mc_reader_opts *o, const unsigned char *magic, size_t n,
+                        int from_fd, int *st)
+{
+    if (mc_xlsx_magic(magic, n))
+        *st = from_fd ? mc_xlsx_read_fd(r->name, r->fd, o, r->cb, r->ctx, r->info, r->err)
+                      : mc_xlsx_read_mem(r->name, r->mem, r->mem_n, o, r->cb, r->ctx, r->info,
+                                         r->err);
+    else if (mc_xls_is_ole2(magic, n))
+        *st = from_fd ? mc_xls_read_fd(r->name, r->fd, o, r->cb, r->ctx, r->info, r->err)
+                      : mc_xls_read_mem(r->name, r->mem, r->mem_n, o, r->cb, r->ctx, r->info,
+                                        r->err);
+    else if (mc_html_sniff(magic, n) != MC_HTML_NO)
+        *st = from_fd ? mc_html_read_fd(r->name, r->fd, o, r->cb, r->ctx, r->info, r->err)
+                      : mc_html_read_mem(r->name, r->mem, r->mem_n, o, r->cb, r->ctx, r->info,
+                                         r->err);
+    else
+        return 0;
+    return 1;
+}
+
 int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_cb *cb, void *ctx,
                  mc_reader_info *info, mc_error *err)
 {
@@ -998,12 +1031,21 @@ int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_c
     r.fd = open(path, O_RDONLY | O_CLOEXEC);
     if (r.fd < 0)
         return mc_error_set(err, MC_EXIT_IO, "%s: cannot open: %s", r.name, strerror(errno));
+    /* Workbooks and HTML tables, told by their first bytes (SPEC 10.1).
+     * pread leaves the offset alone; on a pipe it fails and the file is
+     * read as CSV (which names a workbook it meets). */
+    unsigned char magic[MAGIC_BYTES];
+    ssize_t nmagic = pread(r.fd, magic, sizeof magic, 0);
     int st = 0;
+    if (nmagic > 0 && other_format(&r, opts, magic, (size_t)nmagic, 1, &st)) {
+        close(r.fd);
+        return st;
+    }
     if (!(r.raw = malloc(r.chunk)))
         st = nomem(&r);
     /* Peek at the magic bytes; they are replayed by raw_next. */
-    while (!st && r.pre_n < 2) {
-        ssize_t k = read(r.fd, r.pre + r.pre_n, 2 - r.pre_n);
+    while (!st && r.pre_n < sizeof r.pre) {
+        ssize_t k = read(r.fd, r.pre + r.pre_n, sizeof r.pre - r.pre_n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0)
@@ -1028,7 +1070,9 @@ int mc_read_mem(const char *name, const void *buf, size_t n, const mc_reader_opt
     rd_init(&r, name, opts, cb, ctx, info ? info : &local, err);
     r.mem = buf ? buf : (const void *)"";
     r.mem_n = buf ? n : 0;
-    int st = run(&r, r.mem, r.mem_n);
+    int st = 0;
+    if (!other_format(&r, opts, r.mem, r.mem_n, 0, &st))
+        st = run(&r, r.mem, r.mem_n);
     rd_free(&r);
     return st;
 }

@@ -32,6 +32,9 @@ typedef struct mc_reader_opts {
     size_t max_row;     /* 0 -> 4 MiB: sum of a row's field bytes */
     size_t max_columns; /* 0 -> 4096: a wider header refuses the file; a data
                            row with more fields is reported bad_field_count */
+    uint64_t max_part;  /* workbooks: 0 -> 256 MiB (MC_XLSX_MAX_PART): the most one
+                           part may inflate to, and the most the shared-strings
+                           table may take in memory; past it the file is refused */
     /* When set, given every byte the reader takes from the file, in file
      * order, as it takes them (ingest digests the file on the way); the
      * reader may stop before the end of the file when it refuses it. */
@@ -103,6 +106,10 @@ typedef struct mc_reader_info {
  * MC_EXIT_IO (cannot open/read), with err filled by a one-line message that
  * names the file.  Rows may already have been delivered when it fails: the
  * caller rolls the whole file back.  info may be NULL.
+ * A file whose first bytes make it an .xls workbook or an HTML table is
+ * read by etl/xls.h or etl/htmltable.h instead, with the same contract
+ * (info->format says which); the first bytes are peeked with pread, so a
+ * pipe is always read as CSV.
  */
 int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_cb *cb,
                  void *ctx, mc_reader_info *info, mc_error *err);

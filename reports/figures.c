@@ -294,7 +294,8 @@ typedef struct scan_part {
     int64_t (*all)[MC_C_COUNT];      /* by period */
     char *amb_noted;                 /* by period * n_amb + i: an unresolved case of amb[i] counted */
     size_t n_own;                    /* cells of own */
-    unsigned groups;                 /* MC_GROUPS_*: count these too */
+    unsigned groups;                 /* MC_GROUPS_*: count these too, */
+    size_t n_group_periods;          /* for the first this many periods */
     dim_part field, proc;            /* by field id, by procedure id */
     int has_bad_unit;                /* a case named a unit id the store does not know: */
     int64_t bad_unit;                /* this one */
@@ -352,6 +353,8 @@ static void count_rows(void *arg, const mc_scan_row *rows, size_t n)
             if (a && !resolved)
                 p->amb_noted[k * p->n_amb + p->amb_of[uid] - 1] = 1;
             int64_t *cell;
+            if (k >= p->n_group_periods)
+                continue;
             if ((p->groups & MC_GROUPS_FIELD) && (cell = dim_cell(&p->field, rows[i].field_id, k)))
                 mc_figures_add_case(cell, &f, p->start[k], p->as_of[k]);
             if ((p->groups & MC_GROUPS_PROCEDURE) &&
@@ -507,7 +510,7 @@ nomem:
  * quality checks. */
 static int period_report(mc_store *s, const mc_figures_opts *o, mc_report *rep, runits *u,
                          const int64_t all[MC_C_COUNT], const name_note *notes, size_t n_notes,
-                         mc_error *err)
+                         int with_quality, mc_error *err)
 {
     memset(rep, 0, sizeof *rep);
     snprintf(rep->period, sizeof rep->period, "%s", o->period.canon);
@@ -606,6 +609,8 @@ static int period_report(mc_store *s, const mc_figures_opts *o, mc_report *rep, 
         }
     }
 
+    if (!with_quality)
+        return 0;
     return quality_checks(s, rep, u, notes, n_notes, identities_ok, &o->period, err);
 nomem:
     return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory while computing the report");
@@ -737,13 +742,12 @@ static int procedure_rows(mc_report *rep, const dim_part *d, size_t k, const mc_
     return st ? st : push_group(rep->procedures, &rep->n_procedures, "ALL", "", MC_ROW_ALL, all);
 }
 
-int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc_error *err)
-{
-    return mc_figures_compute_many(s, o, 1, rep, err);
-}
 
-int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n_periods,
-                            mc_report *reps, mc_error *err)
+/* The reports of o[0..n_periods) from one read of the store; the first
+ * n_full get their quality table, the others (a trend's months) only their
+ * rows and targets. */
+static int compute(mc_store *s, const mc_figures_opts *o, size_t n_periods, size_t n_full,
+                   mc_report *reps, mc_error *err)
 {
     for (size_t k = 0; k < n_periods; k++)
         memset(&reps[k], 0, sizeof reps[k]);
@@ -859,9 +863,11 @@ int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n_peri
         p->amb_noted = calloc((n_amb ? n_amb : 1) * (n_periods ? n_periods : 1), 1);
         if (!p->own || !p->all || !p->amb_noted)
             goto nomem;
+        /* the breakdowns of the full reports only: a trend's months have none */
         p->groups = groups;
-        if (((groups & MC_GROUPS_FIELD) && dim_init(&p->field, dims.max_field, n_periods)) ||
-            ((groups & MC_GROUPS_PROCEDURE) && dim_init(&p->proc, dims.max_proc, n_periods)))
+        p->n_group_periods = n_full;
+        if (((groups & MC_GROUPS_FIELD) && dim_init(&p->field, dims.max_field, n_full)) ||
+            ((groups & MC_GROUPS_PROCEDURE) && dim_init(&p->proc, dims.max_proc, n_full)))
             goto nomem;
     }
     void *part_of[2] = {&parts[0], &parts[1]};
@@ -892,7 +898,7 @@ int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n_peri
                                                                          &parts[1].proc};
     for (int g = 0; g < 2; g++)
         for (size_t i = 0; i < other[g]->n; i++)
-            for (size_t k = 0; k < n_periods; k++) {
+            for (size_t k = 0; k < n_full; k++) {
                 int64_t *cell = dim_cell(mine[g], other[g]->id_of[i], k);
                 if (!cell)
                     goto nomem;
@@ -918,8 +924,11 @@ int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n_peri
         for (size_t i = 0; i < n_amb; i++)
             if (parts[0].amb_noted[k * n_amb + i] || parts[1].amb_noted[k * n_amb + i])
                 add_note(period_notes, &n_period_notes, amb[i].name, 1);
-        if ((st = period_report(s, &o[k], &reps[k], &u, all, period_notes, n_period_notes, err)))
+        if ((st = period_report(s, &o[k], &reps[k], &u, all, period_notes, n_period_notes,
+                                k < n_full, err)))
             goto done;
+        if (k >= n_full)
+            continue;
         reps[k].groups = groups;
         if (((groups & MC_GROUPS_FIELD) && field_rows(&reps[k], &parts[0].field, k, &dims, all)) ||
             ((groups & MC_GROUPS_PROCEDURE) &&
@@ -951,5 +960,90 @@ done:
     free(amb);
     free(amb_of);
     mc_store_unit_keys_free(keys, n_keys);
+    return st;
+}
+
+int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc_error *err)
+{
+    return compute(s, o, 1, 1, rep, err);
+}
+
+int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n_periods,
+                            mc_report *reps, mc_error *err)
+{
+    return compute(s, o, n_periods, n_periods, reps, err);
+}
+
+/* 1 when a and b count the same month the same way: the months of two
+ * periods' trends share their units, targets and convention, so the month
+ * and the as-of date decide. */
+static int same_month(const mc_figures_opts *a, const mc_figures_opts *b)
+{
+    return a->period.start == b->period.start && a->period.end == b->period.end &&
+           a->as_of == b->as_of;
+}
+
+int mc_figures_compute_trend(mc_store *s, const mc_figures_opts *o, size_t n, mc_report *reps,
+                             mc_error *err)
+{
+    for (size_t k = 0; k < n; k++)
+        memset(&reps[k], 0, sizeof reps[k]);
+    size_t cap = n + n * MC_TREND_MONTHS, n_all = n;
+    mc_figures_opts *all = calloc(cap ? cap : 1, sizeof *all);
+    size_t *month_of = calloc(n * MC_TREND_MONTHS + 1, sizeof *month_of);
+    mc_report *tmp = NULL;
+    int st = 0;
+    if (!all || !month_of)
+        goto nomem;
+    for (size_t k = 0; k < n; k++)
+        all[k] = o[k];
+    for (size_t k = 0; k < n; k++) {
+        mc_period months[MC_TREND_MONTHS];
+        if (mc_period_months_to(&o[k].period, o[k].convention, MC_TREND_MONTHS, months) != 0) {
+            st = mc_error_set(err, MC_EXIT_SOFTWARE, "period %s: cannot form its 12 months",
+                              o[k].period.canon);
+            goto done;
+        }
+        for (size_t m = 0; m < MC_TREND_MONTHS; m++) {
+            /* Every option of the period's own report (the registry, the
+             * targets, any limit on the units) carries over to its months;
+             * only the period and the as-of date are the month's. */
+            mc_figures_opts mo = o[k];
+            mo.period = months[m];
+            mo.as_of = months[m].end < o[k].as_of ? months[m].end : o[k].as_of;
+            size_t j = n;
+            while (j < n_all && !same_month(&all[j], &mo))
+                j++;
+            if (j == n_all)
+                all[n_all++] = mo;
+            month_of[k * MC_TREND_MONTHS + m] = j;
+        }
+    }
+    if (!(tmp = calloc(n_all ? n_all : 1, sizeof *tmp)))
+        goto nomem;
+    if ((st = compute(s, all, n_all, n, tmp, err)))
+        goto done;
+    for (size_t k = 0; k < n; k++) {
+        reps[k] = tmp[k];
+        memset(&tmp[k], 0, sizeof tmp[k]);
+        if (!(reps[k].trend = calloc(MC_TREND_MONTHS, sizeof *reps[k].trend)))
+            goto nomem;
+        for (size_t m = 0; m < MC_TREND_MONTHS; m++, reps[k].n_trend++)
+            if (mc_report_copy(&reps[k].trend[m], &tmp[month_of[k * MC_TREND_MONTHS + m]]))
+                goto nomem;
+    }
+    goto done;
+nomem:
+    st = mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory while computing the trend");
+done:
+    if (tmp)
+        for (size_t j = 0; j < n_all; j++)
+            mc_report_free(&tmp[j]);
+    if (st)
+        for (size_t k = 0; k < n; k++)
+            mc_report_free(&reps[k]);
+    free(tmp);
+    free(all);
+    free(month_of);
     return st;
 }

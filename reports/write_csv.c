@@ -86,18 +86,15 @@ static void end_row(csv_w *w)
     w->col = 0;
 }
 
-/* The period's four columns, then the key columns heads (machine) or
- * heads_vi (people), then the counts and rates of SPEC 7: the heading. */
-static void figures_head(csv_w *w, const char *const *heads, const char *const *heads_vi,
-                         size_t n_heads)
+/* The heading of a table of figures: the n fixed columns given (the
+ * period's four, then the row's key), then the counts and rates of the CSV
+ * contract. */
+static void rows_heading(csv_w *w, const char *const *fixed, const char *const *fixed_vi,
+                         size_t n)
 {
-    static const char *const period_vi[] = {"Kỳ báo cáo", "Từ ngày", "Đến ngày", "Tính đến ngày"};
-    static const char *const period[] = {"period", "period_start", "period_end", "as_of"};
     char label[256];
-    for (size_t i = 0; i < 4; i++)
-        cell_text(w, w->people ? period_vi[i] : period[i]);
-    for (size_t i = 0; i < n_heads; i++)
-        cell_text(w, w->people ? heads_vi[i] : heads[i]);
+    for (size_t i = 0; i < n; i++)
+        cell_text(w, w->people ? fixed_vi[i] : fixed[i]);
     for (int c = 0; c < MC_C_CONTRACT_COUNT; c++)
         cell_text(w, w->people ? mc_count_label_vi((mc_count)c) : mc_count_name((mc_count)c));
     for (int r = 0; r < MC_R_COUNT; r++) {
@@ -133,11 +130,9 @@ static void figures_cells(csv_w *w, const int64_t c[MC_C_COUNT])
     end_row(w);
 }
 
-static void write_units(csv_w *w, const mc_report *rep)
+/* The unit rows of rep, each led by its period, dates and as-of date. */
+static void unit_rows(csv_w *w, const mc_report *rep)
 {
-    static const char *const key_vi[] = {"Mã đơn vị", "Tên đơn vị"};
-    static const char *const key[] = {"unit_code", "unit_name"};
-    figures_head(w, key, key_vi, 2);
     for (size_t i = 0; i < rep->n_rows; i++) {
         const mc_unit_row *row = &rep->rows[i];
         period_cells(w, rep);
@@ -151,13 +146,18 @@ static void write_units(csv_w *w, const mc_report *rep)
  * procedure_name), ALL last. */
 static void write_groups(csv_w *w, const mc_report *rep, int by_procedure)
 {
-    static const char *const field[] = {"field_name"}, *const field_vi[] = {"Lĩnh vực"};
-    static const char *const proc[] = {"procedure_code", "procedure_name"};
-    static const char *const proc_vi[] = {"Mã thủ tục", "Tên thủ tục"};
+    static const char *const field[] = {"period", "period_start", "period_end", "as_of",
+                                        "field_name"};
+    static const char *const field_vi[] = {"Kỳ báo cáo", "Từ ngày", "Đến ngày",
+                                           "Tính đến ngày", "Lĩnh vực"};
+    static const char *const proc[] = {"period", "period_start", "period_end", "as_of",
+                                       "procedure_code", "procedure_name"};
+    static const char *const proc_vi[] = {"Kỳ báo cáo", "Từ ngày", "Đến ngày", "Tính đến ngày",
+                                          "Mã thủ tục", "Tên thủ tục"};
     const mc_group_row *rows = by_procedure ? rep->procedures : rep->fields;
     size_t n = by_procedure ? rep->n_procedures : rep->n_fields;
-    figures_head(w, by_procedure ? proc : field, by_procedure ? proc_vi : field_vi,
-                 by_procedure ? 2 : 1);
+    rows_heading(w, by_procedure ? proc : field, by_procedure ? proc_vi : field_vi,
+                 by_procedure ? 6 : 5);
     for (size_t i = 0; i < n; i++) {
         const mc_group_row *row = &rows[i];
         period_cells(w, rep);
@@ -166,6 +166,32 @@ static void write_groups(csv_w *w, const mc_report *rep, int by_procedure)
         cell_text(w, w->people ? mc_wu_group_label(row, by_procedure) : row->name);
         figures_cells(w, row->c);
     }
+}
+
+static void write_units(csv_w *w, const mc_report *rep)
+{
+    static const char *const fixed_vi[] = {
+        "Kỳ báo cáo", "Từ ngày", "Đến ngày", "Tính đến ngày", "Mã đơn vị", "Tên đơn vị",
+    };
+    static const char *const fixed[] = {
+        "period", "period_start", "period_end", "as_of", "unit_code", "unit_name",
+    };
+    rows_heading(w, fixed, fixed_vi, 6);
+    unit_rows(w, rep);
+}
+
+/* SPEC 13: the months oldest first, each month's rows as its units table. */
+static void write_trend(csv_w *w, const mc_report *rep)
+{
+    static const char *const fixed_vi[] = {
+        "Tháng", "Từ ngày", "Đến ngày", "Tính đến ngày", "Mã đơn vị", "Tên đơn vị",
+    };
+    static const char *const fixed[] = {
+        "month", "month_start", "month_end", "as_of", "unit_code", "unit_name",
+    };
+    rows_heading(w, fixed, fixed_vi, 6);
+    for (size_t m = 0; m < rep->n_trend; m++)
+        unit_rows(w, &rep->trend[m]);
 }
 
 /* The unit's name for the people form of the targets table: the targets
@@ -251,8 +277,10 @@ int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc
     if (!out || !rep)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: no output or no report");
     if (t != MC_TABLE_UNITS && t != MC_TABLE_TARGETS && t != MC_TABLE_QUALITY &&
-        t != MC_TABLE_FIELDS && t != MC_TABLE_PROCEDURES)
+        t != MC_TABLE_TREND && t != MC_TABLE_FIELDS && t != MC_TABLE_PROCEDURES)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: unknown table %d", (int)t);
+    if (t == MC_TABLE_TREND && !rep->trend)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: the report has no trend");
     if (!mc_wu_has_table(rep, t))
         return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: the report was computed "
                             "without this breakdown");
@@ -270,6 +298,9 @@ int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc
         break;
     case MC_TABLE_QUALITY:
         write_quality(&w, rep);
+        break;
+    case MC_TABLE_TREND:
+        write_trend(&w, rep);
         break;
     case MC_TABLE_FIELDS:
     case MC_TABLE_PROCEDURES:

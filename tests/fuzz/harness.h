@@ -7,8 +7,13 @@
  * The path is what `motcua ingest` does to a file up to, but excluding, the
  * store: mc_read_mem -> mc_colmap_build on the header -> for each row the
  * repeated-header check, mc_normalize_row, and mc_row_masked for a row that
- * is quarantined.  Besides "does not crash, leak or hang" (the sanitizers'
- * and libFuzzer's job) it checks properties that hold for every input:
+ * is quarantined.  For a workbook or HTML table (info.ragged) it does what
+ * ingest.c does besides: a header without the required columns sends the
+ * reader on to the next sheet, and a row is fitted to the header's width.
+ * mc_read_mem chooses the reader by the first bytes, so the same harness
+ * serves tests/fuzz/fuzz_xls.c and tests/fuzz/fuzz_html.c.  Besides "does
+ * not crash, leak or hang" (the sanitizers' and libFuzzer's job) it checks
+ * properties that hold for every input:
  *   - the reader's answer does not depend on how the bytes are chunked
  *     (same rows, same lines, same verdict; for a refused file the verdict
  *     and, unless it is gzip, the message): the reader is built for that,
@@ -33,6 +38,7 @@
 #include <string.h>
 
 #include "etl/reader.h"
+#include "transforms/columns.h"
 #include "transforms/normalize.h"
 #include "transforms/text.h"
 
@@ -42,6 +48,7 @@ typedef struct fz_trace {
     long rows, bad_rows;
     int have_map;
     mc_colmap map;
+    const mc_reader_info *info;  /* the reader's, as it fills it */
     char *why;           /* the first broken property, or NULL */
     size_t why_cap;
 } fz_trace;
@@ -97,6 +104,19 @@ static int fz_on_header(void *ctx, long line, const mc_field *f, size_t n, mc_er
     fz_trace *t = ctx;
     fz_mix_fields(t, "H", line, f, n);
     int st = mc_colmap_build(&t->map, "fuzz.csv", f, n, err);
+    if (st == MC_EXIT_DATA && t->info->ragged) {
+        /* as ingest.c does: a sheet whose first row lacks a required column
+         * is not the export; a faulty header that has them all refuses */
+        int have[MC_COL_COUNT] = {0};
+        for (size_t i = 0; i < n; i++) {
+            mc_col c = mc_column_lookup(f[i].p, f[i].len);
+            if ((unsigned)c < MC_COL_COUNT)
+                have[c] = 1;
+        }
+        if (!(have[MC_COL_CASE_ID] && have[MC_COL_STATUS] && have[MC_COL_RECEIVED_AT] &&
+              (have[MC_COL_UNIT_CODE] || have[MC_COL_UNIT_NAME])))
+            return MC_READER_NEXT_SHEET;
+    }
     if (st)
         return st;
     t->have_map = 1;
@@ -113,8 +133,29 @@ static int fz_on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error
         fz_broken(t, "a row before the header");
         return 0;
     }
-    if (mc_colmap_is_header(&t->map, f, n))
+    /* a ragged row fitted to the header as ingest.c's on_row does */
+    mc_field *fitted = NULL;
+    if (t->info->ragged && n != t->map.nfields) {
+        size_t extra_text = 0;
+        for (size_t i = t->map.nfields; i < n; i++)
+            extra_text += f[i].len;
+        if (n > t->map.nfields && !extra_text)
+            n = t->map.nfields;
+        else if (n < t->map.nfields) {
+            fitted = calloc(t->map.nfields, sizeof *fitted);
+            if (!fitted)
+                abort();
+            memcpy(fitted, f, n * sizeof *f);
+            for (size_t i = n; i < t->map.nfields; i++)
+                fitted[i] = (mc_field){"", 0};
+            f = fitted;
+            n = t->map.nfields;
+        }
+    }
+    if (mc_colmap_is_header(&t->map, f, n)) {
+        free(fitted);
         return 0;
+    }
     /* the size ingest.c gives the arena */
     size_t bytes = 64;
     for (size_t i = 0; i < n; i++)
@@ -179,6 +220,7 @@ static int fz_on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error
         free(masked);
     }
     free(arena);
+    free(fitted);
     return 0;
 }
 
@@ -210,6 +252,8 @@ static uint64_t fz_read(const uint8_t *data, size_t n, const mc_reader_opts *o, 
     t.why_cap = why_cap;
     mc_reader_info info;
     mc_error err;
+    memset(&info, 0, sizeof info);
+    t.info = &info;
     int st = mc_read_mem("fuzz.csv", data, n, o, &cb, &t, &info, &err);
     if (st) {
         /* Rows delivered before a refusal are rolled back by the caller, and
@@ -233,6 +277,8 @@ static uint64_t fz_read(const uint8_t *data, size_t n, const mc_reader_opts *o, 
         fz_mix_long(&t, info.sep_line);
         fz_mix_long(&t, info.gzip);
         fz_mix_long(&t, (long)info.bytes_text);
+        fz_mix(&t, info.format, strlen(info.format));
+        fz_mix(&t, info.sheet, strlen(info.sheet));
         if (t.rows + t.bad_rows != info.rows)
             fz_broken(&t, "rows delivered + rows reported bad != info.rows");
         if (!t.have_map && info.rows)
