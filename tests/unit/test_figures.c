@@ -503,3 +503,48 @@ Test(figures_trend, each_month_its_own_period, .init = trend_setup, .fini = tren
     mc_units_free(units);
     mc_store_close(s);
 }
+
+/* A report copied (the trend keeps copies of its months) owns its own
+ * rows by field and by procedure. */
+Test(figures_by, copy_owns_its_breakdowns)
+{
+    mc_report rep, copy;
+    compute_groups(MC_GROUPS_FIELD | MC_GROUPS_PROCEDURE, &rep);
+    cr_assert_eq(mc_report_copy(&copy, &rep), 0);
+    cr_assert_neq(copy.fields, rep.fields);
+    cr_assert_neq(copy.procedures[0].name, rep.procedures[0].name);
+    mc_report_free(&rep);
+    cr_assert_eq(copy.n_fields, 4);
+    cr_expect_str_eq(copy.fields[1].name, "Hộ tịch");
+    cr_expect_str_eq(copy.procedures[0].code, "1.001193");
+    cr_expect_eq(copy.procedures[0].c[MC_C_RECEIVED_TOTAL], 5);
+    mc_report_free(&copy);
+}
+
+/* With a trend, the breakdowns are the period's: its months have none. */
+Test(figures_by, trend_months_have_no_breakdowns)
+{
+    char path[64];
+    tmpstore_path(path, sizeof path, "mc-groups");
+    mc_store *s = tmpstore_load(path, N_DIM_CASES, 2, dim_record, NULL);
+    mc_units *u = mc_units_empty();
+    mc_error err;
+    mc_error_clear(&err);
+    mc_figures_opts o = {.units = u, .as_of = mc_days_from_civil(2025, 9, 30),
+                         .groups = MC_GROUPS_FIELD | MC_GROUPS_PROCEDURE};
+    cr_assert_eq(mc_period_parse("2025-Q3", MC_CONV_CALENDAR, &o.period, &err), 0);
+    mc_report rep;
+    cr_assert_eq(mc_figures_compute_trend(s, &o, 1, &rep, &err), 0, "%s", err.msg);
+    cr_expect_eq(rep.n_fields, 4);
+    cr_expect_eq(rep.n_procedures, 5);
+    cr_assert_eq(rep.n_trend, 12);
+    for (size_t m = 0; m < rep.n_trend; m++)
+        cr_expect_eq(rep.trend[m].n_fields + rep.trend[m].n_procedures, 0, "month %zu", m);
+    /* September's own units table still counts its cases */
+    const mc_report *sep = &rep.trend[11];
+    cr_expect_gt(sep->rows[sep->n_rows - 1].c[MC_C_RECEIVED_TOTAL], 0);
+    mc_report_free(&rep);
+    mc_units_free(u);
+    mc_store_close(s);
+    tmpstore_remove(path);
+}
