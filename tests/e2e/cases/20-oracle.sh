@@ -71,6 +71,21 @@ for spec in "calendar 2025-Q3 2025-09-30" "calendar 2025 2025-12-31" "cutoff 202
         n=$((n + 1))
     done
 done
+# --unit limits the breakdowns too (SPEC 11): a district and its communes
+for unit in 000.00.05.H30 000.00.00.H56; do
+    for by in field procedure; do
+        $oracle --period 2025 --units "$units" --unit "$unit" --by "$by" "${files[@]}" >"$work/want.csv"
+        "$MOTCUA" report --db "$work/m.db" --units "$units" --targets '' --period 2025 \
+            --unit "$unit" --by "$by" --format csv >"$work/got.csv"
+        [ "$(wc -l <"$work/got.csv")" -gt 5 ] || { echo "--unit $unit by $by: too few rows"; exit 1; }
+        if ! cmp -s "$work/want.csv" "$work/got.csv"; then
+            echo "differs: --unit $unit by $by"
+            "$root/tests/oracle/compare.sh" "$work/want.csv" "$work/got.csv" | head -20
+            exit 1
+        fi
+        n=$((n + 1))
+    done
+done
 # the generated data reaches every kind of group: no code, no field, none at all
 "$MOTCUA" report --db "$work/m.db" --period 2025 --by field --format csv >"$work/field.csv"
 grep -q '^2025,[^,]*,[^,]*,[^,]*,,' "$work/field.csv" || { echo "no group without a field"; exit 1; }
