@@ -274,17 +274,19 @@ Test(ingest, small_file)
 typedef struct {
     int calls;
     uint64_t last, total;
+    int64_t rows;
     int backwards;
 } progress_log;
 
-static void on_progress(void *ctx, uint64_t done, uint64_t total)
+static void on_progress(void *ctx, uint64_t done, uint64_t total, int64_t rows)
 {
     progress_log *l = ctx;
-    if (done < l->last || done > total)
+    if (done < l->last || done > total || rows < l->rows)
         l->backwards = 1;
     l->calls++;
     l->last = done;
     l->total = total;
+    l->rows = rows;
 }
 
 /* Progress comes from the calling thread, batch by batch, never backwards. */
@@ -309,6 +311,7 @@ Test(ingest, progress)
     cr_assert_eq(l.backwards, 0);
     cr_assert_eq(l.total, size);
     cr_assert_leq(l.last, size);
+    cr_assert_eq(l.rows, e.rows, "the last call counts every row");
     mc_store_close(s);
 }
 
