@@ -28,7 +28,7 @@ int mc_cmd_report(mc_options *o)
     const char *table = o->table ? o->table : "units";
     mc_format format = MC_FORMAT_TEXT;
     if (o->format && mc_format_parse(o->format, &format) != 0) {
-        mc_log_error("--format must be text, csv, xlsx or html, not '%s'", o->format);
+        mc_log_error("--format must be text, csv, xlsx, html or summary, not '%s'", o->format);
         return MC_EXIT_USAGE;
     }
     if (!o->format && o->out_file) {
@@ -54,6 +54,11 @@ int mc_cmd_report(mc_options *o)
         }
         if (!o->period) {
             mc_log_error("--period is required for the %s table (e.g. --period 2025-Q3)", table);
+            return MC_EXIT_USAGE;
+        }
+        if (format == MC_FORMAT_SUMMARY && t != MC_TABLE_UNITS) {
+            mc_log_error("--format summary is the paragraph of the units table, not of %s",
+                         table);
             return MC_EXIT_USAGE;
         }
     } else if (format != MC_FORMAT_TEXT && format != MC_FORMAT_CSV) {

@@ -217,9 +217,9 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     case K_FORMATS: {
         unsigned mask;
-        char why[200];
-        if (mc_formats_parse(v, &mask, why, sizeof why) != 0) {
-            fail(c, "key '%s': %s", d->name, why);
+        mc_error why;
+        if (mc_formats_parse(v, &mask, &why) != 0) {
+            fail(c, "key '%s': %s", d->name, why.msg);
             return 0;
         }
         if (!c->from_argv[k] && !(s = keep(strdup(v))))

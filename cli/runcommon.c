@@ -18,9 +18,9 @@ int mc_run_check_options(const mc_options *o, unsigned *formats, mc_error *err)
     if (mc_convention_parse(o->convention ? o->convention : "calendar", &conv) != 0)
         return mc_error_set(err, MC_EXIT_USAGE, "--convention must be calendar or cutoff, not "
                             "'%s'", o->convention);
-    char why[200];
-    if (mc_formats_parse(o->formats ? o->formats : "xlsx,html,csv", formats, why, sizeof why))
-        return mc_error_set(err, MC_EXIT_USAGE, "--formats: %s", why);
+    mc_error why;
+    if (mc_formats_parse(o->formats ? o->formats : "xlsx,html,csv", formats, &why))
+        return mc_error_set(err, MC_EXIT_USAGE, "--formats: %s", why.msg);
     return 0;
 }
 

@@ -573,10 +573,10 @@ int mc_store_file_commit(mc_store *s, const mc_file_counts *c, const char *unkno
 static int progress_of(int status)
 {
     switch (status) {
-    case 1: case 2: return 0;
-    case 4: case 5: case 6: return 1;
-    case 10: return 3;
-    default: return 2; /* 3, 7, 8, 9 */
+    case MC_STATUS_REGISTERED: case MC_STATUS_ACCEPTED: return 0;
+    case MC_STATUS_PROCESSING: case MC_STATUS_WAITING_DOCS: case MC_STATUS_WAITING_FEES: return 1;
+    case MC_STATUS_RETURNED: return 3;
+    default: return 2; /* denied, withdrawn, stopped, resolved */
     }
 }
 

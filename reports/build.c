@@ -91,8 +91,8 @@ int mc_report_build_many(mc_store *s, const mc_report_inputs *in, const mc_perio
 
 int mc_format_parse(const char *s, mc_format *f)
 {
-    static const char *const names[] = {"text", "csv", "xlsx", "html"};
-    for (int i = 0; i < 4; i++)
+    static const char *const names[] = {"text", "csv", "xlsx", "html", "summary"};
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
         if (strcmp(s, names[i]) == 0) {
             *f = (mc_format)i;
             return 0;
@@ -102,7 +102,7 @@ int mc_format_parse(const char *s, mc_format *f)
 
 const char *mc_format_ext(mc_format f)
 {
-    static const char *const ext[] = {"txt", "csv", "xlsx", "html"};
+    static const char *const ext[] = {"txt", "csv", "xlsx", "html", "txt"};
     return ext[f];
 }
 
@@ -116,6 +116,11 @@ static int write_stream(const mc_report *rep, mc_table t, mc_format f, int for_p
         return mc_write_csv(out, rep, t, for_people, err);
     case MC_FORMAT_HTML:
         return mc_write_html(out, rep, err);
+    case MC_FORMAT_SUMMARY:
+        if (t != MC_TABLE_UNITS)
+            return mc_error_set(err, MC_EXIT_USAGE,
+                                "--format summary is the paragraph of the units table");
+        return mc_write_summary(out, rep, rep->scope_unit[0] ? rep->scope_unit : NULL, err);
     default:
         return mc_error_set(err, MC_EXIT_USAGE, "the workbook needs a file: use -o FILE.xlsx");
     }

@@ -40,7 +40,10 @@ int mc_report_build(mc_store *s, const mc_report_inputs *in, const char *period_
 int mc_report_build_many(mc_store *s, const mc_report_inputs *in, const mc_period *periods,
                          size_t n, mc_report *reps, mc_error *err);
 
-typedef enum { MC_FORMAT_TEXT, MC_FORMAT_CSV, MC_FORMAT_XLSX, MC_FORMAT_HTML } mc_format;
+/* SUMMARY is SPEC 14's paragraph of the units table (mc_write_summary). */
+typedef enum {
+    MC_FORMAT_TEXT, MC_FORMAT_CSV, MC_FORMAT_XLSX, MC_FORMAT_HTML, MC_FORMAT_SUMMARY
+} mc_format;
 
 int mc_format_parse(const char *s, mc_format *f);
 const char *mc_format_ext(mc_format f);

@@ -19,7 +19,8 @@
 int mc_figures_add_case(int64_t c[MC_C_COUNT], const mc_case_facts *f, int64_t start,
                         int64_t as_of)
 {
-    if (f->status == 1 || f->status == 3 || f->received_day > as_of)
+    if (f->status == MC_STATUS_REGISTERED || f->status == MC_STATUS_DENIED ||
+        f->received_day > as_of)
         return 0;
     int carried = f->received_day < start && (!f->has_end || f->end_day >= start);
     int fresh = f->received_day >= start; /* and <= as_of, checked above */
@@ -30,9 +31,9 @@ int mc_figures_add_case(int64_t c[MC_C_COUNT], const mc_case_facts *f, int64_t s
         c[MC_C_CARRIED_OVER]++;
     if (fresh) {
         c[MC_C_RECEIVED_NEW]++;
-        if (f->channel == 2) {
+        if (f->channel == MC_CHANNEL_ONLINE) {
             c[MC_C_RECEIVED_ONLINE]++;
-            if (f->level == 4)
+            if (f->level == MC_LEVEL_FULL)
                 c[MC_C_ONLINE_FULL]++;
         } else {
             c[MC_C_RECEIVED_OFFLINE]++;
@@ -45,7 +46,7 @@ int mc_figures_add_case(int64_t c[MC_C_COUNT], const mc_case_facts *f, int64_t s
     int late = 0;
     if (f->has_end && f->end_day >= start && f->end_day <= as_of) {
         c[MC_C_RESOLVED_TOTAL]++;
-        int withdrawn = f->status == 7;
+        int withdrawn = f->status == MC_STATUS_WITHDRAWN;
         if (withdrawn || !f->has_due || f->end_day == f->due_day)
             c[MC_C_RESOLVED_ON_TIME]++;
         else if (f->end_day < f->due_day)
@@ -59,7 +60,8 @@ int mc_figures_add_case(int64_t c[MC_C_COUNT], const mc_case_facts *f, int64_t s
     } else {
         /* no end, or an end after the as-of date */
         c[MC_C_IN_PROGRESS_TOTAL]++;
-        int paused = (f->status == 5 || f->status == 6) && !f->has_end;
+        int paused = (f->status == MC_STATUS_WAITING_DOCS || f->status == MC_STATUS_WAITING_FEES) &&
+                     !f->has_end;
         if (!paused && f->has_due && f->due_day < as_of) {
             c[MC_C_IN_PROGRESS_OVERDUE]++;
             late = 1;

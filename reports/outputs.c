@@ -51,7 +51,7 @@ static const char *const tables_sql =
 
 #define ROW_FIXED 6 /* period, convention, row_no, unit_code, unit_name, kind */
 
-int mc_formats_parse(const char *s, unsigned *mask, char *why, size_t why_cap)
+int mc_formats_parse(const char *s, unsigned *mask, mc_error *err)
 {
     static const struct {
         const char *name;
@@ -75,9 +75,9 @@ int mc_formats_parse(const char *s, unsigned *mask, char *why, size_t why_cap)
         if (i < 3)
             m |= names[i].bit;
         else if (!(n == 4 && strncasecmp(p, "none", 4) == 0)) {
-            snprintf(why, why_cap, "unknown format '%.*s' (use xlsx, html, csv, or none)",
-                     (int)(n > 40 ? 40 : n), p);
-            return -1;
+            return mc_error_set(err, MC_EXIT_USAGE,
+                                "unknown format '%.*s' (use xlsx, html, csv, or none)",
+                                (int)(n > 40 ? 40 : n), p);
         }
         p = e;
     }
@@ -202,6 +202,9 @@ int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
             {MC_OUT_CSV, "quality.csv", MC_TABLE_QUALITY, MC_FORMAT_CSV},
             {MC_OUT_HTML, "report.html", MC_TABLE_UNITS, MC_FORMAT_HTML},
             {MC_OUT_XLSX, "report.xlsx", MC_TABLE_UNITS, MC_FORMAT_XLSX},
+            /* SPEC 14: the paragraph, beside the tables it is written from */
+            {MC_OUT_CSV | MC_OUT_HTML | MC_OUT_XLSX, "summary.txt", MC_TABLE_UNITS,
+             MC_FORMAT_SUMMARY},
         };
         for (size_t i = 0; !st && i < sizeof files / sizeof files[0]; i++) {
             if (!(formats & files[i].bit))

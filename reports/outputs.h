@@ -22,9 +22,9 @@
 enum { MC_OUT_XLSX = 1, MC_OUT_HTML = 2, MC_OUT_CSV = 4 };
 
 /* Parse a `formats` value ("xlsx,html,csv", any order and case, spaces
- * allowed; "" or "none" for no files) into *mask.  0, or -1 with a
- * one-line reason in why. */
-int mc_formats_parse(const char *s, unsigned *mask, char *why, size_t why_cap);
+ * allowed; "" or "none" for no files) into *mask.  0, or MC_EXIT_USAGE
+ * with the reason in err. */
+int mc_formats_parse(const char *s, unsigned *mask, mc_error *err);
 
 /*
  * Compute the report of period (as of as_of, NULL for SPEC 4's default),

@@ -107,6 +107,8 @@ typedef struct mc_report {
     char period_start[11], period_end[11], as_of[11]; /* YYYY-MM-DD */
     const char *convention;       /* "calendar" or "cutoff" */
     char reporting_unit[256];     /* for the form heading; may be "" */
+    char scope_unit[256];         /* --unit's code: the report is limited to it and its
+                                     descendants; "" for every unit */
     mc_unit_row *rows;   size_t n_rows;
     mc_target_row *targets; size_t n_targets;
     mc_quality_row *quality; size_t n_quality;
@@ -131,5 +133,15 @@ int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc
 int mc_write_text(FILE *out, const mc_report *rep, mc_table t, mc_error *err);
 int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err);
 int mc_write_html(FILE *out, const mc_report *rep, mc_error *err);
+
+/*
+ * The paragraph for the monthly report (SPEC 14): seven lines, each ending
+ * in '\n', in Vietnamese, for rep's row of unit_code (NULL: the ALL row,
+ * "tất cả các đơn vị"), with the plan target beside each rate.
+ * mc_summary_build gives it as a malloc'd string; mc_write_summary writes
+ * it to out.  MC_EXIT_USAGE when rep has no row for unit_code.
+ */
+int mc_summary_build(const mc_report *rep, const char *unit_code, char **text, mc_error *err);
+int mc_write_summary(FILE *out, const mc_report *rep, const char *unit_code, mc_error *err);
 
 #endif

@@ -364,6 +364,26 @@ static void quality_table(FILE *out, const mc_report *rep)
     fputs("</tbody></table></div>\n", out);
 }
 
+/* SPEC 14's paragraph heads the page, a line per paragraph element, as
+ * `report --format summary` writes it. */
+static void summary(FILE *out, const mc_report *rep)
+{
+    char *text;
+    mc_error err;
+    if (mc_summary_build(rep, rep->scope_unit[0] ? rep->scope_unit : NULL, &text, &err) != 0)
+        return; /* no row for the unit: the tables below still say everything */
+    fputs("<section class=\"summary\">\n<h2>Tóm tắt</h2>\n", out);
+    for (char *line = text, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        *nl = '\0';
+        fputs("<p>", out);
+        esc(out, line);
+        fputs("</p>\n", out);
+    }
+    fputs("</section>\n", out);
+    free(text);
+}
+
 int mc_write_html(FILE *out, const mc_report *rep, mc_error *err)
 {
     if (!out || !rep)
@@ -394,6 +414,7 @@ int mc_write_html(FILE *out, const mc_report *rep, mc_error *err)
     fputs("<br>\nSố liệu tính đến ngày ", out);
     esc(out, a);
     fputs("</p>\n", out);
+    summary(out, rep);
 
     units_table(out, rep);
     fputs("<h2>2. Các tỷ lệ so với chỉ tiêu kế hoạch</h2>\n", out);

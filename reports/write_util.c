@@ -155,3 +155,45 @@ char *mc_wu_fmt2(double v, int plus, char *out, size_t cap)
              hundredths % 100);
     return out;
 }
+
+char *mc_wu_vi_number(const char *c_decimal, char *out, size_t cap)
+{
+    const char *s = c_decimal;
+    size_t o = 0;
+    if (cap == 0)
+        return out;
+    if (!mc_wu_is_number(s)) {
+        snprintf(out, cap, "%s", s);
+        return out;
+    }
+    if (*s == '-' && o + 1 < cap)
+        out[o++] = *s++;
+    size_t whole = strcspn(s, ".");
+    for (size_t i = 0; i < whole && o + 2 < cap; i++) {
+        /* a '.' before every group of three digits that is not the first */
+        if (i > 0 && (whole - i) % 3 == 0)
+            out[o++] = '.';
+        out[o++] = s[i];
+    }
+    if (s[whole] == '.' && o + 1 < cap) {
+        out[o++] = ',';
+        for (const char *d = s + whole + 1; *d && o + 1 < cap; d++)
+            out[o++] = *d;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+char *mc_wu_vi_count(int64_t n, char *out, size_t cap)
+{
+    char c[32];
+    snprintf(c, sizeof c, "%lld", (long long)n);
+    return mc_wu_vi_number(c, out, cap);
+}
+
+char *mc_wu_vi_rate(double pct, char *out, size_t cap)
+{
+    char c[64];
+    mc_wu_fmt2(pct, 0, c, sizeof c);
+    return mc_wu_vi_number(c, out, cap);
+}

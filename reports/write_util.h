@@ -57,6 +57,18 @@ const char *mc_wu_row_label(const mc_unit_row *row);
  */
 char *mc_wu_fmt2(double v, int plus, char *out, size_t cap);
 
+/*
+ * Numbers the Vietnamese way (SPEC 14): '.' between thousands, ',' before
+ * the decimals.  mc_wu_vi_number rewrites a plain decimal written the C way
+ * ("1234567", "95.14", "-2.50") into out ("1.234.567", "95,14", "-2,50");
+ * anything else is copied unchanged.  mc_wu_vi_count writes a count,
+ * mc_wu_vi_rate a rate with two decimals rounded as every other writer
+ * rounds (mc_wu_fmt2: 99.995 is "100,00").  Each returns out.
+ */
+char *mc_wu_vi_number(const char *c_decimal, char *out, size_t cap);
+char *mc_wu_vi_count(int64_t n, char *out, size_t cap);
+char *mc_wu_vi_rate(double pct, char *out, size_t cap);
+
 /* s, or "" for NULL: the model allows absent strings. */
 static inline const char *mc_wu_str(const char *s)
 {

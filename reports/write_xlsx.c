@@ -345,6 +345,27 @@ static time_t day_time(const char *iso)
     return timegm(&tm);
 }
 
+/* SPEC 14's paragraph, a line per row, for pasting into the monthly
+ * report (the same text as `report --format summary`). */
+static void sheet_summary(xw *x, lxw_worksheet *ws, const mc_report *rep)
+{
+    char *text;
+    mc_error err;
+    if (mc_summary_build(rep, rep->scope_unit[0] ? rep->scope_unit : NULL, &text, &err) != 0) {
+        chk(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    chk(x, worksheet_set_column(ws, 0, 0, 160, NULL));
+    put_str(x, ws, 0, 0, "TÓM TẮT TÌNH HÌNH GIẢI QUYẾT HỒ SƠ", x->title);
+    lxw_row_t r = 2;
+    for (char *line = text, *nl; *line; line = nl + 1, r++) {
+        nl = strchr(line, '\n');
+        *nl = '\0';
+        put_str(x, ws, r, 0, line, x->text);
+    }
+    free(text);
+}
+
 int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
 {
     if (!path || !rep)
@@ -380,7 +401,8 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
     lxw_worksheet *s1 = workbook_add_worksheet(x.wb, "Biểu TTHC");
     lxw_worksheet *s2 = workbook_add_worksheet(x.wb, "Chỉ tiêu");
     lxw_worksheet *s3 = workbook_add_worksheet(x.wb, "Chất lượng dữ liệu");
-    if (!s1 || !s2 || !s3) {
+    lxw_worksheet *s4 = workbook_add_worksheet(x.wb, "Tóm tắt");
+    if (!s1 || !s2 || !s3 || !s4) {
         workbook_close(x.wb);
         remove(path);
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheets", path);
@@ -388,6 +410,7 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
     sheet_form(&x, s1, rep);
     sheet_targets(&x, s2, rep);
     sheet_quality(&x, s3, rep);
+    sheet_summary(&x, s4, rep);
 
     lxw_error e = workbook_close(x.wb);
     if (x.first != LXW_NO_ERROR || e != LXW_NO_ERROR)

@@ -8,6 +8,7 @@
  * are folded.
  */
 #include "transforms/codes.h"
+#include "transforms/record.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -162,7 +163,7 @@ int mc_status_parse(const char *s, size_t n, int *code)
 {
     s = mc_text_trim_blanks(s, &n);
     int v = small_number(s, n);
-    if (v >= 1 && v <= 10) {
+    if (v >= MC_STATUS_REGISTERED && v <= MC_STATUS_RETURNED) {
         *code = v;
         return 0;
     }
@@ -178,11 +179,11 @@ int mc_channel_parse(const char *s, size_t n, int *channel)
 {
     s = mc_text_trim_blanks(s, &n);
     if (n == 0) {
-        *channel = 1;
+        *channel = MC_CHANNEL_DIRECT;
         return 0;
     }
     int v = small_number(s, n);
-    if (v >= 1 && v <= 3) {
+    if (v >= MC_CHANNEL_DIRECT && v <= MC_CHANNEL_POSTAL) {
         *channel = v;
         return 0;
     }
@@ -198,7 +199,7 @@ int mc_level_parse(const char *s, size_t n, int *level)
 {
     s = mc_text_trim_blanks(s, &n);
     if (n == 0) {
-        *level = 0;
+        *level = MC_LEVEL_UNKNOWN;
         return 0;
     }
     int v = small_number(s, n);
@@ -219,7 +220,7 @@ int mc_level_parse(const char *s, size_t n, int *level)
             return 0;
         v = small_number(k, strlen(k));
     }
-    if (v < 2 || v > 4)
+    if (v < MC_LEVEL_INFO || v > MC_LEVEL_FULL)
         return -1;
     *level = v;
     return 0;

@@ -386,7 +386,7 @@ int mc_normalize_row(const mc_colmap *map, const mc_field *cells, size_t n,
     if (mc_date_before(rec->due_at, rec->received_at))
         return fail(f, MC_REASON_DUE_BEFORE_RECEIPT, MC_COL_DUE_AT,
                     "due_at is earlier than received_at%s", NULL);
-    if (rec->status >= 7 && rec->finished_at == MC_DATE_NONE && rec->returned_at == MC_DATE_NONE)
+    if (rec->status >= MC_STATUS_FIRST_FINISHED && rec->finished_at == MC_DATE_NONE && rec->returned_at == MC_DATE_NONE)
         return fail(f, MC_REASON_MISSING_FINISH_DATE, MC_COL_FINISHED_AT,
                     "a finished status with neither finished_at nor returned_at%s", NULL);
     return 0;

@@ -95,6 +95,29 @@ typedef enum {
     MC_COL_UNKNOWN = 101   /* not ours: ignored, listed once per file */
 } mc_col;
 
+/* The national portal's status codes (SPEC 1.4). */
+typedef enum {
+    MC_STATUS_REGISTERED = 1,   /* Mới đăng ký: not yet accepted, never counted */
+    MC_STATUS_ACCEPTED = 2,     /* Được tiếp nhận */
+    MC_STATUS_DENIED = 3,       /* Không được tiếp nhận: never counted */
+    MC_STATUS_PROCESSING = 4,   /* Đang xử lý */
+    MC_STATUS_WAITING_DOCS = 5, /* Yêu cầu bổ sung giấy tờ: paused, the applicant's turn */
+    MC_STATUS_WAITING_FEES = 6, /* Yêu cầu thực hiện nghĩa vụ tài chính: paused likewise */
+    MC_STATUS_WITHDRAWN = 7,    /* Công dân yêu cầu rút hồ sơ: finished */
+    MC_STATUS_STOPPED = 8,      /* Dừng xử lý: finished */
+    MC_STATUS_RESOLVED = 9,     /* Đã xử lý xong: finished */
+    MC_STATUS_RETURNED = 10     /* Đã trả kết quả: finished */
+} mc_status;
+#define MC_STATUS_FIRST_FINISHED MC_STATUS_WITHDRAWN /* 7..10 are finished */
+
+/* Channels (kênh nộp); an empty cell means direct. */
+typedef enum { MC_CHANNEL_DIRECT = 1, MC_CHANNEL_ONLINE = 2, MC_CHANNEL_POSTAL = 3 } mc_channel;
+
+/* Service levels (mức độ dịch vụ công); 0 when the export does not say. */
+typedef enum {
+    MC_LEVEL_UNKNOWN = 0, MC_LEVEL_INFO = 2, MC_LEVEL_PARTIAL = 3, MC_LEVEL_FULL = 4
+} mc_level;
+
 /* Tri-state for flags: the column may be absent from the export. */
 enum { MC_FLAG_ABSENT = -1, MC_FLAG_NO = 0, MC_FLAG_YES = 1 };
 
@@ -107,9 +130,9 @@ typedef struct mc_record {
     const char *procedure_code;
     const char *procedure_name;
     const char *field_name;
-    int status;         /* 1..10 */
-    int channel;        /* 1 direct, 2 online, 3 postal */
-    int service_level;  /* 2..4, 0 unknown */
+    int status;         /* mc_status, 1..10 */
+    int channel;        /* mc_channel */
+    int service_level;  /* mc_level */
     mc_date received_at, due_at, new_due_at, finished_at, returned_at;
     mc_date apology_at, updated_at;
     signed char apology, has_fee, paid_online, digitized, e_result; /* MC_FLAG_* */

@@ -8,7 +8,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 MOTCUA=${MOTCUA:-$root/motcua}
 GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
+MOTCUA_GEN=$GEN
 FIXTURES=${FIXTURES:-$root/fixtures}
+EXPECTED=${EXPECTED:-$root/tests/e2e/expected}
 export LC_ALL=C.UTF-8 MOTCUA_TODAY=2026-01-20 MOTCUA_NOW=2026-01-20T02:00:00+07:00
 export MOTCUA_SETTLE_SECONDS=0
 fail() { echo "FAIL: $*" >&2; exit 1; }

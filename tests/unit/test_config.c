@@ -149,15 +149,15 @@ Test(config, syntax_error_and_long_line)
 Test(config, formats_parse)
 {
     unsigned m;
-    char why[200];
-    cr_expect_eq(mc_formats_parse("xlsx,html,csv", &m, why, sizeof why), 0);
+    mc_error why;
+    cr_expect_eq(mc_formats_parse("xlsx,html,csv", &m, &why), 0);
     cr_expect_eq(m, MC_OUT_XLSX | MC_OUT_HTML | MC_OUT_CSV);
-    cr_expect_eq(mc_formats_parse(" csv ,HTML", &m, why, sizeof why), 0);
+    cr_expect_eq(mc_formats_parse(" csv ,HTML", &m, &why), 0);
     cr_expect_eq(m, MC_OUT_HTML | MC_OUT_CSV);
-    cr_expect_eq(mc_formats_parse("none", &m, why, sizeof why), 0);
+    cr_expect_eq(mc_formats_parse("none", &m, &why), 0);
     cr_expect_eq(m, 0u);
-    cr_expect_eq(mc_formats_parse("", &m, why, sizeof why), 0);
+    cr_expect_eq(mc_formats_parse("", &m, &why), 0);
     cr_expect_eq(m, 0u);
-    cr_expect_eq(mc_formats_parse("xlsx;pdf", &m, why, sizeof why), -1);
-    cr_expect(strstr(why, "xlsx;pdf") != NULL, "%s", why);
+    cr_expect_eq(mc_formats_parse("xlsx;pdf", &m, &why), MC_EXIT_USAGE);
+    cr_expect(strstr(why.msg, "xlsx;pdf") != NULL, "%s", why.msg);
 }

@@ -1,6 +1,6 @@
 # The bundled exports, loaded in name order, against hand-checked expected
 # files: the ledger, the quarantined rows, and the 2025-Q3 units table.
-set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 st=0

@@ -1,7 +1,7 @@
 # Command-line usage (SPEC 7): --help on every command and --version exit 0;
 # a wrong option, a missing value or an unknown command exits 64 with one
 # line that names the command, never the binary's path.
-set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$MOTCUA" --version | grep -Eq '^motcua [0-9]+\.[0-9]+' || { echo "--version"; exit 1; }

@@ -2,7 +2,7 @@
 # written from SPEC.md alone: the same units table, cell for cell, on
 # generated exports in several dialects, with faults, over several periods
 # and both conventions.
-set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 command -v python3 >/dev/null || { echo "skipped: python3 is not installed"; exit 0; }
 [ -x "$MOTCUA_GEN" ] || { echo "motcua-gen not built"; exit 1; }
 root=$(cd "$(dirname "$0")/../../.." && pwd)

@@ -3,7 +3,7 @@
 # Each case goes to the one candidate valid on the day it was received;
 # where no single candidate is valid, the name stays its own unit and the
 # quality table lists it as ambiguous.
-set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$MOTCUA" ingest -q --db "$work/n.db" "$FIXTURES/names/ten-don-vi-cam-xuyen-2025.csv"

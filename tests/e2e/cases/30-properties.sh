@@ -1,7 +1,7 @@
 # Properties of SPEC 9 on generated data: the figures do not depend on
 # loading a file twice, splitting it in two, the order of its rows, NFC or
 # NFD, ',' or ';', or gzip.
-set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 [ -x "$MOTCUA_GEN" ] || { echo "motcua-gen not built"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

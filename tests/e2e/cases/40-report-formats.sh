@@ -1,7 +1,7 @@
 # The files meant for people, from the real binary on the bundled exports:
 # the workbook read back (a zip of XML), the Excel CSV, and the HTML page
 # rendered in headless Chromium (screenshot + DOM).
-set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$MOTCUA" ingest -q --db "$work/m.db" "$FIXTURES"/exports/* 2>/dev/null || true

@@ -4,15 +4,9 @@
 # corrected units list, and after `--from-archive` rebuilt the store (which
 # keeps the ledger's original names and load order, and the old store as
 # DB.bak).  MOTCUA_NOW pins the only timestamps.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-MOTCUA=${MOTCUA:-$root/motcua}
-GEN=${MOTCUA_GEN:-$root/build/motcua-gen}
-export LC_ALL=C.UTF-8 MOTCUA_NOW=2026-01-20T02:00:00+07:00 MOTCUA_SETTLE_SECONDS=0
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 if [ ! -x "$GEN" ]; then
     echo "skip: needs the generator ($GEN; make build/motcua-gen)"
     exit 0
