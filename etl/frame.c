@@ -31,11 +31,16 @@
  * under named columns.  (SPEC 10.2 is silent on this case; reading the
  * sub-labels as a data row would quarantine it and lose the dates.)
  *
- * The trailer.  A data row whose case_id cell is blank (or that is one
- * cell of text, "Tổng cộng: 120 hồ sơ", whichever column it fell in) and
- * that has at most three non-empty cells is held back; a row that is not such a row
- * releases the held ones, in order, as the data rows they are (quarantined
- * missing_case_id by the normalizer, as before SPEC 10).  The rows still
+ * The trailer.  A data row whose case_id cell holds no case code and that
+ * has at most three non-empty cells is held back.  SPEC 10.2 says "an empty
+ * case_id"; a form's signature text often sits in the case_id column
+ * ("Người lập biểu" under "Mã hồ sơ", "Tổng cộng: 120 hồ sơ" alone on its
+ * line), so a cell without a digit, or with white space inside, counts as
+ * empty here: a case code has digits and no spaces, and a row with a real
+ * code is never held, so a cut-off last data row is still quarantined.
+ * A row that is not such a row releases the held ones, in order, as the
+ * data rows they are (quarantined by the normalizer, missing_case_id for
+ * most, as before SPEC 10).  The rows still
  * held at the end are the signature block.  A block longer than
  * MC_FRAME_TRAILER_ROWS is released, and the rest of it passes as data.
  */
@@ -48,6 +53,9 @@
 
 #include "transforms/columns.h"
 #include "transforms/text.h"
+
+/* The required columns of SPEC 1.2 (case_id, status, received_at, a unit). */
+#define MC_FRAME_REQUIRED 4
 
 /* Longer than any label of columns.c, even joined: cannot be an alias. */
 #define LABEL_MAX 512
@@ -434,7 +442,9 @@ static int refuse_no_header(mc_frame *fr, int all_looked, mc_error *err)
         snprintf(rows, sizeof rows, "the %ld non-empty rows there are (lines %ld-%ld)",
                  fr->looked, fr->first_line, fr->last_line);
     char closest[700] = "";
-    if (fr->best_missing >= 0) {
+    if (fr->best_missing >= MC_FRAME_REQUIRED) {
+        snprintf(closest, sizeof closest, "; no row names any of them");
+    } else if (fr->best_missing >= 0) {
         char lines[64];
         if (fr->best_first == fr->best_last)
             snprintf(lines, sizeof lines, "line %ld", fr->best_first);
@@ -721,16 +731,32 @@ static int release(mc_frame *fr, mc_error *err)
     return st;
 }
 
-/* 1 when the row may belong to the signature block: its case_id cell
- * blank, at most MC_FRAME_TRAILER_CELLS non-empty cells, and those short
- * (*bytes: what holding it costs).  A row of one cell under a header of
- * several is a line of text ("Tổng cộng: 120 hồ sơ"), not a row of the
- * table: its one cell is no case_id, wherever the case_id column is. */
-static int trailer_like(const mc_frame *fr, const mc_field *f, size_t n, int one_cell,
-                        size_t *bytes, int *nonblank)
+/* 1 when the cell could hold a case code: a digit, and no white space
+ * inside ("000.00.72.H56-250702-0001", "HS-12").  The text of a signature
+ * block often falls in the case_id column ("Người lập biểu", "Tổng cộng: 120
+ * hồ sơ", "Cửa Tùng, ngày 01 tháng 10 năm 2025") and never looks like one. */
+static int case_id_like(mc_field c)
+{
+    mc_field t = trimmed(c);
+    int digit = 0;
+    for (size_t i = 0; i < t.len; i++) {
+        unsigned char ch = (unsigned char)t.p[i];
+        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' ||
+            (ch == 0xC2 && i + 1 < t.len && (unsigned char)t.p[i + 1] == 0xA0))
+            return 0;
+        digit |= ch >= '0' && ch <= '9';
+    }
+    return digit;
+}
+
+/* 1 when the row may belong to the signature block: no case code in its
+ * case_id cell, at most MC_FRAME_TRAILER_CELLS non-empty cells, and those
+ * short (*bytes: what holding it costs). */
+static int trailer_like(const mc_frame *fr, const mc_field *f, size_t n, size_t *bytes,
+                        int *nonblank)
 {
     int c = fr->map.field_of_col[MC_COL_CASE_ID];
-    if (!one_cell && (size_t)c < n && !blank(f[c]))
+    if ((size_t)c < n && case_id_like(f[c]))
         return 0;
     *nonblank = 0;
     *bytes = 0;
@@ -774,12 +800,11 @@ static int hold(mc_frame *fr, long line, const mc_field *f, size_t n, size_t byt
 
 static int data_row(mc_frame *fr, long line, const mc_field *f, size_t n, mc_error *err)
 {
-    int one_cell = n == 1 && fr->nfields > 1;
     if (pad_row(fr, &f, &n))
         return nomem(fr, err);
     size_t bytes;
     int nonblank, st;
-    if (trailer_like(fr, f, n, one_cell, &bytes, &nonblank)) {
+    if (trailer_like(fr, f, n, &bytes, &nonblank)) {
         if (!fr->overflow && fr->nheld < MC_FRAME_TRAILER_ROWS)
             return hold(fr, line, f, n, bytes, nonblank) ? nomem(fr, err) : 0;
         /* the block is longer than a signature block: all of it is data */
