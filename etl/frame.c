@@ -112,8 +112,8 @@ struct mc_frame {
     /* the closest a window came to a header, for the refusal */
     int best_missing;
     long best_first, best_last;
-    char best_has[400], best_lacks[200];
-    char why[1024];          /* the refusal, once given up (an mc_error's size) */
+    char best_has[240], best_lacks[100];
+    char why[1400];          /* the refusal, once given up (cut to an mc_error's size) */
 
     mc_colmap map;
     int have_map;
@@ -430,7 +430,7 @@ static int refuse_no_header(mc_frame *fr, int all_looked, mc_error *err)
                  fr->info->sheet, fr->sheets);
     else if (fr->in_sheet)
         snprintf(where, sizeof where, " of sheet '%.200s'", fr->info->sheet);
-    char rows[120];
+    char rows[100];
     if (fr->looked == 0)
         snprintf(rows, sizeof rows, "the rows there are: none has text");
     else if (all_looked)
@@ -441,7 +441,7 @@ static int refuse_no_header(mc_frame *fr, int all_looked, mc_error *err)
     else
         snprintf(rows, sizeof rows, "the %ld non-empty rows there are (lines %ld-%ld)",
                  fr->looked, fr->first_line, fr->last_line);
-    char closest[700] = "";
+    char closest[460] = "";
     if (fr->best_missing >= MC_FRAME_REQUIRED) {
         snprintf(closest, sizeof closest, "; no row names any of them");
     } else if (fr->best_missing >= 0) {
@@ -454,7 +454,7 @@ static int refuse_no_header(mc_frame *fr, int all_looked, mc_error *err)
                  fr->best_has, fr->best_lacks);
     }
     snprintf(fr->why, sizeof fr->why,
-             "%s: no header row in %s%s: a header holds the columns case_id, received_at, "
+             "%.200s: no header row in %s%s: a header holds the columns case_id, received_at, "
              "status, and unit_code or unit_name, by their labels (MaHoSo/Mã hồ sơ, "
              "NgayTiepNhan/Ngày tiếp nhận, TrangThaiHoSo/Trạng thái, MaDonVi/Đơn vị xử lý...)%s",
              fr->name, rows, where, closest);

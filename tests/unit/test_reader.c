@@ -539,6 +539,7 @@ static char *iconv_mem(const char *from, const char *to, const char *s, size_t n
 static char *legacy_source(size_t *n)
 {
     char *lf = slurp(BAD "lf.csv", n);
+    lf[*n] = '\0'; /* slurp leaves room for it */
     const char *from = "\"UBND xã Cửa Tùng, Quảng Trị\"", *to = "UBND xã Cửa Tùng";
     char *p;
     while ((p = strstr(lf, from))) {
