@@ -11,7 +11,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS    := libutf8proc xlsxwriter sqlite3 libpcre2-8 zlib libcrypto inih
+PKGS    := libutf8proc xlsxwriter sqlite3 libpcre2-8 zlib libcrypto inih libzip expat
 HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 OPT     ?= -O2 -g
 CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(HARDEN) -I. \
@@ -25,7 +25,7 @@ BUILD   ?= build
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config libcsv-dev zlib1g-dev libsqlite3-dev \
             libpcre2-dev libcriterion-dev libutf8proc-dev libxlsxwriter-dev \
-            libssl-dev libinih-dev sqlite3 unzip python3
+            libssl-dev libinih-dev libzip-dev libexpat1-dev sqlite3 unzip python3
 
 LIB_SRC  := $(sort $(filter-out cli/main.c,$(wildcard base/*.c transforms/*.c etl/*.c reports/*.c cli/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -55,6 +55,12 @@ $(BUILD)/motcua-gen: $(GEN_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lz
 
+# Repackages a CSV export as an .xlsx (tests/tools/csv2xlsx.c): for the
+# fixtures, the end-to-end tests and the bench.
+$(BUILD)/csv2xlsx: tests/tools/csv2xlsx.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lcsv -lxlsxwriter -lz
+
 # Install what is missing, only what is missing, without asking anything.
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -77,8 +83,9 @@ deps-browser:
 unit: $(BUILD)/unit_tests
 	cd tests/unit && ../../$(BUILD)/unit_tests --jobs 2
 
-e2e: motcua $(BUILD)/motcua-gen
-	MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen tests/e2e/run.sh
+e2e: motcua $(BUILD)/motcua-gen $(BUILD)/csv2xlsx
+	MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen \
+	  MOTCUA_CSV2XLSX=$(CURDIR)/$(BUILD)/csv2xlsx tests/e2e/run.sh
 
 test: deps
 	@$(MAKE) --no-print-directory deps-browser
@@ -101,10 +108,13 @@ check: deps
 	@$(MAKE) --no-print-directory deps DEB_PKGS=valgrind
 	$(MAKE) BUILD=build-san OPT="$(SAN_OPT)" EXTRA_LDFLAGS="-fsanitize=address,undefined" unit
 	$(MAKE) BUILD=build-san OPT="$(SAN_OPT)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
-	  build-san/motcua build-san/motcua-gen
-	MOTCUA=$(CURDIR)/build-san/motcua MOTCUA_GEN=$(CURDIR)/build-san/motcua-gen tests/e2e/run.sh
-	$(MAKE) BUILD=build-vg OPT="-O1 -g" EXTRA_CFLAGS=-DMC_NO_JIT build-vg/motcua build-vg/motcua-gen
-	MOTCUA=$(CURDIR)/build-vg/motcua MOTCUA_GEN=$(CURDIR)/build-vg/motcua-gen tests/e2e/valgrind.sh
+	  build-san/motcua build-san/motcua-gen build-san/csv2xlsx
+	MOTCUA=$(CURDIR)/build-san/motcua MOTCUA_GEN=$(CURDIR)/build-san/motcua-gen \
+	  MOTCUA_CSV2XLSX=$(CURDIR)/build-san/csv2xlsx tests/e2e/run.sh
+	$(MAKE) BUILD=build-vg OPT="-O1 -g" EXTRA_CFLAGS=-DMC_NO_JIT build-vg/motcua build-vg/motcua-gen \
+	  build-vg/csv2xlsx
+	MOTCUA=$(CURDIR)/build-vg/motcua MOTCUA_GEN=$(CURDIR)/build-vg/motcua-gen \
+	  MOTCUA_CSV2XLSX=$(CURDIR)/build-vg/csv2xlsx tests/e2e/valgrind.sh
 
 # The binary inside a build folder, for the checks above.
 $(BUILD)/motcua: $(BUILD)/cli/main.o $(BUILD)/libmotcua.a
@@ -128,8 +138,9 @@ demo: deps motcua
 # Speed, measured and printed, never asserted (issue #5, BENCH.md): the
 # generated exports are cached in bench/cache/, DuckDB and the sqlite3
 # shell do the same job beside motcua.  Never fails the build.
-bench: deps motcua $(BUILD)/motcua-gen
-	-MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen bench/run.sh
+bench: deps motcua $(BUILD)/motcua-gen $(BUILD)/csv2xlsx
+	-MOTCUA=$(CURDIR)/motcua MOTCUA_GEN=$(CURDIR)/$(BUILD)/motcua-gen \
+	  MOTCUA_CSV2XLSX=$(CURDIR)/$(BUILD)/csv2xlsx bench/run.sh
 
 clean:
 	rm -rf build build-san build-vg motcua demo tests/e2e/out
@@ -144,27 +155,36 @@ install: motcua
 	  cron/motcua.logrotate README.md $(DESTDIR)$(PREFIX)/share/doc/motcua/examples/
 
 # Hostile input (issue #6).  `make fuzz SECONDS=N` (default 60): libFuzzer
-# over the reader and the normalizer, tests/fuzz/fuzz_ingest.c, with clang,
-# seeded from the fixtures.  New inputs go to build-fuzz/corpus, crashes to
-# build-fuzz/crashes/: copy one to fixtures/fuzz-regressions/ and `make test`
-# replays it (tests/unit/test_fuzz_regressions.c).
+# with clang, half the time over the reader and the normalizer
+# (tests/fuzz/fuzz_ingest.c, seeded from the fixtures), then half over the
+# .xlsx reader (tests/fuzz/fuzz_xlsx.c: parts zipped into workbooks).  New
+# inputs go to build-fuzz/corpus*, crashes to build-fuzz/crashes/: copy a
+# fuzz_ingest one to fixtures/fuzz-regressions/ and `make test` replays it
+# (tests/unit/test_fuzz_regressions.c).
 FUZZ_PKGS := clang libclang-rt-14-dev
 SECONDS   ?= 60
 FUZZ_OPT  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
+FUZZ_RUN  := -max_total_time=$$(( $(SECONDS) / 2 > 0 ? $(SECONDS) / 2 : 1 )) -timeout=30 \
+             -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=build-fuzz/crashes/ -print_final_stats=1
 
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
 	$(MAKE) CC=clang BUILD=build-fuzz OPT="$(FUZZ_OPT)" \
-	  EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" build-fuzz/fuzz_ingest
-	@mkdir -p build-fuzz/corpus build-fuzz/crashes
-	build-fuzz/fuzz_ingest -max_total_time=$(SECONDS) -timeout=30 -rss_limit_mb=2048 \
-	  -max_len=65536 -dict=tests/fuzz/csv.dict -artifact_prefix=build-fuzz/crashes/ \
-	  -print_final_stats=1 build-fuzz/corpus fixtures/exports fixtures/bad fixtures/fuzz-regressions
+	  EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" build-fuzz/fuzz_ingest build-fuzz/fuzz_xlsx
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-xlsx build-fuzz/crashes
+	build-fuzz/fuzz_ingest $(FUZZ_RUN) -dict=tests/fuzz/csv.dict \
+	  build-fuzz/corpus fixtures/exports fixtures/bad fixtures/fuzz-regressions
+	build-fuzz/fuzz_xlsx $(FUZZ_RUN) -dict=tests/fuzz/xlsx.dict \
+	  build-fuzz/corpus-xlsx tests/fuzz/xlsx-seeds fixtures/exports fixtures/bad
 
 $(BUILD)/fuzz_ingest: $(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/libmotcua.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/fuzz_xlsx: $(BUILD)/tests/fuzz/fuzz_xlsx.o $(BUILD)/libmotcua.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/fuzz/fuzz_xlsx.o $(BUILD)/tests/unit/test_xlsx.o: tests/fuzz/harness.h tests/fuzz/zipbuild.h
 $(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/tests/unit/test_fuzz_regressions.o: tests/fuzz/harness.h
 
 # The RFC 4180 cases of the csv-spectrum suite, for tests/unit/test_csv_spectrum.c;

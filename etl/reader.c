@@ -19,6 +19,7 @@
  */
 #define ZLIB_CONST
 #include "etl/reader.h"
+#include "etl/xlsx.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -65,7 +66,7 @@ typedef struct rd {
     int fd;
     const unsigned char *mem;
     size_t mem_n, mem_pos;
-    unsigned char pre[2];          /* bytes peeked from fd for the magic */
+    unsigned char pre[4];          /* bytes peeked from fd for the magic */
     size_t pre_n, pre_pos;
     unsigned char *raw;            /* read buffer (chunk bytes) */
     int gz, gz_ready, gz_member_done, gz_zero_tail, raw_eof, text_eof;
@@ -1218,8 +1219,8 @@ int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_c
     if (!(r.raw = malloc(r.chunk)))
         st = nomem(&r);
     /* Peek at the magic bytes; they are replayed by raw_next. */
-    while (!st && r.pre_n < 2) {
-        ssize_t k = read(r.fd, r.pre + r.pre_n, 2 - r.pre_n);
+    while (!st && r.pre_n < sizeof r.pre) {
+        ssize_t k = read(r.fd, r.pre + r.pre_n, sizeof r.pre - r.pre_n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0)
@@ -1229,7 +1230,10 @@ int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_c
         r.pre_n += (size_t)k;
         r.info->bytes_raw += (uint64_t)k;
     }
-    if (!st)
+    /* A ZIP is a workbook (SPEC 10.1), whatever the file is called. */
+    if (!st && mc_xlsx_magic(r.pre, r.pre_n))
+        st = mc_xlsx_read_fd(path, r.fd, opts, cb, ctx, r.info, err);
+    else if (!st)
         st = run(&r, r.pre, r.pre_n);
     close(r.fd);
     rd_free(&r);
@@ -1244,7 +1248,9 @@ int mc_read_mem(const char *name, const void *buf, size_t n, const mc_reader_opt
     rd_init(&r, name, opts, cb, ctx, info ? info : &local, err);
     r.mem = buf ? buf : (const void *)"";
     r.mem_n = buf ? n : 0;
-    int st = run(&r, r.mem, r.mem_n);
+    int st = mc_xlsx_magic(r.mem, r.mem_n)
+                 ? mc_xlsx_read_mem(name, r.mem, r.mem_n, opts, cb, ctx, r.info, err)
+                 : run(&r, r.mem, r.mem_n);
     rd_free(&r);
     return st;
 }

@@ -48,6 +48,9 @@ typedef struct mc_reader_opts {
     size_t max_row;     /* 0 -> 4 MiB: sum of a row's field bytes */
     size_t max_columns; /* 0 -> 4096: a wider header refuses the file; a data
                            row with more fields is reported bad_field_count */
+    uint64_t max_part;  /* workbooks: 0 -> 256 MiB (MC_XLSX_MAX_PART): the most one
+                           part may inflate to, and the most the shared-strings
+                           table may take in memory; past it the file is refused */
     /* When set, given every byte the reader takes from the file, in file
      * order, as it takes them (ingest digests the file on the way); the
      * reader may stop before the end of the file when it refuses it. */

@@ -86,7 +86,8 @@ void mc_header_describe(const mc_field *labels, const mc_col *cols, size_t n, ch
         append(buf, cap, "no column of ours");
     if (personal)
         append(buf, cap, ", %zu personal-data column%s", personal, personal == 1 ? "" : "s");
-    append(buf, cap, ", %zu other cell%s not recognized", other, other == 1 ? "" : "s");
+    if (other)
+        append(buf, cap, ", %zu other cell%s not recognized", other, other == 1 ? "" : "s");
 }
 
 int mc_colmap_build(mc_colmap *map, const char *file, const mc_field *cells, size_t n, mc_error *err)

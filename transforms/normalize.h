@@ -54,7 +54,8 @@ int mc_header_missing(const mc_col *cols, size_t n, int hints, char *buf, size_t
 
 /* What a header row names, for a message that must not quote a cell that
  * is not a label of ours (issue 16: a row taken for a header may be data):
- * "case_id, status, 2 personal-data columns, 3 other cells not recognized". */
+ * "case_id, status, 2 personal-data columns, 3 other cells not recognized"
+ * (the parts that would say 0 left out). */
 void mc_header_describe(const mc_field *labels, const mc_col *cols, size_t n, char *buf,
                         size_t cap);
 

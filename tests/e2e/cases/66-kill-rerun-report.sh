@@ -105,7 +105,7 @@ outputs_after_kill() { # outputs_after_kill DIR REF OLD MUST WHEN
         rel=${f#"$d/reports/"}
         base=${rel##*/}
         if [[ "$base" == .* ]]; then
-            [[ "$base" =~ ^\.(units\.csv|targets\.csv|quality\.csv|report\.html|report\.xlsx)\.[0-9]+\.tmp$ ]] ||
+            [[ "$base" =~ ^\.(units\.csv|targets\.csv|quality\.csv|summary\.txt|report\.html|report\.xlsx)\.[0-9]+\.tmp$ ]] ||
                 fail "$when: a foreign hidden file in reports/: $rel"
             continue
         fi
