@@ -484,9 +484,11 @@ static void utf8_census(const unsigned char *s, size_t n, size_t *valid, size_t 
  * Decide from the held-back start of the source text whether it is
  * converted to UTF-8 (SPEC 10.3): UTF-16 with a byte-order mark always; the
  * legacy encoding the caller allows when the text is not UTF-8 (more
- * invalid sequences than valid ones) or is plain ASCII, which converts to
- * itself and lets a legacy byte further on convert too.  Text with a UTF-8
- * BOM, or more valid UTF-8 than not, is UTF-8 whatever the caller allows.
+ * invalid sequences than valid ones).  Text with a UTF-8 BOM, more valid
+ * UTF-8 than not, or only ASCII is UTF-8 whatever the caller allows: a
+ * UTF-8 file whose first 64 KiB happen to be ASCII must not have its later
+ * letters turned into other ones without a word, while a legacy byte
+ * further on only costs its row (bad_utf8), which shows.
  * When converting, the head becomes the converter's input and is read
  * again through it.
  */
@@ -502,7 +504,7 @@ static int choose_text(rd *r)
     } else if (r->enc != MC_READER_UTF8 && !(n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)) {
         size_t valid, invalid;
         utf8_census(s, n, &valid, &invalid);
-        if (invalid > valid || (valid == 0 && invalid == 0)) {
+        if (invalid > valid) {
             from = r->enc == MC_READER_CP1258 ? "CP1258" : "TCVN5712-1";
             format = r->enc == MC_READER_CP1258 ? "cp1258" : "tcvn3";
         }

@@ -56,10 +56,10 @@ typedef struct mc_reader_opts {
      * reader may stop before the end of the file when it refuses it. */
     void (*on_raw)(void *raw_ctx, const void *p, size_t n);
     void *raw_ctx;
-    /* A file whose first 64 KiB are not UTF-8 (or are plain ASCII) is
-     * converted from this encoding instead of being refused; a file that is
-     * UTF-8 is read as UTF-8 whatever this says, so one setting serves an
-     * inbox that mixes both. */
+    /* A file whose first 64 KiB are not UTF-8 (more invalid sequences than
+     * valid ones) is converted from this encoding instead of being refused;
+     * a file that is UTF-8 (or ASCII) is read as UTF-8 whatever this says,
+     * so one setting serves an inbox that mixes both. */
     mc_reader_encoding encoding;
 } mc_reader_opts;
 

@@ -663,6 +663,12 @@ Test(reader, legacy_encoding_leaves_utf8_alone)
     /* UTF-16 stays UTF-16 */
     free(read_with(BAD "utf16le.csv", NULL, 0, MC_READER_TCVN3, 0, &in));
     cr_assert_str_eq(in.format, "utf16");
+    /* ASCII is read as UTF-8: a UTF-8 file's later letters are never
+     * turned into others */
+    const char *ascii = "MaHoSo,MaDonVi,TrangThaiHoSo,NgayTiepNhan\nA1,U1,2,01/07/2025\n";
+    free(read_with(NULL, ascii, strlen(ascii), MC_READER_TCVN3, 0, &in));
+    cr_assert_str_eq(in.format, "csv");
+    cr_assert_eq(in.converted, 0);
 }
 
 /* Bytes CP1258 does not have (81 8A 8D-90 9A 9D 9E) mark their field; the
