@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "transforms/columns.h"
 #include "transforms/text.h"
 
@@ -138,19 +139,6 @@ static int nomem(const mc_frame *fr, mc_error *err)
     return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: out of memory", fr->name);
 }
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return p;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    void *np = realloc(p, c * size);
-    if (np)
-        *cap = c;
-    return np;
-}
-
 static mc_field trimmed(mc_field c)
 {
     size_t n = c.len;
@@ -182,11 +170,11 @@ static size_t row_bytes(const mc_field *f, size_t n)
 static int crow_set(crow *c, long line, const mc_field *f, size_t n)
 {
     size_t bytes = row_bytes(f, n);
-    char *b = grow(c->buf, &c->bcap, bytes + 1, 1);
+    char *b = mc_mem_grow(c->buf, &c->bcap, bytes + 1, 1);
     if (!b)
         return -1;
     c->buf = b;
-    mc_field *nf = grow(c->f, &c->fcap, n ? n : 1, sizeof *nf);
+    mc_field *nf = mc_mem_grow(c->f, &c->fcap, n ? n : 1, sizeof *nf);
     if (!nf)
         return -1;
     c->f = nf;
@@ -238,7 +226,7 @@ static void res_free(resolution *r)
 /* Append s[0..n) to r's text; its offset into *off.  -1 on no memory. */
 static int res_text(resolution *r, const char *s, size_t n, size_t *off)
 {
-    char *t = grow(r->text, &r->text_cap, r->text_len + n + 1, 1);
+    char *t = mc_mem_grow(r->text, &r->text_cap, r->text_len + n + 1, 1);
     if (!t)
         return -1;
     r->text = t;
@@ -645,7 +633,7 @@ static int pad_row(mc_frame *fr, const mc_field **f, size_t *n)
         *n = fr->nfields;
         return 0;
     }
-    mc_field *p = grow(fr->pad, &fr->pad_cap, fr->nfields, sizeof *p);
+    mc_field *p = mc_mem_grow(fr->pad, &fr->pad_cap, fr->nfields, sizeof *p);
     if (!p)
         return -1;
     fr->pad = p;
@@ -711,7 +699,7 @@ static int release(mc_frame *fr, mc_error *err)
     int st = 0;
     for (int i = 0; i < fr->nheld && !st; i++) {
         const held *h = &fr->held[i];
-        mc_field *r = grow(fr->rel, &fr->rel_cap, h->n ? h->n : 1, sizeof *r);
+        mc_field *r = mc_mem_grow(fr->rel, &fr->rel_cap, h->n ? h->n : 1, sizeof *r);
         if (!r)
             return nomem(fr, err);
         fr->rel = r;
@@ -776,7 +764,7 @@ static int trailer_like(const mc_frame *fr, const mc_field *f, size_t n, size_t 
 static int hold(mc_frame *fr, long line, const mc_field *f, size_t n, size_t bytes,
                 int nonblank)
 {
-    char *b = grow(fr->hbuf, &fr->hbuf_cap, fr->hbuf_len + bytes + 1, 1);
+    char *b = mc_mem_grow(fr->hbuf, &fr->hbuf_cap, fr->hbuf_len + bytes + 1, 1);
     if (!b)
         return -1;
     fr->hbuf = b;

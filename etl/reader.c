@@ -32,6 +32,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "base/mem.h"
+
 #define KIB ((size_t)1024)
 #define MIB (KIB * KIB)
 #define SAMPLE (64 * KIB)     /* text sniffed for the encoding */
@@ -114,21 +116,6 @@ typedef struct rd {
 static int nomem(rd *r)
 {
     return mc_error_set(r->err, MC_EXIT_SOFTWARE, "%s: out of memory", r->name);
-}
-
-/* buf grown to hold at least need elements of size sz (doubling), or NULL
- * with buf untouched. */
-static void *grow(void *buf, size_t *cap, size_t need, size_t sz)
-{
-    if (need <= *cap)
-        return buf;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    void *nb = realloc(buf, c * sz);
-    if (nb)
-        *cap = c;
-    return nb;
 }
 
 /* ---------------------------------------------------------------- source */
@@ -282,7 +269,7 @@ static int conv_next(rd *r, const unsigned char **p, size_t *n)
                 r->cv_src_eof = 1;
                 continue;
             }
-            unsigned char *in = grow(r->cv_in, &r->cv_cap, avail + k, 1);
+            unsigned char *in = mc_mem_grow(r->cv_in, &r->cv_cap, avail + k, 1);
             if (!in)
                 return nomem(r);
             r->cv_in = in;
@@ -355,7 +342,7 @@ static int head_fill(rd *r, size_t want)
             return st;
         if (n == 0)
             break;
-        unsigned char *nh = grow(r->head, &r->head_cap, r->head_len + n, 1);
+        unsigned char *nh = mc_mem_grow(r->head, &r->head_cap, r->head_len + n, 1);
         if (!nh)
             return nomem(r);
         r->head = nh;
@@ -863,10 +850,10 @@ static void too_many_fields(rd *r)
 /* Make room for one more field of len bytes in the open row. */
 static int reserve(rd *r, size_t len)
 {
-    char *ns = grow(r->store, &r->scap, r->slen + len + 1, 1);
+    char *ns = mc_mem_grow(r->store, &r->scap, r->slen + len + 1, 1);
     if (ns)
         r->store = ns;
-    span *nf = ns ? grow(r->f, &r->fcap, r->nf + 1, sizeof *r->f) : NULL;
+    span *nf = ns ? mc_mem_grow(r->f, &r->fcap, r->nf + 1, sizeof *r->f) : NULL;
     if (!nf) {
         r->stop = nomem(r);
         return -1;
@@ -918,7 +905,7 @@ static void on_row_end(int c, void *data)
         row_reset(r);   /* a line of spaces is a blank line */
         return;
     }
-    mc_field *fv = grow(r->fv, &r->fvcap, r->nf ? r->nf : 1, sizeof *r->fv);
+    mc_field *fv = mc_mem_grow(r->fv, &r->fvcap, r->nf ? r->nf : 1, sizeof *r->fv);
     if (!fv) {
         r->stop = nomem(r);
         return;
