@@ -243,6 +243,34 @@ static const unsigned char cand2[] = {2, 3, 1};
 static const unsigned char cand3[] = {4, 6, 7, 2, 3, 1};
 
 /*
+ * The labels of the rows in set (bit t: row t, top first) that are not
+ * blank, joined top to bottom by a space, into s (LABEL_MAX + 1 bytes).
+ * Returns the rows used; *len is 0 when they are longer than any alias.
+ */
+static unsigned join_labels(const mc_field *lab, int k, unsigned set, char *s, size_t *len)
+{
+    unsigned used = 0;
+    int fits = 1;
+    *len = 0;
+    for (int t = 0; t < k; t++) {
+        if (!(set >> t & 1) || !lab[t].len)
+            continue;
+        used |= 1u << t;
+        if (*len + (*len ? 1 : 0) + lab[t].len > LABEL_MAX) {
+            fits = 0;
+            continue;
+        }
+        if (*len)
+            s[(*len)++] = ' ';
+        memcpy(s + *len, lab[t].p, lab[t].len);
+        *len += lab[t].len;
+    }
+    if (!fits)
+        *len = 0;
+    return used;
+}
+
+/*
  * Name the columns of the window rows[0..k) (top first), width columns.
  * Returns 0 or -1 (no memory); out owns its memory (res_free).
  */
@@ -289,30 +317,16 @@ static int resolve(const crow *const *rows, int k, size_t width, resolution *out
         unsigned tried[6];
         size_t ntried = 0;
         for (size_t c = 0; c < ncand && out->col[j] == MC_COL_UNKNOWN; c++) {
-            unsigned used = 0;
             char s[LABEL_MAX + 1];
-            size_t len = 0;
-            int fits = 1;
-            for (int t = 0; t < k; t++) {
-                if (!(cand[c] >> t & 1) || !lab[t].len)
-                    continue;
-                used |= 1u << t;
-                if (len + (len ? 1 : 0) + lab[t].len > LABEL_MAX) {
-                    fits = 0;
-                    continue;
-                }
-                if (len)
-                    s[len++] = ' ';
-                memcpy(s + len, lab[t].p, lab[t].len);
-                len += lab[t].len;
-            }
+            size_t len;
+            unsigned used = join_labels(lab, k, cand[c], s, &len);
             int again = 0;
             for (size_t q = 0; q < ntried; q++)
                 again |= tried[q] == used;
             if (!used || again)
                 continue;
             tried[ntried++] = used;
-            if (!fits)
+            if (!len)
                 continue;
             int fallback;
             mc_col col = mc_column_lookup_fallback(s, len, &fallback);
@@ -335,18 +349,8 @@ static int resolve(const crow *const *rows, int k, size_t width, resolution *out
         /* shown if the column ends up unknown: its labels, top to bottom */
         char full[LABEL_MAX + 1];
         size_t flen = 0;
-        for (int t = 0; t < k && k > 1; t++) {
-            if (!lab[t].len)
-                continue;
-            if (flen + 1 + lab[t].len > LABEL_MAX) {
-                flen = 0;
-                break;
-            }
-            if (flen)
-                full[flen++] = ' ';
-            memcpy(full + flen, lab[t].p, lab[t].len);
-            flen += lab[t].len;
-        }
+        if (k > 1)
+            join_labels(lab, k, (1u << k) - 1, full, &flen);
         mc_field shown = k == 1 ? rows[0]->f[j] : flen ? (mc_field){full, flen} : own[lowest];
         if (res_text(out, shown.p, shown.len, &out->uoff[j]))
             goto fail;
