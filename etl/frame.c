@@ -40,9 +40,9 @@
  * code is never held, so a cut-off last data row is still quarantined.
  * A row that is not such a row releases the held ones, in order, as the
  * data rows they are (quarantined by the normalizer, missing_case_id for
- * most, as before SPEC 10).  The rows still
- * held at the end are the signature block.  A block longer than
- * MC_FRAME_TRAILER_ROWS is released, and the rest of it passes as data.
+ * most, as before SPEC 10).  The rows still held at the end are the
+ * signature block.  A block longer than MC_FRAME_TRAILER_ROWS is released,
+ * and the rest of it passes as data.
  */
 #include "etl/frame.h"
 
@@ -61,6 +61,11 @@
 /* Longer than any label of columns.c, even joined: cannot be an alias. */
 #define LABEL_MAX 512
 
+_Static_assert(MC_COL_COUNT <= 32, "resolution.named holds a bit per canonical column");
+
+/* SEARCH: looking for the header; PENDING: a header found, waiting for the
+ * next row (which may be more header); DATA: rows are data; GAVE_UP: no
+ * header in this sheet or file. */
 enum { SEARCH, PENDING, DATA, GAVE_UP };
 
 /* A row kept past its callback. */
@@ -601,18 +606,12 @@ static int extends_header(mc_frame *fr, long line, const mc_field *f, size_t n)
         return -1;
     if (!more)
         return 0;
-    /* keep the header's rows and this one at the end of the window */
-    if (fr->nwin == MC_FRAME_HEADER_ROWS) {
-        crow oldest = fr->win[0];
-        memmove(&fr->win[0], &fr->win[1], (MC_FRAME_HEADER_ROWS - 1) * sizeof fr->win[0]);
-        fr->win[MC_FRAME_HEADER_ROWS - 1] = oldest;
-        fr->nwin--;
-    }
-    if (crow_set(&fr->win[fr->nwin], line, f, n)) {
+    /* the header's rows and this one at the end of the window (pend_k < 3:
+     * only a row above the header can drop out) */
+    if (window_push(fr, line, f, n)) {
         res_free(&r);
         return -1;
     }
-    fr->nwin++;
     res_free(&fr->pres);
     fr->pres = r;
     fr->pend_k = k;
