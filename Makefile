@@ -11,7 +11,8 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS    := libutf8proc xlsxwriter sqlite3 libpcre2-8 zlib libcrypto inih libzip expat
+PKGS    := libutf8proc xlsxwriter sqlite3 libpcre2-8 zlib libcrypto inih libzip expat freexl \
+           libxml-2.0
 HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 OPT     ?= -O2 -g
 CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(HARDEN) -I. \
@@ -25,7 +26,8 @@ BUILD   ?= build
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config libcsv-dev zlib1g-dev libsqlite3-dev \
             libpcre2-dev libcriterion-dev libutf8proc-dev libxlsxwriter-dev \
-            libssl-dev libinih-dev libzip-dev libexpat1-dev sqlite3 unzip python3
+            libssl-dev libinih-dev libzip-dev libexpat1-dev libfreexl-dev libxml2-dev \
+            sqlite3 unzip python3
 
 LIB_SRC  := $(sort $(filter-out cli/main.c,$(wildcard base/*.c transforms/*.c etl/*.c reports/*.c cli/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -120,19 +122,29 @@ check: deps
 $(BUILD)/motcua: $(BUILD)/cli/main.o $(BUILD)/libmotcua.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-# The nightly job on the bundled exports, as cron would run it, then the
-# 2025-Q3 quarter re-run by hand (the exports are from 2025).
-demo: deps motcua
+# The nightly job as cron would run it, on a year and a quarter of generated
+# exports (fixtures/gen/demo-year.sh: the bundled units, October 2024 to
+# December 2025, about 50 000 rows) and the bundled exports, on the night of
+# 5 January 2026 (MOTCUA_TODAY pins the day the reports are refreshed for,
+# so that the demo shows the same year whenever it runs), then the 2025-Q3
+# quarter re-run by hand.  The plan targets are the bundled ones plus three
+# illustrative ones for every unit (fixtures/gen/demo-targets.csv), so that
+# the trend charts of ALL and the provinces have a target line to show.
+DEMO_DAY := 2026-01-05
+demo: deps motcua $(BUILD)/motcua-gen
 	@rm -rf demo && mkdir -p demo/inbox
 	cp fixtures/exports/* demo/inbox/
+	sh fixtures/gen/demo-year.sh $(BUILD)/motcua-gen fixtures/units.csv demo/inbox
 	@touch -d '10 minutes ago' demo/inbox/*   # settled: not still being written
-	@printf '[motcua]\ndb = motcua.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = reports\n' >demo/motcua.conf
-	./motcua run --config demo/motcua.conf; st=$$?; [ $$st -eq 0 ] || [ $$st -eq 65 ] || exit $$st
+	@{ cat fixtures/targets.csv; grep -v '^#' fixtures/gen/demo-targets.csv | tail -n +2; } >demo/targets.csv
+	@printf '[motcua]\ndb = motcua.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = reports\ntargets = targets.csv\n' >demo/motcua.conf
+	MOTCUA_TODAY=$(DEMO_DAY) ./motcua run --config demo/motcua.conf; st=$$?; [ $$st -eq 0 ] || [ $$st -eq 65 ] || exit $$st
 	./motcua rerun --config demo/motcua.conf --period 2025-Q3
-	./motcua report --config demo/motcua.conf --table files
-	./motcua report --config demo/motcua.conf --period 2025-Q3 --table targets | head -n 25
+	./motcua report --config demo/motcua.conf --table files | tail -n 8
+	./motcua report --config demo/motcua.conf --period 2025-Q4 --table targets | head -n 25
 	@echo
 	@echo "demo: the store is demo/motcua.db; the exports went to demo/archive/;"
+	@echo "demo: the nightly run of $(DEMO_DAY) wrote demo/reports/2025-12/ and demo/reports/2025-Q4/ (report.html with the 12-month trend, report.xlsx, units.csv, trend.csv, ...)"
 	@echo "demo: the 2025-Q3 reports are in demo/reports/2025-Q3/ (report.xlsx, report.html, units.csv, ...)"
 
 # Speed, measured and printed, never asserted (issue #5, BENCH.md): the
@@ -155,37 +167,47 @@ install: motcua
 	  cron/motcua.logrotate README.md $(DESTDIR)$(PREFIX)/share/doc/motcua/examples/
 
 # Hostile input (issue #6).  `make fuzz SECONDS=N` (default 60): libFuzzer
-# with clang, half the time over the reader and the normalizer
-# (tests/fuzz/fuzz_ingest.c, seeded from the fixtures), then half over the
-# .xlsx reader (tests/fuzz/fuzz_xlsx.c: parts zipped into workbooks).  New
-# inputs go to build-fuzz/corpus*, crashes to build-fuzz/crashes/: copy a
-# fuzz_ingest one to fixtures/fuzz-regressions/ and `make test` replays it
-# (tests/unit/test_fuzz_regressions.c).
+# with clang over the reader and the normalizer, four targets, a quarter of
+# the N seconds each: tests/fuzz/fuzz_ingest.c (any input but an .xls,
+# seeded from the fixtures), fuzz_xlsx.c (parts zipped into workbooks),
+# fuzz_xls.c (.xls through FreeXL, seeded with the .xls fixtures) and
+# fuzz_html.c (HTML tables, seeded with the exports repackaged by
+# tests/tools/csv2html.py); fuzz_ingest, fuzz_xls and fuzz_html share
+# tests/fuzz/harness.h.  New inputs go to build-fuzz/corpus*, crashes to
+# build-fuzz/crashes/: copy one of those three's to fixtures/fuzz-regressions/
+# and `make test` replays it (tests/unit/test_fuzz_regressions.c).
 FUZZ_PKGS := clang libclang-rt-14-dev
 SECONDS   ?= 60
 FUZZ_OPT  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
-FUZZ_RUN  := -max_total_time=$$(( $(SECONDS) / 2 > 0 ? $(SECONDS) / 2 : 1 )) -timeout=30 \
-             -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=build-fuzz/crashes/ -print_final_stats=1
+FUZZ_RUN  := -max_total_time=$$(( ($(SECONDS) + 3) / 4 )) -timeout=30 -rss_limit_mb=2048 \
+             -max_len=65536 -artifact_prefix=build-fuzz/crashes/ -print_final_stats=1
 
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
 	$(MAKE) CC=clang BUILD=build-fuzz OPT="$(FUZZ_OPT)" \
-	  EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" build-fuzz/fuzz_ingest build-fuzz/fuzz_xlsx
-	@mkdir -p build-fuzz/corpus build-fuzz/corpus-xlsx build-fuzz/crashes
+	  EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" \
+	  build-fuzz/fuzz_ingest build-fuzz/fuzz_xlsx build-fuzz/fuzz_xls build-fuzz/fuzz_html
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-xlsx build-fuzz/corpus-xls \
+	  build-fuzz/corpus-html build-fuzz/seeds-xls build-fuzz/seeds-html build-fuzz/crashes
+	@cp fixtures/exports/*.xls fixtures/bad/*.xls tests/unit/data/xls/*.xls build-fuzz/seeds-xls/
+	@for f in fixtures/exports/*.csv*; do \
+	  python3 tests/tools/csv2html.py $$f >build-fuzz/seeds-html/$$(basename $$f).xls || exit 1; \
+	done
 	build-fuzz/fuzz_ingest $(FUZZ_RUN) -dict=tests/fuzz/csv.dict \
 	  build-fuzz/corpus fixtures/exports fixtures/bad fixtures/fuzz-regressions
 	build-fuzz/fuzz_xlsx $(FUZZ_RUN) -dict=tests/fuzz/xlsx.dict \
 	  build-fuzz/corpus-xlsx tests/fuzz/xlsx-seeds fixtures/exports fixtures/bad
+	build-fuzz/fuzz_xls $(FUZZ_RUN) build-fuzz/corpus-xls build-fuzz/seeds-xls
+	build-fuzz/fuzz_html $(FUZZ_RUN) -dict=tests/fuzz/html.dict \
+	  build-fuzz/corpus-html build-fuzz/seeds-html
 
-$(BUILD)/fuzz_ingest: $(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/libmotcua.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BUILD)/fuzz_xlsx: $(BUILD)/tests/fuzz/fuzz_xlsx.o $(BUILD)/libmotcua.a
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libmotcua.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/fuzz/fuzz_xlsx.o $(BUILD)/tests/unit/test_xlsx.o: tests/fuzz/harness.h tests/fuzz/zipbuild.h
-$(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/tests/unit/test_fuzz_regressions.o: tests/fuzz/harness.h
+$(BUILD)/tests/fuzz/fuzz_ingest.o $(BUILD)/tests/fuzz/fuzz_xls.o $(BUILD)/tests/fuzz/fuzz_html.o \
+$(BUILD)/tests/unit/test_fuzz_regressions.o: tests/fuzz/harness.h
 
 # The RFC 4180 cases of the csv-spectrum suite, for tests/unit/test_csv_spectrum.c;
 # a cache outside git.  Offline or without npm the test says "skipped".

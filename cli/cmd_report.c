@@ -47,9 +47,11 @@ int mc_cmd_report(mc_options *o)
             t = MC_TABLE_TARGETS;
         else if (strcmp(table, "quality") == 0)
             t = MC_TABLE_QUALITY;
+        else if (strcmp(table, "trend") == 0)
+            t = MC_TABLE_TREND;
         else {
-            mc_log_error("--table must be units, targets, quality, files or rejects, not '%s'",
-                         table);
+            mc_log_error("--table must be units, targets, quality, trend, files or rejects, "
+                         "not '%s'", table);
             return MC_EXIT_USAGE;
         }
         if (!o->period) {
@@ -85,7 +87,12 @@ int mc_cmd_report(mc_options *o)
         st = mc_cli_report_inputs(o, &in, &err);
         if (!st) {
             mc_report rep;
-            st = mc_report_build(s, &in, o->period, o->as_of, &rep, &err);
+            /* the workbook and the page are the whole report, the trend
+             * included, as `run` writes them */
+            if (t == MC_TABLE_TREND || format == MC_FORMAT_XLSX || format == MC_FORMAT_HTML)
+                st = mc_report_build_trend(s, &in, o->period, o->as_of, &rep, &err);
+            else
+                st = mc_report_build(s, &in, o->period, o->as_of, &rep, &err);
             if (!st) {
                 st = mc_report_write(&rep, t, format, 0, stdout, o->out_file, &err);
                 mc_report_free(&rep);

@@ -326,7 +326,7 @@ int mc_cmd_run(mc_options *o)
         /* every open period from one read of the store */
         mc_error_clear(&err);
         mc_progress_step(&b, 0, (double)np + 1, "reports");
-        st = mc_report_build_many(s, &in, p, np, reps, &err);
+        st = mc_report_build_many(s, &in, p, np, formats != 0, reps, &err);
         bar_clear(&b);
         if (st) {
             mc_log_error("%s; reports not refreshed", err.msg);

@@ -33,6 +33,8 @@
 #include <zlib.h>
 
 #include "base/mem.h"
+#include "etl/htmltable.h"
+#include "etl/xls.h"
 
 #define KIB ((size_t)1024)
 #define MIB (KIB * KIB)
@@ -1195,6 +1197,35 @@ static int run(rd *r, const unsigned char *first2, size_t nfirst)
     return st;
 }
 
+/* Bytes of a file's start that tell its format. */
+#define MAGIC_BYTES MC_HTML_SNIFF_BYTES
+
+/*
+ * 1 when the file that starts with the n bytes at magic is not CSV but a
+ * workbook (.xlsx: a ZIP; .xls: OLE2) or an HTML table (SPEC 10.1), whatever
+ * it is called: it was then read by its own format's reader (from r->fd
+ * when from_fd, else from memory), whose status is in *st.  0 for CSV.
+ */
+static int other_format(rd *r, const mc_reader_opts *o, const unsigned char *magic, size_t n,
+                        int from_fd, int *st)
+{
+    if (mc_xlsx_magic(magic, n))
+        *st = from_fd ? mc_xlsx_read_fd(r->name, r->fd, o, r->cb, r->ctx, r->info, r->err)
+                      : mc_xlsx_read_mem(r->name, r->mem, r->mem_n, o, r->cb, r->ctx, r->info,
+                                         r->err);
+    else if (mc_xls_is_ole2(magic, n))
+        *st = from_fd ? mc_xls_read_fd(r->name, r->fd, o, r->cb, r->ctx, r->info, r->err)
+                      : mc_xls_read_mem(r->name, r->mem, r->mem_n, o, r->cb, r->ctx, r->info,
+                                        r->err);
+    else if (mc_html_sniff(magic, n) != MC_HTML_NO)
+        *st = from_fd ? mc_html_read_fd(r->name, r->fd, o, r->cb, r->ctx, r->info, r->err)
+                      : mc_html_read_mem(r->name, r->mem, r->mem_n, o, r->cb, r->ctx, r->info,
+                                         r->err);
+    else
+        return 0;
+    return 1;
+}
+
 int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_cb *cb, void *ctx,
                  mc_reader_info *info, mc_error *err)
 {
@@ -1204,7 +1235,16 @@ int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_c
     r.fd = open(path, O_RDONLY | O_CLOEXEC);
     if (r.fd < 0)
         return mc_error_set(err, MC_EXIT_IO, "%s: cannot open: %s", r.name, strerror(errno));
+    /* Workbooks and HTML tables, told by their first bytes (SPEC 10.1).
+     * pread leaves the offset alone; on a pipe it fails and the file is
+     * read as CSV (which names a workbook it meets). */
+    unsigned char magic[MAGIC_BYTES];
+    ssize_t nmagic = pread(r.fd, magic, sizeof magic, 0);
     int st = 0;
+    if (nmagic > 0 && other_format(&r, opts, magic, (size_t)nmagic, 1, &st)) {
+        close(r.fd);
+        return st;
+    }
     if (!(r.raw = malloc(r.chunk)))
         st = nomem(&r);
     /* Peek at the magic bytes; they are replayed by raw_next. */
@@ -1219,10 +1259,7 @@ int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_c
         r.pre_n += (size_t)k;
         r.info->bytes_raw += (uint64_t)k;
     }
-    /* A ZIP is a workbook (SPEC 10.1), whatever the file is called. */
-    if (!st && mc_xlsx_magic(r.pre, r.pre_n))
-        st = mc_xlsx_read_fd(path, r.fd, opts, cb, ctx, r.info, err);
-    else if (!st)
+    if (!st)
         st = run(&r, r.pre, r.pre_n);
     close(r.fd);
     rd_free(&r);
@@ -1237,9 +1274,9 @@ int mc_read_mem(const char *name, const void *buf, size_t n, const mc_reader_opt
     rd_init(&r, name, opts, cb, ctx, info ? info : &local, err);
     r.mem = buf ? buf : (const void *)"";
     r.mem_n = buf ? n : 0;
-    int st = mc_xlsx_magic(r.mem, r.mem_n)
-                 ? mc_xlsx_read_mem(name, r.mem, r.mem_n, opts, cb, ctx, r.info, err)
-                 : run(&r, r.mem, r.mem_n);
+    int st = 0;
+    if (!other_format(&r, opts, r.mem, r.mem_n, 0, &st))
+        st = run(&r, r.mem, r.mem_n);
     rd_free(&r);
     return st;
 }

@@ -138,6 +138,10 @@ typedef struct mc_reader_info {
  * MC_EXIT_IO (cannot open/read), with err filled by a one-line message that
  * names the file.  Rows may already have been delivered when it fails: the
  * caller rolls the whole file back.  info may be NULL.
+ * A file whose first bytes make it an .xls workbook or an HTML table is
+ * read by etl/xls.h or etl/htmltable.h instead, with the same contract
+ * (info->format says which); the first bytes are peeked with pread, so a
+ * pipe is always read as CSV.
  */
 int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_cb *cb,
                  void *ctx, mc_reader_info *info, mc_error *err);

@@ -30,6 +30,7 @@
 #include <zip.h>
 
 #include "base/mem.h"
+#include "etl/sheetrow.h"
 
 #define KIB ((size_t)1024)
 #define MIB (KIB * KIB)
@@ -805,24 +806,6 @@ static int serial_text(double v, int date1904, int has_time, char *out, size_t c
     return 1;
 }
 
-/* The shortest text that reads back as v; integers without ".0". */
-static void number_text(double v, char *out, size_t cap)
-{
-    if (v == 0) {
-        snprintf(out, cap, "0");
-        return;
-    }
-    if (v == floor(v) && fabs(v) < 1e15) {
-        snprintf(out, cap, "%.0f", v);
-        return;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(out, cap, "%.*g", prec, v);
-        if (strtod(out, NULL) == v)
-            return;
-    }
-}
-
 /* Whether s[0..n) is an integer written the shortest way: at most 15
  * digits, no sign (but '-' before a non-zero), no leading zero. */
 static int plain_integer(const char *s, size_t n)
@@ -949,7 +932,7 @@ static void finish_cell(xl *x)
         if (end == s || *end || !isfinite(v))
             break;      /* not a number after all: its text */
         if (!(fl & F_DATE) || !serial_text(v, x->date1904, fl & F_TIME, tmp, sizeof tmp))
-            number_text(v, tmp, sizeof tmp);
+            mc_sheetrow_number(v, tmp, sizeof tmp);
         s = tmp;
         n = strlen(tmp);
         break;

@@ -62,29 +62,47 @@ static mc_figures_opts figures_opts(const mc_report_inputs *in, const mc_period 
                              .as_of = mc_period_as_of(period, mc_period_today())};
 }
 
-int mc_report_build(mc_store *s, const mc_report_inputs *in, const char *period_text,
-                    const char *as_of_text, mc_report *rep, mc_error *err)
+/* The figures' options for period_text as of as_of_text (NULL: SPEC 4). */
+static int opts_of(const mc_report_inputs *in, const char *period_text, const char *as_of_text,
+                   mc_figures_opts *fo, mc_error *err)
 {
     mc_period period;
     int st = mc_period_parse(period_text, in->convention, &period, err);
     if (st)
         return st;
-    mc_figures_opts fo = figures_opts(in, &period);
-    if (as_of_text && mc_day_parse(as_of_text, &fo.as_of) != 0)
+    *fo = figures_opts(in, &period);
+    if (as_of_text && mc_day_parse(as_of_text, &fo->as_of) != 0)
         return mc_error_set(err, MC_EXIT_USAGE, "--as-of must be a date YYYY-MM-DD, not '%s'",
                             as_of_text);
-    return mc_figures_compute(s, &fo, rep, err);
+    return 0;
+}
+
+int mc_report_build(mc_store *s, const mc_report_inputs *in, const char *period_text,
+                    const char *as_of_text, mc_report *rep, mc_error *err)
+{
+    mc_figures_opts fo;
+    int st = opts_of(in, period_text, as_of_text, &fo, err);
+    return st ? st : mc_figures_compute(s, &fo, rep, err);
+}
+
+int mc_report_build_trend(mc_store *s, const mc_report_inputs *in, const char *period_text,
+                          const char *as_of_text, mc_report *rep, mc_error *err)
+{
+    mc_figures_opts fo;
+    int st = opts_of(in, period_text, as_of_text, &fo, err);
+    return st ? st : mc_figures_compute_trend(s, &fo, 1, rep, err);
 }
 
 int mc_report_build_many(mc_store *s, const mc_report_inputs *in, const mc_period *periods,
-                         size_t n, mc_report *reps, mc_error *err)
+                         size_t n, int with_trend, mc_report *reps, mc_error *err)
 {
     mc_figures_opts *fo = calloc(n ? n : 1, sizeof *fo);
     if (!fo)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
     for (size_t k = 0; k < n; k++)
         fo[k] = figures_opts(in, &periods[k]);
-    int st = mc_figures_compute_many(s, fo, n, reps, err);
+    int st = with_trend ? mc_figures_compute_trend(s, fo, n, reps, err)
+                        : mc_figures_compute_many(s, fo, n, reps, err);
     free(fo);
     return st;
 }

@@ -35,10 +35,16 @@ void mc_report_inputs_free(mc_report_inputs *in);
 int mc_report_build(mc_store *s, const mc_report_inputs *in, const char *period_text,
                     const char *as_of_text, mc_report *rep, mc_error *err);
 
+/* mc_report_build with the period's trend (SPEC 13) in rep->trend, from
+ * the same read of the store. */
+int mc_report_build_trend(mc_store *s, const mc_report_inputs *in, const char *period_text,
+                          const char *as_of_text, mc_report *rep, mc_error *err);
+
 /* The reports of n periods (canonical texts, SPEC 4's default as-of) into
- * reps[0..n), from one read of the store (mc_figures_compute_many). */
+ * reps[0..n), from one read of the store (mc_figures_compute_many), each
+ * with its trend when with_trend (mc_figures_compute_trend). */
 int mc_report_build_many(mc_store *s, const mc_report_inputs *in, const mc_period *periods,
-                         size_t n, mc_report *reps, mc_error *err);
+                         size_t n, int with_trend, mc_report *reps, mc_error *err);
 
 /* SUMMARY is SPEC 14's paragraph of the units table (mc_write_summary). */
 typedef enum {

@@ -411,7 +411,7 @@ nomem:
  * quality checks. */
 static int period_report(mc_store *s, const mc_figures_opts *o, mc_report *rep, runits *u,
                          const int64_t all[MC_C_COUNT], const name_note *notes, size_t n_notes,
-                         mc_error *err)
+                         int with_quality, mc_error *err)
 {
     memset(rep, 0, sizeof *rep);
     snprintf(rep->period, sizeof rep->period, "%s", o->period.canon);
@@ -510,19 +510,20 @@ static int period_report(mc_store *s, const mc_figures_opts *o, mc_report *rep, 
         }
     }
 
+    if (!with_quality)
+        return 0;
     return quality_checks(s, rep, u, notes, n_notes, identities_ok, &o->period, err);
 nomem:
     return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory while computing the report");
 
 }
 
-int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc_error *err)
-{
-    return mc_figures_compute_many(s, o, 1, rep, err);
-}
 
-int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n_periods,
-                            mc_report *reps, mc_error *err)
+/* The reports of o[0..n_periods) from one read of the store; the first
+ * n_full get their quality table, the others (a trend's months) only their
+ * rows and targets. */
+static int compute(mc_store *s, const mc_figures_opts *o, size_t n_periods, size_t n_full,
+                   mc_report *reps, mc_error *err)
 {
     for (size_t k = 0; k < n_periods; k++)
         memset(&reps[k], 0, sizeof reps[k]);
@@ -666,7 +667,8 @@ int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n_peri
         for (size_t i = 0; i < n_amb; i++)
             if (parts[0].amb_noted[k * n_amb + i] || parts[1].amb_noted[k * n_amb + i])
                 add_note(period_notes, &n_period_notes, amb[i].name, 1);
-        if ((st = period_report(s, &o[k], &reps[k], &u, all, period_notes, n_period_notes, err)))
+        if ((st = period_report(s, &o[k], &reps[k], &u, all, period_notes, n_period_notes,
+                                k < n_full, err)))
             goto done;
     }
     goto done;
@@ -691,5 +693,90 @@ done:
     free(amb);
     free(amb_of);
     mc_store_unit_keys_free(keys, n_keys);
+    return st;
+}
+
+int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc_error *err)
+{
+    return compute(s, o, 1, 1, rep, err);
+}
+
+int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n_periods,
+                            mc_report *reps, mc_error *err)
+{
+    return compute(s, o, n_periods, n_periods, reps, err);
+}
+
+/* 1 when a and b count the same month the same way: the months of two
+ * periods' trends share their units, targets and convention, so the month
+ * and the as-of date decide. */
+static int same_month(const mc_figures_opts *a, const mc_figures_opts *b)
+{
+    return a->period.start == b->period.start && a->period.end == b->period.end &&
+           a->as_of == b->as_of;
+}
+
+int mc_figures_compute_trend(mc_store *s, const mc_figures_opts *o, size_t n, mc_report *reps,
+                             mc_error *err)
+{
+    for (size_t k = 0; k < n; k++)
+        memset(&reps[k], 0, sizeof reps[k]);
+    size_t cap = n + n * MC_TREND_MONTHS, n_all = n;
+    mc_figures_opts *all = calloc(cap ? cap : 1, sizeof *all);
+    size_t *month_of = calloc(n * MC_TREND_MONTHS + 1, sizeof *month_of);
+    mc_report *tmp = NULL;
+    int st = 0;
+    if (!all || !month_of)
+        goto nomem;
+    for (size_t k = 0; k < n; k++)
+        all[k] = o[k];
+    for (size_t k = 0; k < n; k++) {
+        mc_period months[MC_TREND_MONTHS];
+        if (mc_period_months_to(&o[k].period, o[k].convention, MC_TREND_MONTHS, months) != 0) {
+            st = mc_error_set(err, MC_EXIT_SOFTWARE, "period %s: cannot form its 12 months",
+                              o[k].period.canon);
+            goto done;
+        }
+        for (size_t m = 0; m < MC_TREND_MONTHS; m++) {
+            /* Every option of the period's own report (the registry, the
+             * targets, any limit on the units) carries over to its months;
+             * only the period and the as-of date are the month's. */
+            mc_figures_opts mo = o[k];
+            mo.period = months[m];
+            mo.as_of = months[m].end < o[k].as_of ? months[m].end : o[k].as_of;
+            size_t j = n;
+            while (j < n_all && !same_month(&all[j], &mo))
+                j++;
+            if (j == n_all)
+                all[n_all++] = mo;
+            month_of[k * MC_TREND_MONTHS + m] = j;
+        }
+    }
+    if (!(tmp = calloc(n_all ? n_all : 1, sizeof *tmp)))
+        goto nomem;
+    if ((st = compute(s, all, n_all, n, tmp, err)))
+        goto done;
+    for (size_t k = 0; k < n; k++) {
+        reps[k] = tmp[k];
+        memset(&tmp[k], 0, sizeof tmp[k]);
+        if (!(reps[k].trend = calloc(MC_TREND_MONTHS, sizeof *reps[k].trend)))
+            goto nomem;
+        for (size_t m = 0; m < MC_TREND_MONTHS; m++, reps[k].n_trend++)
+            if (mc_report_copy(&reps[k].trend[m], &tmp[month_of[k * MC_TREND_MONTHS + m]]))
+                goto nomem;
+    }
+    goto done;
+nomem:
+    st = mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory while computing the trend");
+done:
+    if (tmp)
+        for (size_t j = 0; j < n_all; j++)
+            mc_report_free(&tmp[j]);
+    if (st)
+        for (size_t k = 0; k < n; k++)
+            mc_report_free(&reps[k]);
+    free(tmp);
+    free(all);
+    free(month_of);
     return st;
 }

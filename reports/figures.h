@@ -55,4 +55,14 @@ int mc_figures_compute(mc_store *s, const mc_figures_opts *o, mc_report *rep, mc
 int mc_figures_compute_many(mc_store *s, const mc_figures_opts *o, size_t n, mc_report *reps,
                             mc_error *err);
 
+/* The reports of n periods as mc_figures_compute_many gives them, each
+ * with its trend (SPEC 13) in reps[k].trend: the 12 months that end with
+ * the month holding the period's last day, in the period's convention,
+ * each counted as its own period as of the earlier of its last day and the
+ * period's as-of date, with every other option of o[k] unchanged.  One
+ * read of the store for all of them; a month that several periods share
+ * is counted once.  On failure no report is left to free. */
+int mc_figures_compute_trend(mc_store *s, const mc_figures_opts *o, size_t n, mc_report *reps,
+                             mc_error *err);
+
 #endif

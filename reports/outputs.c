@@ -171,7 +171,9 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
                        mc_error *err)
 {
     mc_report rep;
-    int st = mc_report_build(s, in, period, as_of, &rep, err);
+    /* the files people read carry the 12-month trend; the stored rows do not */
+    int st = formats ? mc_report_build_trend(s, in, period, as_of, &rep, err)
+                     : mc_report_build(s, in, period, as_of, &rep, err);
     if (st)
         return st;
     if (canon)
@@ -200,6 +202,7 @@ int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
             {MC_OUT_CSV, "units.csv", MC_TABLE_UNITS, MC_FORMAT_CSV},
             {MC_OUT_CSV, "targets.csv", MC_TABLE_TARGETS, MC_FORMAT_CSV},
             {MC_OUT_CSV, "quality.csv", MC_TABLE_QUALITY, MC_FORMAT_CSV},
+            {MC_OUT_CSV, "trend.csv", MC_TABLE_TREND, MC_FORMAT_CSV},
             {MC_OUT_HTML, "report.html", MC_TABLE_UNITS, MC_FORMAT_HTML},
             {MC_OUT_XLSX, "report.xlsx", MC_TABLE_UNITS, MC_FORMAT_XLSX},
             /* SPEC 14: the paragraph, beside the tables it is written from */
@@ -207,7 +210,7 @@ int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
              MC_FORMAT_SUMMARY},
         };
         for (size_t i = 0; !st && i < sizeof files / sizeof files[0]; i++) {
-            if (!(formats & files[i].bit))
+            if (!(formats & files[i].bit) || (files[i].table == MC_TABLE_TREND && !rep->trend))
                 continue;
             snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
             st = mc_report_write(rep, files[i].table, files[i].format, 1, NULL, path, err);

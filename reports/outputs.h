@@ -5,9 +5,11 @@
  *
  * Both commands go through mc_outputs_refresh, so a rerun can never write
  * anything a run would not.  The files of one period:
- *   report.xlsx   the workbook (form sheet, targets sheet, quality sheet)
- *   report.html   the page with charts
- *   units.csv, targets.csv, quality.csv   Excel CSV (BOM, Vietnamese headings)
+ *   report.xlsx   the workbook (form sheet, targets sheet, quality sheet,
+ *                 the 12-month trend and its line charts)
+ *   report.html   the page with charts, the trend's among them
+ *   units.csv, targets.csv, quality.csv, trend.csv   Excel CSV (BOM,
+ *                 Vietnamese headings); trend.csv when the report has its trend
  */
 #ifndef MC_OUTPUTS_H
 #define MC_OUTPUTS_H
@@ -28,8 +30,9 @@ int mc_formats_parse(const char *s, unsigned *mask, mc_error *err);
 
 /*
  * Compute the report of period (as of as_of, NULL for SPEC 4's default),
- * replace its stored rows in one transaction, then write the files of
- * formats to out_dir/PERIOD/ (each to a temporary name, then renamed).
+ * with its trend when there are files to write, replace its stored rows in
+ * one transaction, then write the files of formats to out_dir/PERIOD/
+ * (each to a temporary name, then renamed).
  * canon receives the period's canonical text (>= 64 bytes; may be NULL).
  * Returns 0 or an MC_EXIT_* status.
  */
@@ -38,7 +41,8 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
                        mc_error *err);
 
 /* What mc_outputs_refresh does after computing: store rep, then write its
- * files.  For a report computed with others (mc_report_build_many). */
+ * files.  For a report computed with others (mc_report_build_many); the
+ * trend's parts are written when rep has its trend. */
 int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
                        unsigned formats, mc_error *err);
 

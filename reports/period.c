@@ -315,6 +315,20 @@ int mc_period_previous(const mc_period *p, mc_convention conv, mc_period *out)
     return 0;
 }
 
+int mc_period_months_to(const mc_period *p, mc_convention conv, size_t n, mc_period *out)
+{
+    if (n == 0)
+        return 0;
+    /* the month is found from the day, not the text: a range ending on the
+     * 20th ends in next month's cut-off month */
+    if (mc_period_current(p->end, 'M', conv, &out[n - 1]) != 0)
+        return -1;
+    for (size_t i = n - 1; i > 0; i--)
+        if (mc_period_previous(&out[i], conv, &out[i - 1]) != 0)
+            return -1;
+    return 0;
+}
+
 int mc_period_contains(const mc_period *outer, const mc_period *inner)
 {
     return outer->start <= inner->start && inner->end <= outer->end;

@@ -10,6 +10,7 @@
 #ifndef MC_PERIOD_H
 #define MC_PERIOD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/error.h"
@@ -51,6 +52,11 @@ int mc_period_current(int64_t day, char kind, mc_convention conv, mc_period *out
  * kind (2021..2025 -> 2016..2020); for any other range, the date range of
  * the same number of days.  0, or -1 when p->canon is not canonical. */
 int mc_period_previous(const mc_period *p, mc_convention conv, mc_period *out);
+
+/* The n months (in conv) that end with the month holding p's last day,
+ * oldest first, into out[0..n): the months of SPEC 13's trend.  0, or -1
+ * when a month cannot be formed (a bug: every day has its month). */
+int mc_period_months_to(const mc_period *p, mc_convention conv, size_t n, mc_period *out);
 
 /* 1 when every day of inner lies in outer, else 0. */
 int mc_period_contains(const mc_period *outer, const mc_period *inner);

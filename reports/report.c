@@ -7,6 +7,7 @@
 #include "reports/report.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const char *const count_names[MC_C_COUNT] = {
     "received_total", "received_new", "received_online", "received_offline",
@@ -143,8 +144,67 @@ void mc_report_free(mc_report *rep)
         free(rep->quality[i].detail);
     }
     free(rep->quality);
+    for (size_t i = 0; i < rep->n_trend; i++)
+        mc_report_free(&rep->trend[i]);
+    free(rep->trend);
     rep->rows = NULL;
     rep->targets = NULL;
     rep->quality = NULL;
-    rep->n_rows = rep->n_targets = rep->n_quality = 0;
+    rep->trend = NULL;
+    rep->n_rows = rep->n_targets = rep->n_quality = rep->n_trend = 0;
+}
+
+/* strdup that keeps NULL as NULL; *ok drops to 0 when memory runs out. */
+static char *dup_or_null(const char *s, int *ok)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *ok = 0;
+    return d;
+}
+
+int mc_report_copy(mc_report *dst, const mc_report *src)
+{
+    *dst = *src;
+    dst->rows = NULL;
+    dst->targets = NULL;
+    dst->quality = NULL;
+    dst->trend = NULL;
+    dst->n_rows = dst->n_targets = dst->n_quality = dst->n_trend = 0;
+    int ok = 1;
+    if (src->n_rows && !(dst->rows = calloc(src->n_rows, sizeof *dst->rows)))
+        goto nomem;
+    for (size_t i = 0; i < src->n_rows; i++, dst->n_rows++) {
+        dst->rows[i] = src->rows[i];
+        dst->rows[i].unit_code = dup_or_null(src->rows[i].unit_code, &ok);
+        dst->rows[i].unit_name = dup_or_null(src->rows[i].unit_name, &ok);
+    }
+    if (src->n_targets && !(dst->targets = calloc(src->n_targets, sizeof *dst->targets)))
+        goto nomem;
+    for (size_t i = 0; i < src->n_targets; i++, dst->n_targets++) {
+        dst->targets[i] = src->targets[i];
+        dst->targets[i].unit_code = dup_or_null(src->targets[i].unit_code, &ok);
+        dst->targets[i].indicator = dup_or_null(src->targets[i].indicator, &ok);
+        dst->targets[i].source = dup_or_null(src->targets[i].source, &ok);
+    }
+    if (src->n_quality && !(dst->quality = calloc(src->n_quality, sizeof *dst->quality)))
+        goto nomem;
+    for (size_t i = 0; i < src->n_quality; i++, dst->n_quality++) {
+        dst->quality[i].name = dup_or_null(src->quality[i].name, &ok);
+        dst->quality[i].value = dup_or_null(src->quality[i].value, &ok);
+        dst->quality[i].status = dup_or_null(src->quality[i].status, &ok);
+        dst->quality[i].detail = dup_or_null(src->quality[i].detail, &ok);
+    }
+    if (src->n_trend && !(dst->trend = calloc(src->n_trend, sizeof *dst->trend)))
+        goto nomem;
+    for (size_t i = 0; i < src->n_trend; i++, dst->n_trend++)
+        if (mc_report_copy(&dst->trend[i], &src->trend[i]) != 0)
+            goto nomem;
+    if (ok)
+        return 0;
+nomem:
+    mc_report_free(dst);
+    return -1;
 }

@@ -112,22 +112,37 @@ typedef struct mc_report {
     mc_unit_row *rows;   size_t n_rows;
     mc_target_row *targets; size_t n_targets;
     mc_quality_row *quality; size_t n_quality;
+    /* SPEC 13: the reports of the 12 months that end with the month holding
+     * the period's last day, oldest first, each counted as its own period
+     * (rows and targets; no quality table).  NULL and 0 when the trend was
+     * not asked for (figures.h: mc_figures_compute_trend). */
+    struct mc_report *trend; size_t n_trend;
 } mc_report;
+
+/* The months of a trend. */
+#define MC_TREND_MONTHS 12
 
 /* Release everything an mc_report owns (not the struct itself). */
 void mc_report_free(mc_report *rep);
 
+/* A deep copy of src into *dst, its trend included.  0, or -1 when out of
+ * memory (then *dst owns nothing). */
+int mc_report_copy(mc_report *dst, const mc_report *src);
+
 /* Which table a writer writes. */
-typedef enum { MC_TABLE_UNITS, MC_TABLE_TARGETS, MC_TABLE_QUALITY } mc_table;
+typedef enum { MC_TABLE_UNITS, MC_TABLE_TARGETS, MC_TABLE_QUALITY, MC_TABLE_TREND } mc_table;
 
 /*
  * Writers.  Each returns 0, or an MC_EXIT_* status with *err filled.
  *  csv  : the machine contract of SPEC 7 (no BOM, no formula guard) when
  *         for_people is 0; with a BOM, Vietnamese headings and formula-guarded
- *         text cells when 1.
+ *         text cells when 1.  MC_TABLE_TREND is SPEC 13's contract and needs
+ *         rep->trend.
  *  text : an aligned terminal table, target beside each rate, misses marked.
- *  xlsx : the three-sheet workbook, written to path.
- *  html : one self-contained page, to out.
+ *  xlsx : the workbook, written to path; with the trend's sheets and line
+ *         charts when rep->trend is there.
+ *  html : one self-contained page, to out; with the trend's line charts when
+ *         rep->trend is there.
  */
 int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc_error *err);
 int mc_write_text(FILE *out, const mc_report *rep, mc_table t, mc_error *err);

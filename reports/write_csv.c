@@ -86,17 +86,12 @@ static void end_row(csv_w *w)
     w->col = 0;
 }
 
-static void write_units(csv_w *w, const mc_report *rep)
+/* The heading of a table of unit rows: the six fixed columns given, then
+ * the counts and rates of the CSV contract. */
+static void rows_heading(csv_w *w, const char *const fixed[6], const char *const fixed_vi[6])
 {
-    static const char *const fixed_vi[] = {
-        "Kỳ báo cáo", "Từ ngày", "Đến ngày", "Tính đến ngày", "Mã đơn vị", "Tên đơn vị",
-    };
-    static const char *const fixed[] = {
-        "period", "period_start", "period_end", "as_of", "unit_code", "unit_name",
-    };
     char label[256];
-
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+    for (size_t i = 0; i < 6; i++)
         cell_text(w, w->people ? fixed_vi[i] : fixed[i]);
     for (int c = 0; c < MC_C_CONTRACT_COUNT; c++)
         cell_text(w, w->people ? mc_count_label_vi((mc_count)c) : mc_count_name((mc_count)c));
@@ -109,7 +104,11 @@ static void write_units(csv_w *w, const mc_report *rep)
         }
     }
     end_row(w);
+}
 
+/* The unit rows of rep, each led by its period, dates and as-of date. */
+static void unit_rows(csv_w *w, const mc_report *rep)
+{
     for (size_t i = 0; i < rep->n_rows; i++) {
         const mc_unit_row *row = &rep->rows[i];
         cell_text(w, rep->period);
@@ -127,6 +126,32 @@ static void write_units(csv_w *w, const mc_report *rep)
         }
         end_row(w);
     }
+}
+
+static void write_units(csv_w *w, const mc_report *rep)
+{
+    static const char *const fixed_vi[] = {
+        "Kỳ báo cáo", "Từ ngày", "Đến ngày", "Tính đến ngày", "Mã đơn vị", "Tên đơn vị",
+    };
+    static const char *const fixed[] = {
+        "period", "period_start", "period_end", "as_of", "unit_code", "unit_name",
+    };
+    rows_heading(w, fixed, fixed_vi);
+    unit_rows(w, rep);
+}
+
+/* SPEC 13: the months oldest first, each month's rows as its units table. */
+static void write_trend(csv_w *w, const mc_report *rep)
+{
+    static const char *const fixed_vi[] = {
+        "Tháng", "Từ ngày", "Đến ngày", "Tính đến ngày", "Mã đơn vị", "Tên đơn vị",
+    };
+    static const char *const fixed[] = {
+        "month", "month_start", "month_end", "as_of", "unit_code", "unit_name",
+    };
+    rows_heading(w, fixed, fixed_vi);
+    for (size_t m = 0; m < rep->n_trend; m++)
+        unit_rows(w, &rep->trend[m]);
 }
 
 /* The unit's name for the people form of the targets table: the targets
@@ -211,8 +236,11 @@ int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc
 {
     if (!out || !rep)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: no output or no report");
-    if (t != MC_TABLE_UNITS && t != MC_TABLE_TARGETS && t != MC_TABLE_QUALITY)
+    if (t != MC_TABLE_UNITS && t != MC_TABLE_TARGETS && t != MC_TABLE_QUALITY &&
+        t != MC_TABLE_TREND)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: unknown table %d", (int)t);
+    if (t == MC_TABLE_TREND && !rep->trend)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: the report has no trend");
 
     csv_w w = { out, for_people != 0, 0 };
     errno = 0;
@@ -227,6 +255,9 @@ int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc
         break;
     case MC_TABLE_QUALITY:
         write_quality(&w, rep);
+        break;
+    case MC_TABLE_TREND:
+        write_trend(&w, rep);
         break;
     }
     if (fflush(out) != 0 || ferror(out))

@@ -156,6 +156,9 @@ static const char css[] =
     "svg .lb{fill:#222}svg .ax{fill:#666;font-size:10px}svg .grid{stroke:#ddd}"
     "svg .b-met{fill:#4caf50}svg .b-missed{fill:#e53935}svg .b-none{fill:#5b8bd0}"
     "svg .tl{stroke:#111;stroke-width:2}svg .na{fill:#888;font-style:italic}"
+    "svg .tr-line{fill:none;stroke:#1f4e8c;stroke-width:2}"
+    "svg .tr-tgt{stroke:#c62828;stroke-width:1.5;stroke-dasharray:5 3}"
+    "figure.trend{margin:.6em 0 1.4em}"
     "@media print{.wrap{overflow:visible}}";
 
 static void units_table(FILE *out, const mc_report *rep)
@@ -342,9 +345,212 @@ static void targets_table(FILE *out, const mc_report *rep)
     fputs("</tbody></table></div>\n", out);
 }
 
-static void quality_table(FILE *out, const mc_report *rep)
+/* ---- the 12-month trend (SPEC 13) ----------------------------------------
+ *
+ * Per charted unit (write_util: ALL and at most 12 top-level units) one
+ * picture of three panels, one per headline rate: the month's rate as a
+ * line with a point per month, coloured by the month's target status, and
+ * the month's plan target as a dashed step.  Each panel's scale runs from
+ * a round step below its lowest value or target to 100 %, so that 96 % and
+ * 99 % do not look alike.  A month with a null rate leaves a gap; a month
+ * after the as-of date has no point. */
+enum { TP_LEFT = 42, TP_SLOT = 30, TP_RIGHT = 10, TP_TOP = 26, TP_PLOT = 140, TP_BOTTOM = 30 };
+#define TP_WIDTH (TP_LEFT + MC_TREND_MONTHS * TP_SLOT + TP_RIGHT)
+#define TP_HEIGHT (TP_TOP + TP_PLOT + TP_BOTTOM)
+
+static const char *const trend_titles[MC_WU_TREND_RATES] = {
+    "Giải quyết trước và đúng hạn", "Trễ hạn có văn bản xin lỗi", "Tiếp nhận trực tuyến",
+};
+
+/* "2025-07" as "07/25", the axis label; anything else unchanged. */
+static void month_short(const char *period, char *out, size_t cap)
 {
-    fputs("<h2>3. Chất lượng dữ liệu</h2>\n<div class=\"wrap\"><table>\n<thead><tr>"
+    if (strlen(period) == 7 && period[4] == '-')
+        snprintf(out, cap, "%.2s/%.2s", period + 5, period + 2);
+    else
+        snprintf(out, cap, "%s", period);
+}
+
+/* "2025-07" as "07/2025". */
+static void month_long(const char *period, char *out, size_t cap)
+{
+    if (strlen(period) == 7 && period[4] == '-')
+        snprintf(out, cap, "%.2s/%.4s", period + 5, period);
+    else
+        snprintf(out, cap, "%s", period);
+}
+
+static double panel_y(double v, double lo)
+{
+    return TP_TOP + TP_PLOT * (100.0 - clamp100(v)) / (100.0 - lo);
+}
+
+static void trend_panel(FILE *out, const mc_report *rep, const char *code, int which, int px)
+{
+    mc_rate r = mc_wu_trend_rates[which];
+    const char *ind = mc_rate_name(r);
+    int has[MC_TREND_MONTHS] = {0}, has_t[MC_TREND_MONTHS] = {0};
+    double v[MC_TREND_MONTHS] = {0};
+    const mc_target_row *tg[MC_TREND_MONTHS] = {0};
+    size_t n = rep->n_trend < MC_TREND_MONTHS ? rep->n_trend : MC_TREND_MONTHS;
+    double lo = 100;
+    int any = 0;
+    for (size_t m = 0; m < n; m++) {
+        const mc_report *mo = &rep->trend[m];
+        const mc_unit_row *row = mc_wu_row(mo, code);
+        if (!row || mc_wu_month_unstarted(mo))
+            continue;
+        has[m] = mc_rate_value(row->c, r, &v[m]);
+        tg[m] = mc_wu_target(mo, code, ind);
+        has_t[m] = tg[m] != NULL;
+        if (has[m] && v[m] < lo)
+            lo = v[m];
+        if (has_t[m] && tg[m]->target < lo)
+            lo = tg[m]->target;
+        any |= has[m];
+    }
+    /* at most four round steps down from 100 % reach the lowest point */
+    static const double steps[] = {1, 2, 2.5, 5, 10, 20, 25};
+    double span = 100.0 - (lo < 0 ? 0 : lo), step = 25;
+    if (span < 4)
+        span = 4;
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+        if (span / steps[i] <= 4) {
+            step = steps[i];
+            break;
+        }
+    int n_steps = (int)(span / step);
+    if (n_steps * step < span)
+        n_steps++;
+    lo = 100.0 - n_steps * step;
+    char b[64];
+    fprintf(out, "<g transform=\"translate(%d,0)\"><text class=\"lb\" x=\"%d\" y=\"16\" "
+            "font-weight=\"bold\">", px, TP_LEFT);
+    esc(out, trend_titles[which]);
+    fputs(" (%)</text>\n", out);
+    for (int g = 0; g <= n_steps; g++) {
+        double gv = lo + step * g;
+        double y = panel_y(gv, lo);
+        snprintf(b, sizeof b, "%g", gv);
+        decimal_comma(b);
+        fprintf(out, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
+                "<text class=\"ax\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                TP_LEFT, y, TP_LEFT + MC_TREND_MONTHS * TP_SLOT, y, TP_LEFT - 4, y + 3, b);
+    }
+    for (size_t m = 0; m < n; m++) {
+        month_short(rep->trend[m].period, b, sizeof b);
+        fprintf(out, "<text class=\"ax\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+                TP_LEFT + (int)m * TP_SLOT + TP_SLOT / 2, TP_TOP + TP_PLOT + 14);
+        esc(out, b);
+        fputs("</text>", out);
+    }
+    fputc('\n', out);
+    /* the plan target: a dashed step, one level per month */
+    for (size_t m = 0; m < n; m++)
+        if (has_t[m]) {
+            double y = panel_y(tg[m]->target, lo);
+            fprintf(out, "<line class=\"tr-tgt\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>",
+                    TP_LEFT + (int)m * TP_SLOT, y, TP_LEFT + (int)(m + 1) * TP_SLOT, y);
+        }
+    /* the rate: one polyline per run of months with a value */
+    for (size_t m = 0; m < n;) {
+        if (!has[m]) {
+            m++;
+            continue;
+        }
+        size_t e = m;
+        while (e + 1 < n && has[e + 1])
+            e++;
+        if (e > m) {
+            fputs("<polyline class=\"tr-line\" points=\"", out);
+            for (size_t k = m; k <= e; k++)
+                fprintf(out, "%s%d,%.1f", k > m ? " " : "",
+                        TP_LEFT + (int)k * TP_SLOT + TP_SLOT / 2, panel_y(v[k], lo));
+            fputs("\"/>", out);
+        }
+        m = e + 1;
+    }
+    fputc('\n', out);
+    for (size_t m = 0; m < n; m++) {
+        if (!has[m])
+            continue;
+        const char *cls = !tg[m] ? "b-none"
+                          : strcmp(status_class(tg[m]->status), "missed") == 0 ? "b-missed"
+                                                                                : "b-met";
+        fprintf(out, "<circle class=\"%s\" cx=\"%d\" cy=\"%.1f\" r=\"3.5\"><title>", cls,
+                TP_LEFT + (int)m * TP_SLOT + TP_SLOT / 2, panel_y(v[m], lo));
+        month_long(rep->trend[m].period, b, sizeof b);
+        fputs("Tháng ", out);
+        esc(out, b);
+        fmt_dec2(b, sizeof b, 0, v[m]);
+        fprintf(out, ": %s%%", b);
+        if (tg[m]) {
+            fmt_target(b, sizeof b, tg[m]->target);
+            fputs(" — mục tiêu ", out);
+            esc(out, mc_wu_op_vi(tg[m]->op));
+            fprintf(out, " %s%%: ", b);
+            esc(out, mc_wu_status_vi(tg[m]->status));
+        }
+        fputs("</title></circle>", out);
+    }
+    if (!any)
+        fprintf(out, "<text class=\"na\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">không có số "
+                "liệu</text>", TP_LEFT + MC_TREND_MONTHS * TP_SLOT / 2, TP_TOP + TP_PLOT / 2);
+    fputs("</g>\n", out);
+}
+
+static void trend_section(FILE *out, const mc_report *rep)
+{
+    const char *codes[MC_WU_TREND_UNITS];
+    size_t left;
+    size_t n = mc_wu_trend_units(rep, codes, MC_WU_TREND_UNITS, &left);
+    char first[32], last[32];
+    month_long(rep->trend[0].period, first, sizeof first);
+    month_long(rep->trend[rep->n_trend - 1].period, last, sizeof last);
+    fputs("<h2>3. Xu hướng 12 tháng</h2>\n<p class=\"meta\">Từ tháng ", out);
+    esc(out, first);
+    fputs(" đến tháng ", out);
+    esc(out, last);
+    fprintf(out, " (%s); mỗi tháng là một kỳ báo cáo, số liệu tính đến ngày cuối tháng "
+            "hoặc ngày tính số liệu của kỳ, nếu sớm hơn. Đường liền: tỷ lệ thực tế "
+            "(chấm <span class=\"met\">xanh lá</span>: đạt mục tiêu, "
+            "<span class=\"missed\">đỏ</span>: không đạt, xanh dương: không có mục tiêu); "
+            "đường đứt: mục tiêu kế hoạch.",
+            strcmp(mc_wu_str(rep->convention), "cutoff") == 0
+                ? "tháng theo kỳ chốt số liệu, từ ngày 15 tháng trước đến ngày 14"
+                : "tháng dương lịch");
+    if (left)
+        fprintf(out, " Biểu đồ cho Tổng cộng và %zu đơn vị cấp cao nhất có nhiều hồ sơ "
+                "nhất; %zu đơn vị khác xem trong bảng xu hướng của sổ tính (trend.csv).",
+                n - 1, left);
+    fputs("</p>\n", out);
+    for (size_t i = 0; i < n; i++) {
+        const mc_unit_row *row = NULL;
+        for (size_t m = rep->n_trend; !row && m > 0; m--)
+            row = mc_wu_row(&rep->trend[m - 1], codes[i]);
+        const int width = MC_WU_TREND_RATES * TP_WIDTH;
+        fprintf(out, "<figure class=\"trend\"><figcaption id=\"t-%zu\">", i);
+        esc(out, row ? mc_wu_row_label(row) : codes[i]);
+        /* a name the registry lacks is its own code */
+        if (strcmp(codes[i], "ALL") != 0 && row && strcmp(mc_wu_row_label(row), codes[i]) != 0) {
+            fputs(" (", out);
+            esc(out, codes[i]);
+            fputc(')', out);
+        }
+        fprintf(out,
+                "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+                "aria-labelledby=\"t-%zu\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+                i, width, TP_HEIGHT, width, TP_HEIGHT);
+        for (int r = 0; r < MC_WU_TREND_RATES; r++)
+            trend_panel(out, rep, codes[i], r, r * TP_WIDTH);
+        fputs("</svg></figure>\n", out);
+    }
+}
+
+static void quality_table(FILE *out, const mc_report *rep, int number)
+{
+    fprintf(out, "<h2>%d. Chất lượng dữ liệu</h2>", number);
+    fputs("\n<div class=\"wrap\"><table>\n<thead><tr>"
           "<th>Kiểm tra</th><th>Giá trị</th><th>Trạng thái</th><th>Chi tiết</th>"
           "</tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; i < rep->n_quality; i++) {
@@ -421,7 +627,9 @@ int mc_write_html(FILE *out, const mc_report *rep, mc_error *err)
     for (int r = 0; r < MC_R_COUNT; r++)
         chart(out, rep, (mc_rate)r);
     targets_table(out, rep);
-    quality_table(out, rep);
+    if (rep->trend && rep->n_trend)
+        trend_section(out, rep);
+    quality_table(out, rep, rep->trend && rep->n_trend ? 4 : 3);
     fputs("</body>\n</html>\n", out);
 
     if (fflush(out) != 0 || ferror(out))

@@ -208,21 +208,53 @@ static void target_cell(tbl *t, const mc_target_row *tg)
     tbl_addf(t, "%s%.15g%s", mc_wu_op_vi(tg->op), tg->target, mark);
 }
 
-static int units_table(tbl *t, const mc_report *rep)
+/* One unit row's cells after the month: code, indented name, the form's
+ * counts, each rate and, where some row has one, its target. */
+static void unit_row(tbl *t, const mc_report *rep, const mc_unit_row *row,
+                     const int has_t[MC_R_COUNT])
+{
+    char name[512];
+    int depth = row->depth > 0 ? (row->depth < 20 ? row->depth : 20) : 0;
+    snprintf(name, sizeof name, "%*s%s", 2 * depth, "", mc_wu_row_label(row));
+    tbl_add(t, row->unit_code);
+    tbl_add(t, name);
+    for (size_t k = 0; k < N_FORM; k++)
+        tbl_addf(t, "%" PRId64, row->c[form_counts[k]]);
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        double v;
+        char num[64];
+        if (mc_rate_value(row->c, (mc_rate)r, &v))
+            tbl_addf(t, "%s", mc_wu_fmt2(v, 0, num, sizeof num));
+        else
+            tbl_add(t, "–");
+        if (has_t[r])
+            target_cell(t, mc_wu_target(rep, row->unit_code, mc_rate_name((mc_rate)r)));
+    }
+}
+
+/* The rows of reps[0..n): one report's units table, or (with_month) a
+ * trend's months one after the other, each row led by its month. */
+static int units_table(tbl *t, const mc_report *reps, size_t n, int with_month)
 {
     int has_t[MC_R_COUNT];
-    size_t ncols = 2 + N_FORM;
+    size_t ncols = 2 + N_FORM + (with_month ? 1 : 0);
     for (int r = 0; r < MC_R_COUNT; r++) {
-        has_t[r] = mc_wu_has_targets_for(rep, mc_rate_name((mc_rate)r));
+        has_t[r] = 0;
+        for (size_t k = 0; k < n; k++)
+            has_t[r] |= mc_wu_has_targets_for(&reps[k], mc_rate_name((mc_rate)r));
         ncols += 1 + (size_t)has_t[r];
     }
     if (tbl_init(t, ncols) < 0)
         return -1;
 
     size_t col = 0;
+    if (with_month) {
+        tbl_add(t, "Tháng");
+        col++;
+    }
     tbl_add(t, "Mã");
     tbl_add(t, "Đơn vị");
-    col = 2;
+    col += 2;
     for (size_t i = 0; i < N_FORM; i++) {
         tbl_add(t, form_heads[i]);
         t->right[col++] = 1;
@@ -236,24 +268,13 @@ static int units_table(tbl *t, const mc_report *rep)
         }
     }
 
-    for (size_t i = 0; i < rep->n_rows; i++) {
-        const mc_unit_row *row = &rep->rows[i];
-        char name[512];
-        int depth = row->depth > 0 ? (row->depth < 20 ? row->depth : 20) : 0;
-        snprintf(name, sizeof name, "%*s%s", 2 * depth, "", mc_wu_row_label(row));
-        tbl_add(t, row->unit_code);
-        tbl_add(t, name);
-        for (size_t k = 0; k < N_FORM; k++)
-            tbl_addf(t, "%" PRId64, row->c[form_counts[k]]);
-        for (int r = 0; r < MC_R_COUNT; r++) {
-            double v;
-            char num[64];
-            if (mc_rate_value(row->c, (mc_rate)r, &v))
-                tbl_addf(t, "%s", mc_wu_fmt2(v, 0, num, sizeof num));
-            else
-                tbl_add(t, "–");
-            if (has_t[r])
-                target_cell(t, mc_wu_target(rep, row->unit_code, mc_rate_name((mc_rate)r)));
+    for (size_t k = 0; k < n; k++) {
+        const mc_report *rep = &reps[k];
+        for (size_t i = 0; i < rep->n_rows; i++) {
+            const mc_unit_row *row = &rep->rows[i];
+            if (with_month)
+                tbl_add(t, rep->period);
+            unit_row(t, rep, row, has_t);
         }
     }
     return 0;
@@ -321,7 +342,13 @@ int mc_write_text(FILE *out, const mc_report *rep, mc_table which, mc_error *err
     switch (which) {
     case MC_TABLE_UNITS:
         what = "Tình hình, kết quả giải quyết TTHC";
-        rc = units_table(&t, rep);
+        rc = units_table(&t, rep, 1, 0);
+        break;
+    case MC_TABLE_TREND:
+        if (!rep->trend)
+            return mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: the report has no trend");
+        what = "Xu hướng 12 tháng, từng tháng là một kỳ";
+        rc = units_table(&t, rep->trend, rep->n_trend, 1);
         break;
     case MC_TABLE_TARGETS:
         what = "Chỉ tiêu kế hoạch";
@@ -347,7 +374,10 @@ int mc_write_text(FILE *out, const mc_report *rep, mc_table which, mc_error *err
     tbl_free(&t);
     if (rc < 0)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: out of memory");
-    if (which == MC_TABLE_UNITS && rep->n_targets > 0)
+    int any_target = rep->n_targets > 0;
+    for (size_t m = 0; which == MC_TABLE_TREND && m < rep->n_trend; m++)
+        any_target |= rep->trend[m].n_targets > 0;
+    if ((which == MC_TABLE_UNITS || which == MC_TABLE_TREND) && any_target)
         fputs("\nMục tiêu: ✓ đạt, ✗ không đạt, ? không có số liệu\n", out);
     if (fflush(out) != 0 || ferror(out))
         return mc_error_set(err, MC_EXIT_IO, "cannot write the report: %s",

@@ -156,6 +156,81 @@ char *mc_wu_fmt2(double v, int plus, char *out, size_t cap)
     return out;
 }
 
+const mc_unit_row *mc_wu_row(const mc_report *rep, const char *unit_code)
+{
+    for (size_t i = 0; rep && unit_code && i < rep->n_rows; i++)
+        if (rep->rows[i].unit_code && strcmp(rep->rows[i].unit_code, unit_code) == 0)
+            return &rep->rows[i];
+    return NULL;
+}
+
+const mc_rate mc_wu_trend_rates[MC_WU_TREND_RATES] = {
+    MC_R_ON_TIME, MC_R_LATE_WITH_APOLOGY, MC_R_ONLINE,
+};
+
+typedef struct trend_unit {
+    const char *code;
+    int64_t received;
+} trend_unit;
+
+static int by_received(const void *a, const void *b)
+{
+    const trend_unit *x = a, *y = b;
+    if (x->received != y->received)
+        return x->received > y->received ? -1 : 1;
+    return strcmp(x->code, y->code);
+}
+
+static int by_code(const void *a, const void *b)
+{
+    return strcmp(((const trend_unit *)a)->code, ((const trend_unit *)b)->code);
+}
+
+size_t mc_wu_trend_units(const mc_report *rep, const char **codes, size_t max, size_t *left)
+{
+    if (left)
+        *left = 0;
+    if (!rep || !rep->trend || max == 0)
+        return 0;
+    size_t cap = 0, n = 0;
+    for (size_t m = 0; m < rep->n_trend; m++)
+        cap += rep->trend[m].n_rows;
+    trend_unit *u = calloc(cap ? cap : 1, sizeof *u);
+    if (!u) { /* ALL alone still says the most */
+        codes[0] = "ALL";
+        return 1;
+    }
+    for (size_t m = 0; m < rep->n_trend; m++)
+        for (size_t i = 0; i < rep->trend[m].n_rows; i++) {
+            const mc_unit_row *row = &rep->trend[m].rows[i];
+            if (row->kind == MC_ROW_ALL || row->depth != 0 || !row->unit_code)
+                continue;
+            size_t j = 0;
+            while (j < n && strcmp(u[j].code, row->unit_code) != 0)
+                j++;
+            if (j == n)
+                u[n++].code = row->unit_code;
+            u[j].received += row->c[MC_C_RECEIVED_NEW];
+        }
+    size_t keep = n < max - 1 ? n : max - 1;
+    if (n > keep)
+        qsort(u, n, sizeof *u, by_received);
+    qsort(u, keep, sizeof *u, by_code);
+    codes[0] = "ALL";
+    for (size_t j = 0; j < keep; j++)
+        codes[1 + j] = u[j].code;
+    if (left)
+        *left = n - keep;
+    free(u);
+    return 1 + keep;
+}
+
+int mc_wu_month_unstarted(const mc_report *month)
+{
+    /* ISO dates compare as text */
+    return strcmp(month->as_of, month->period_start) < 0;
+}
+
 char *mc_wu_vi_number(const char *c_decimal, char *out, size_t cap)
 {
     const char *s = c_decimal;

@@ -57,6 +57,31 @@ const char *mc_wu_row_label(const mc_unit_row *row);
  */
 char *mc_wu_fmt2(double v, int plus, char *out, size_t cap);
 
+/* The row of rep for unit_code, or NULL. */
+const mc_unit_row *mc_wu_row(const mc_report *rep, const char *unit_code);
+
+/* SPEC 13's charts: the headline rates, in the order they are drawn. */
+#define MC_WU_TREND_RATES 3
+extern const mc_rate mc_wu_trend_rates[MC_WU_TREND_RATES];
+
+/* At most this many units are charted: ALL and 12 top-level units, so
+ * that the page and the workbook stay a size people open and print. */
+#define MC_WU_TREND_UNITS 13
+
+/*
+ * The units whose trend is charted, into codes[0..max) (pointers into the
+ * months' rows): "ALL" first, then the top-level units (depth 0) that some
+ * month of rep->trend lists, in code order.  When there are more than
+ * max - 1 of those, the ones with the most cases received over the 12
+ * months (received_new summed; ties by code) are kept, and *left (may be
+ * NULL) says how many were not.  Returns the count; 0 without a trend.
+ */
+size_t mc_wu_trend_units(const mc_report *rep, const char **codes, size_t max, size_t *left);
+
+/* 1 when a trend month had not begun at its as-of date (a month after
+ * today): it is listed, but a chart has no point for it. */
+int mc_wu_month_unstarted(const mc_report *month);
+
 /*
  * Numbers the Vietnamese way (SPEC 14): '.' between thousands, ',' before
  * the decimals.  mc_wu_vi_number rewrites a plain decimal written the C way

@@ -1,13 +1,17 @@
 /*
- * write_xlsx.c -- the report as a three-sheet workbook (libxlsxwriter).
+ * write_xlsx.c -- the report as a workbook (libxlsxwriter).
  *
  * Sheet 1 has the shape of the official form "Tình hình, kết quả giải quyết
  * TTHC" (Thông tư 01/2020/TT-VPCP) so staff can paste it into the monthly
  * report as is; sheet 2 puts every rate beside its plan target; sheet 3 is
- * the data-quality table.  Numbers are stored as numbers, so Excel can sum
- * them; every text goes through worksheet_write_string, which never makes a
- * formula, so a unit called "=HYPERLINK(...)" stays text.  The workbook's
- * creation time is the as-of date, so the same data gives the same file.
+ * the data-quality table; sheet 4 ("Tóm tắt") the paragraph of SPEC 14.
+ * With the report's trend (SPEC 13), sheet 5 is the monthly table and sheet
+ * 6 native Excel line charts of the headline rates against their targets,
+ * drawn from data on that sheet.  Numbers are stored as numbers, so Excel
+ * can sum them; every text goes through worksheet_write_string, which never
+ * makes a formula, so a unit called "=HYPERLINK(...)" stays text.  The
+ * workbook's creation time is the as-of date, so the same data gives the
+ * same file.
  */
 #include "reports/write_util.h"
 
@@ -334,6 +338,207 @@ static void sheet_quality(xw *x, lxw_worksheet *ws, const mc_report *rep)
     print_setup(x, ws, h, h);
 }
 
+/* ---- the 12-month trend (SPEC 13) -------------------------------------- */
+
+#define TREND_SHEET "Xu hướng 12 tháng"
+#define CHART_SHEET "Biểu đồ xu hướng"
+
+static void convention_line(const mc_report *rep, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s; mỗi tháng là một kỳ, số liệu tính đến ngày cuối tháng hoặc ngày "
+             "tính số liệu của kỳ %s, nếu sớm hơn",
+             strcmp(mc_wu_str(rep->convention), "cutoff") == 0
+                 ? "Tháng theo kỳ chốt số liệu (từ ngày 15 tháng trước đến ngày 14)"
+                 : "Tháng dương lịch",
+             rep->period);
+}
+
+/* The trend's months, one row per month and unit, in the order and with
+ * the columns of SPEC 13's CSV contract, under Vietnamese headings. */
+static void sheet_trend(xw *x, lxw_worksheet *ws, const mc_report *rep)
+{
+    static const char *const fixed[] = {
+        "Tháng", "Từ ngày", "Đến ngày", "Tính đến ngày", "Mã đơn vị", "Tên đơn vị",
+    };
+    static const double widths[] = { 9, 11, 11, 11, 15, 40 };
+    const lxw_col_t ncols = 6 + MC_C_CONTRACT_COUNT + MC_R_COUNT;
+    char line[600];
+    const lxw_row_t h = 4;
+
+    merge(x, ws, 0, 0, 0, 12, "XU HƯỚNG 12 THÁNG", x->title);
+    period_line(rep, line, sizeof line);
+    merge(x, ws, 1, 0, 1, 12, line, x->info);
+    convention_line(rep, line, sizeof line);
+    merge(x, ws, 2, 0, 2, 12, line, x->info);
+    for (lxw_col_t c = 0; c < 6; c++) {
+        put_str(x, ws, h, c, fixed[c], x->head);
+        chk(x, worksheet_set_column(ws, c, c, widths[c], NULL));
+    }
+    for (int c = 0; c < MC_C_CONTRACT_COUNT; c++)
+        put_str(x, ws, h, (lxw_col_t)(6 + c), mc_count_label_vi((mc_count)c), x->head);
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        snprintf(line, sizeof line, "%s (%%)", mc_rate_label_vi((mc_rate)r));
+        put_str(x, ws, h, (lxw_col_t)(6 + MC_C_CONTRACT_COUNT + r), line, x->head);
+    }
+    chk(x, worksheet_set_column(ws, 6, ncols - 1, 12, NULL));
+    chk(x, worksheet_set_row(ws, h, 75, NULL));
+
+    lxw_row_t r = h + 1;
+    for (size_t m = 0; m < rep->n_trend; m++) {
+        const mc_report *mo = &rep->trend[m];
+        char s[64], e[64], a[64];
+        mc_wu_date_vi(mo->period_start, s, sizeof s);
+        mc_wu_date_vi(mo->period_end, e, sizeof e);
+        mc_wu_date_vi(mo->as_of, a, sizeof a);
+        for (size_t i = 0; i < mo->n_rows; i++, r++) {
+            const mc_unit_row *row = &mo->rows[i];
+            int bold = row->kind != MC_ROW_UNIT;
+            put_str(x, ws, r, 0, mo->period, x->stt);
+            put_str(x, ws, r, 1, s, x->stt);
+            put_str(x, ws, r, 2, e, x->stt);
+            put_str(x, ws, r, 3, a, x->stt);
+            put_str(x, ws, r, 4, row->unit_code, x->text);
+            put_str(x, ws, r, 5, mc_wu_row_label(row), x->name[bold][0]);
+            for (int c = 0; c < MC_C_CONTRACT_COUNT; c++)
+                put_num(x, ws, r, (lxw_col_t)(6 + c), (double)row->c[c], bold ? x->num_b : x->num);
+            for (int k = 0; k < MC_R_COUNT; k++) {
+                double v;
+                lxw_col_t c = (lxw_col_t)(6 + MC_C_CONTRACT_COUNT + k);
+                if (mc_rate_value(row->c, (mc_rate)k, &v))
+                    put_num(x, ws, r, c, v / 100.0, x->pct);
+                else
+                    put_str(x, ws, r, c, "", x->pct);
+            }
+        }
+    }
+    if (r > h + 1)
+        chk(x, worksheet_autofilter(ws, h, 0, r - 1, ncols - 1));
+    worksheet_freeze_panes(ws, h + 1, 6);
+    print_setup(x, ws, h, h);
+}
+
+/* Rows of one unit's block on the chart sheet: its name, the headings,
+ * the 12 months, and room for the chart beside them. */
+#define BLOCK_ROWS 17
+#define BLOCK_FIRST 3
+
+static const lxw_color_t trend_colors[MC_WU_TREND_RATES] = { 0x1F4E8C, 0xD06000, 0x2E7D32 };
+static const char *const trend_short[MC_WU_TREND_RATES] = {
+    "Đúng hạn", "Trễ hạn có xin lỗi", "Trực tuyến",
+};
+
+/* Per charted unit (write_util: ALL and at most 12 top-level units) the
+ * three headline rates and their plan targets month by month, and a native
+ * line chart of them: solid lines for the rates, dashed ones of the same
+ * colour for the targets.  A null rate is a gap; a month after the as-of
+ * date has no point. */
+static void sheet_charts(xw *x, lxw_worksheet *ws, const mc_report *rep)
+{
+    const char *codes[MC_WU_TREND_UNITS];
+    size_t left;
+    size_t n = mc_wu_trend_units(rep, codes, MC_WU_TREND_UNITS, &left);
+    char line[600];
+
+    merge(x, ws, 0, 0, 0, 14, "BIỂU ĐỒ XU HƯỚNG 12 THÁNG: CÁC TỶ LỆ CHÍNH SO VỚI MỤC TIÊU",
+          x->title);
+    convention_line(rep, line, sizeof line);
+    if (left)
+        snprintf(line + strlen(line), sizeof line - strlen(line),
+                 ". Biểu đồ cho Tổng cộng và %zu đơn vị cấp cao nhất có nhiều hồ sơ nhất; %zu "
+                 "đơn vị khác xem ở trang \"" TREND_SHEET "\"", n - 1, left);
+    merge(x, ws, 1, 0, 1, 14, line, x->info);
+    chk(x, worksheet_set_column(ws, 0, 0, 10, NULL));
+    chk(x, worksheet_set_column(ws, 1, 6, 11, NULL));
+
+    for (size_t i = 0; i < n; i++) {
+        const lxw_row_t b = BLOCK_FIRST + (lxw_row_t)(i * BLOCK_ROWS);
+        const mc_unit_row *latest = NULL;
+        for (size_t m = rep->n_trend; !latest && m > 0; m--)
+            latest = mc_wu_row(&rep->trend[m - 1], codes[i]);
+        char title[600];
+        if (strcmp(codes[i], "ALL") == 0)
+            snprintf(title, sizeof title, "Tổng cộng");
+        else if (!latest || strcmp(mc_wu_row_label(latest), codes[i]) == 0)
+            snprintf(title, sizeof title, "%.500s", codes[i]); /* a name the registry lacks */
+        else
+            snprintf(title, sizeof title, "%.500s (%.60s)",
+                     latest ? mc_wu_row_label(latest) : codes[i], codes[i]);
+        merge(x, ws, b, 0, b, 6, title, x->name[1][0]);
+        put_str(x, ws, b + 1, 0, "Tháng", x->head);
+        for (int k = 0; k < MC_WU_TREND_RATES; k++) {
+            snprintf(line, sizeof line, "%s", trend_short[k]);
+            put_str(x, ws, b + 1, (lxw_col_t)(1 + 2 * k), line, x->head);
+            snprintf(line, sizeof line, "Mục tiêu %s", trend_short[k]);
+            put_str(x, ws, b + 1, (lxw_col_t)(2 + 2 * k), line, x->head);
+        }
+        for (size_t m = 0; m < rep->n_trend && m < MC_TREND_MONTHS; m++) {
+            const mc_report *mo = &rep->trend[m];
+            const lxw_row_t r = b + 2 + (lxw_row_t)m;
+            const mc_unit_row *row = mc_wu_row(mo, codes[i]);
+            int unstarted = mc_wu_month_unstarted(mo);
+            /* "07/2025": a text, so that Excel does not take it for a date */
+            snprintf(line, sizeof line, "%.2s/%.4s", mo->period + 5, mo->period);
+            put_str(x, ws, r, 0, strlen(mo->period) == 7 ? line : mo->period, x->stt);
+            for (int k = 0; k < MC_WU_TREND_RATES; k++) {
+                mc_rate rt = mc_wu_trend_rates[k];
+                double v;
+                const mc_target_row *t = mc_wu_target(mo, codes[i], mc_rate_name(rt));
+                if (row && !unstarted && mc_rate_value(row->c, rt, &v))
+                    put_num(x, ws, r, (lxw_col_t)(1 + 2 * k), v / 100.0, x->pct);
+                else
+                    put_str(x, ws, r, (lxw_col_t)(1 + 2 * k), "", x->pct);
+                if (t && !unstarted)
+                    put_num(x, ws, r, (lxw_col_t)(2 + 2 * k), t->target / 100.0, x->target_pct);
+                else
+                    put_str(x, ws, r, (lxw_col_t)(2 + 2 * k), "", x->target_pct);
+            }
+        }
+
+        lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
+        if (!ch) {
+            chk(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return;
+        }
+        chart_title_set_name(ch, title);
+        chart_title_set_name_font(ch, &(lxw_chart_font){.size = 12, .bold = LXW_TRUE});
+        const lxw_row_t first = b + 2, last = b + 1 + (lxw_row_t)rep->n_trend;
+        for (int k = 0; k < MC_WU_TREND_RATES; k++)
+            for (int tgt = 0; tgt < 2; tgt++) {
+                lxw_col_t c = (lxw_col_t)(1 + 2 * k + tgt);
+                lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+                if (!se) {
+                    chk(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+                    return;
+                }
+                chart_series_set_categories(se, CHART_SHEET, first, 0, last, 0);
+                chart_series_set_values(se, CHART_SHEET, first, c, last, c);
+                chart_series_set_name_range(se, CHART_SHEET, b + 1, c);
+                lxw_chart_line ln = {.color = trend_colors[k], .width = tgt ? 1.5f : 2.25f,
+                                     .dash_type = tgt ? LXW_CHART_LINE_DASH_DASH : 0};
+                chart_series_set_line(se, &ln);
+                if (tgt) {
+                    chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+                } else {
+                    lxw_chart_fill fill = {.color = trend_colors[k]};
+                    chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
+                    chart_series_set_marker_size(se, 5);
+                    chart_series_set_marker_fill(se, &fill);
+                    chart_series_set_marker_line(se, &(lxw_chart_line){.color = trend_colors[k]});
+                }
+            }
+        chart_axis_set_min(ch->y_axis, 0);
+        chart_axis_set_max(ch->y_axis, 1);
+        chart_axis_set_num_format(ch->y_axis, "0%");
+        chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+        lxw_chart_options opt = {.x_offset = 10, .x_scale = 1.6, .y_scale = 1.15};
+        chk(x, worksheet_insert_chart_opt(ws, b, 8, ch, &opt));
+    }
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);
+    worksheet_fit_to_pages(ws, 1, 0);
+}
+
 /* Midnight UTC of a "YYYY-MM-DD" date, or 0 (libxlsxwriter: "now"). */
 static time_t day_time(const char *iso)
 {
@@ -411,6 +616,17 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
     sheet_targets(&x, s2, rep);
     sheet_quality(&x, s3, rep);
     sheet_summary(&x, s4, rep);
+    if (rep->trend && rep->n_trend) {
+        lxw_worksheet *s5 = workbook_add_worksheet(x.wb, TREND_SHEET);
+        lxw_worksheet *s6 = workbook_add_worksheet(x.wb, CHART_SHEET);
+        if (!s5 || !s6) {
+            workbook_close(x.wb);
+            remove(path);
+            return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheets", path);
+        }
+        sheet_trend(&x, s5, rep);
+        sheet_charts(&x, s6, rep);
+    }
 
     lxw_error e = workbook_close(x.wb);
     if (x.first != LXW_NO_ERROR || e != LXW_NO_ERROR)

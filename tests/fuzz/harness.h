@@ -9,9 +9,13 @@
  * converted on the way) -> the frame (etl/frame.h: the title-block search
  * for the header, headers of two and three rows, the signature block held
  * back, repeated headers, bytes that did not convert) -> for each data row
- * mc_normalize_row, and mc_row_masked for a row that is quarantined.
- * Besides "does not crash, leak or hang" (the sanitizers' and libFuzzer's
- * job) it checks properties that hold for every input:
+ * mc_normalize_row, and mc_row_masked for a row that is quarantined.  A
+ * workbook's or HTML table's rows go through the same frame (a sheet
+ * without a header sends the reader on, a short row is padded).
+ * mc_read_mem chooses the reader by the first bytes, so the same harness
+ * serves tests/fuzz/fuzz_xls.c and tests/fuzz/fuzz_html.c.  Besides "does
+ * not crash, leak or hang" (the sanitizers' and libFuzzer's job) it checks
+ * properties that hold for every input:
  *   - the reader's answer does not depend on how the bytes are chunked
  *     (same rows, same lines, same verdict; for a refused file the verdict
  *     and, unless it is gzip, the message): the reader is built for that,
@@ -248,11 +252,13 @@ static uint64_t fz_read(const uint8_t *data, size_t n, const mc_reader_opts *o, 
         fz_mix_long(&t, info.gzip);
         fz_mix_long(&t, (long)info.bytes_text);
         fz_mix(&t, info.format, strlen(info.format));
+        fz_mix(&t, info.sheet, strlen(info.sheet));
         fz_mix_long(&t, fs->header_line);
         fz_mix_long(&t, fs->header_rows);
         fz_mix_long(&t, fs->trailer);
         fz_mix_long(&t, fs->trailer_rows);
-        if (fs->seen != info.rows + 1)
+        /* a text file gives one header; a workbook one per sheet with rows */
+        if (!info.ragged && fs->seen != info.rows + 1)
             fz_broken(&t, "the frame saw other rows than the reader delivered");
         if (fs->seen != fs->above + fs->header_rows + fs->rows + fs->trailer)
             fz_broken(&t, "a row neither above the header, in it, data nor trailer");

@@ -5,10 +5,11 @@ Written from shared/SPEC.md sections 1-6 and the CSV contract of section 7 only,
 without reading motcua's C source.  Standard library only.
 
 usage: oracle.py --period P [--as-of YYYY-MM-DD] [--convention calendar|cutoff]
-                 [--units UNITS.csv] [--table units|rejects|files] FILE...
+                 [--units UNITS.csv] [--table units|trend|rejects|files] FILE...
 
 The files are ingested in the order given (that is the ingest order).  The output is
-what `motcua report --table T --format csv` must print (units: SPEC 7 columns; rejects:
+what `motcua report --table T --format csv` must print (units: SPEC 7 columns; trend:
+SPEC 13's, the 12 months oldest first, each month's rows as its units table; rejects:
 file,line,reason,column,detail; files: file,rows_read,accepted,duplicate,quarantined).
 See README.md for the judgement calls.
 """
@@ -775,13 +776,32 @@ def report_units(store, reg, period, S, E, A, w):
     w.writerow(row_out(period, S, E, A, "ALL", "Tổng cộng", total))
 
 
+def trend_months(E, conv):
+    """SPEC 13: the 12 months (label, start, end) that end with the month holding
+    day E, in the convention, oldest first.  A cut-off month M runs from the 15th
+    of M-1 to the 14th of M (SPEC 4), so a day from the 15th on is in month M+1."""
+    y, m = E.year, E.month
+    if conv == "cutoff" and E.day >= 15:
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    out = []
+    for _ in range(12):
+        label = "%04d-%02d" % (y, m)
+        S, E2 = parse_period(label, conv)
+        out.append((label, S, E2))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return out[::-1]
+
+
+TREND_COLUMNS = ["month", "month_start", "month_end", "as_of"] + COLUMNS[4:]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--period")
     ap.add_argument("--as-of")
     ap.add_argument("--convention", default="calendar", choices=["calendar", "cutoff"])
     ap.add_argument("--units")
-    ap.add_argument("--table", default="units", choices=["units", "rejects", "files"])
+    ap.add_argument("--table", default="units", choices=["units", "trend", "rejects", "files"])
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
     store = Store()
@@ -809,6 +829,12 @@ def main():
         today = dt.date.fromisoformat(t) if t else dt.date.today()
         A = E if today > E else today
     reg = Registry(a.units)
+    if a.table == "trend":
+        # each month is its own period, as of the earlier of its last day and P's as-of
+        w.writerow(TREND_COLUMNS)
+        for label, S_m, E_m in trend_months(E, a.convention):
+            report_units(store, reg, label, S_m, E_m, min(E_m, A), w)
+        return
     w.writerow(COLUMNS)
     label = a.period.strip()
     if ".." not in label:

@@ -1,11 +1,13 @@
 /*
  * test_figures.c -- every rule of the SPEC 5 tables, at its boundaries,
- * through mc_figures_add_case and mc_rate_value.
+ * through mc_figures_add_case and mc_rate_value; and SPEC 13's trend from a
+ * store, each month its own period.
  */
 #include <criterion/criterion.h>
 #include <string.h>
 
 #include "reports/figures.h"
+#include "tests/unit/tmpstore.h"
 #include "transforms/dates.h"
 
 /* Period 2025-07-01..2025-09-30 as of 2025-09-30 unless a test says so. */
@@ -255,4 +257,114 @@ Test(figures, on_time_766_counts_within_cases)
     cr_assert_float_eq(pct, 50.0, 1e-12);
     cr_assert_eq(mc_rate_value(c, MC_R_ON_TIME_766, &pct), 1);
     cr_assert_float_eq(pct, 200.0 / 3.0, 1e-12);
+}
+
+/* ---- the trend (SPEC 13) from a store --------------------------------------- */
+
+static char trend_db[64];
+
+static void trend_setup(void)
+{
+    tmpstore_path(trend_db, sizeof trend_db, "mc-trend");
+}
+
+static void trend_teardown(void)
+{
+    tmpstore_remove(trend_db);
+}
+
+/* Case A: online, received 2025-07-10, due 2025-07-20, finished late on
+ * 2025-08-05.  Case B: direct, received 2025-08-25, still open. */
+static const mc_record *trend_case(void *ctx, int i)
+{
+    mc_record *r = ctx;
+    memset(r, 0, sizeof *r);
+    r->case_id = i ? "B" : "A";
+    r->unit_code = "X1";
+    r->status = i ? 4 : 10;
+    r->channel = i ? 1 : 2;
+    r->received_at = day(2025, i ? 8 : 7, i ? 25 : 10) * MC_DATE_SCALE + 9 * 3600;
+    r->due_at = day(2025, i ? 9 : 7, i ? 5 : 20) * MC_DATE_SCALE + 17 * 3600;
+    r->finished_at = i ? MC_DATE_NONE : day(2025, 8, 5) * MC_DATE_SCALE + 10 * 3600;
+    r->new_due_at = r->returned_at = r->apology_at = r->updated_at = MC_DATE_NONE;
+    r->apology = r->has_fee = r->paid_online = r->digitized = r->e_result = MC_FLAG_ABSENT;
+    return r;
+}
+
+static const mc_unit_row *row_of(const mc_report *rep, const char *code)
+{
+    for (size_t i = 0; i < rep->n_rows; i++)
+        if (strcmp(rep->rows[i].unit_code, code) == 0)
+            return &rep->rows[i];
+    cr_assert_fail("%s: no row %s", rep->period, code);
+    return NULL;
+}
+
+Test(figures_trend, each_month_its_own_period, .init = trend_setup, .fini = trend_teardown)
+{
+    mc_record rec;
+    mc_store *s = tmpstore_load(trend_db, 2, 2, trend_case, &rec);
+    mc_units *units = mc_units_empty();
+    cr_assert_not_null(units);
+    mc_error err;
+    mc_error_clear(&err);
+    /* 2025-08 and 2025-Q3, both as of 2025-08-20: their trends share 11 months */
+    mc_figures_opts o[2] = {{.units = units, .convention = MC_CONV_CALENDAR,
+                             .as_of = day(2025, 8, 20)},
+                            {.units = units, .convention = MC_CONV_CALENDAR,
+                             .as_of = day(2025, 8, 20)}};
+    cr_assert_eq(mc_period_parse("2025-08", MC_CONV_CALENDAR, &o[0].period, &err), 0);
+    cr_assert_eq(mc_period_parse("2025-Q3", MC_CONV_CALENDAR, &o[1].period, &err), 0);
+    mc_report reps[2];
+    cr_assert_eq(mc_figures_compute_trend(s, o, 2, reps, &err), 0, "%s", err.msg);
+
+    const mc_report *q = &reps[1];
+    cr_assert_eq(q->n_trend, MC_TREND_MONTHS);
+    cr_assert_str_eq(q->trend[0].period, "2024-10");
+    cr_assert_str_eq(q->trend[11].period, "2025-09");
+    cr_assert_gt(q->n_quality, 0, "the period's own report lost its quality table");
+    for (int m = 0; m < MC_TREND_MONTHS; m++) {
+        cr_assert_eq(q->trend[m].n_quality, 0);
+        cr_assert_null(q->trend[m].trend);
+    }
+    /* July as of its last day: A received online, open and overdue */
+    const mc_report *jul = &q->trend[9], *aug = &q->trend[10], *sep = &q->trend[11];
+    cr_assert_str_eq(jul->as_of, "2025-07-31");
+    const mc_unit_row *x = row_of(jul, "X1");
+    cr_assert_eq(x->c[MC_C_RECEIVED_NEW], 1);
+    cr_assert_eq(x->c[MC_C_RECEIVED_ONLINE], 1);
+    cr_assert_eq(x->c[MC_C_IN_PROGRESS_OVERDUE], 1);
+    cr_assert_eq(x->c[MC_C_LATE_TOTAL], 1);
+    /* August as of P's 2025-08-20: A carried over and resolved late; B,
+     * received after the as-of date, not yet */
+    cr_assert_str_eq(aug->as_of, "2025-08-20");
+    x = row_of(aug, "X1");
+    cr_assert_eq(x->c[MC_C_CARRIED_OVER], 1);
+    cr_assert_eq(x->c[MC_C_RECEIVED_TOTAL], 1);
+    cr_assert_eq(x->c[MC_C_RESOLVED_LATE], 1);
+    cr_assert_eq(x->c[MC_C_RECEIVED_NEW], 0);
+    /* September had not begun on 2025-08-20: counted as of that day, empty */
+    cr_assert_str_eq(sep->as_of, "2025-08-20");
+    cr_assert_str_eq(sep->period_start, "2025-09-01");
+    cr_assert_eq(sep->rows[sep->n_rows - 1].c[MC_C_RECEIVED_TOTAL], 0);
+    /* June and before: no case */
+    cr_assert_eq(q->trend[8].rows[q->trend[8].n_rows - 1].c[MC_C_RECEIVED_TOTAL], 0);
+
+    /* the month's own report is the last month of its trend, and the two
+     * trends agree on the months they share */
+    const mc_report *m = &reps[0];
+    cr_assert_str_eq(m->trend[11].period, "2025-08");
+    cr_assert(memcmp(row_of(m, "X1")->c, row_of(&m->trend[11], "X1")->c,
+                     sizeof(int64_t) * MC_C_COUNT) == 0);
+    for (int k = 1; k < MC_TREND_MONTHS; k++) {
+        cr_assert_str_eq(m->trend[k].period, q->trend[k - 1].period);
+        cr_assert_str_eq(m->trend[k].as_of, q->trend[k - 1].as_of);
+        const int64_t *a = m->trend[k].rows[m->trend[k].n_rows - 1].c;
+        const int64_t *b = q->trend[k - 1].rows[q->trend[k - 1].n_rows - 1].c;
+        cr_assert(memcmp(a, b, sizeof(int64_t) * MC_C_COUNT) == 0, "month %s", m->trend[k].period);
+    }
+    mc_report_free(&reps[0]);
+    mc_report_free(&reps[1]);
+    mc_units_free(units);
+    mc_store_close(s);
 }

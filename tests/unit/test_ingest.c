@@ -447,6 +447,52 @@ Test(ingest, header_only_and_refused)
     mc_store_close(s);
 }
 
+/* A workbook or HTML table (the reader says ragged): a row shorter than
+ * the header is padded, a longer one cut when its extra cells are empty,
+ * kept (bad_field_count) when they hold text; a table whose first row is
+ * no header is passed over for the next one. */
+Test(ingest, ragged_rows_and_the_next_table)
+{
+    static const char page[] =
+        "<html><body><table><tr><td>DANH SÁCH HỒ SƠ</td></tr></table>"
+        "<table><tr><th>MaHoSo</th><th>MaDonVi</th><th>TrangThaiHoSo</th><th>NgayTiepNhan</th>"
+        "<th>GhiChu</th></tr>"
+        "<tr><td>HS-1</td><td>000.21.05.H30</td><td>4</td><td>02/07/2025</td></tr>"
+        "<tr><td>HS-2</td><td>000.21.05.H30</td><td>4</td><td>02/07/2025</td><td></td>"
+        "<td>extra</td></tr>"
+        "<tr><td>HS-3</td><td>000.21.05.H30</td><td>4</td><td>03/07/2025</td><td>x</td>"
+        "<td>&nbsp;</td></tr>"
+        "</table></body></html>";
+    char p[128];
+    path_of(p, sizeof p, "export.xls");
+    write_plain(p, page, sizeof page - 1);
+    mc_store *s = open_store("r.db");
+    mc_ingest_result r;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_ingest_file(s, p, NULL, &r, &err), 0, "%s", err.msg);
+    cr_assert_eq(r.counts.rows_read, 3);
+    cr_assert_eq(r.counts.accepted, 2);
+    cr_assert_eq(r.counts.quarantined, 1);
+    cr_assert_str_eq(r.format, "html");
+    cr_assert_str_eq(r.sheet, "table 2");
+    cr_assert_eq(r.header_line, 1);
+    cr_assert_eq(count(s, "SELECT line FROM rejects WHERE reason = 'bad_field_count'"), 3);
+    cr_assert_eq(count(s, "SELECT count(*) FROM cases WHERE case_key IN ('HS-1', 'HS-3')"), 2);
+
+    /* no table with the required columns: the last one's reason */
+    static const char none[] = "<table><tr><td>a</td></tr></table><table><tr><td>MaHoSo</td>"
+                               "</tr></table>";
+    path_of(p, sizeof p, "none.xls");
+    write_plain(p, none, sizeof none - 1);
+    cr_assert_eq(mc_ingest_file(s, p, NULL, &r, &err), MC_EXIT_DATA);
+    cr_assert_not_null(strstr(err.msg, "none.xls: no header row in the only non-empty row "
+                                       "(line 1) of sheet 'table 2' (2 sheets tried, none has a "
+                                       "header)"), "%s", err.msg);
+    cr_assert_eq(count(s, "SELECT count(*) FROM files"), 1);
+    mc_store_close(s);
+}
+
 /* ------------------------------------------------ SPEC 10: the same store */
 
 /* text converted by glibc's iconv (the file as a desk's tool would write it) */

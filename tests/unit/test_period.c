@@ -286,3 +286,47 @@ Test(period, contains)
     cr_assert_eq(mc_period_parse("2025-12-01..2025-12-31", MC_CONV_CUTOFF, &d, NULL), 0);
     cr_expect_not(mc_period_contains(&y, &d));
 }
+
+/* The months of SPEC 13's trend, written out. */
+static void check_months(const mc_period *p, mc_convention conv, const char *first_canon,
+                         const char *first_span, const char *last_canon, const char *last_span)
+{
+    mc_period m[12];
+    cr_assert_eq(mc_period_months_to(p, conv, 12, m), 0);
+    cr_expect_str_eq(m[0].canon, first_canon);
+    cr_expect_str_eq(span(&m[0]), first_span);
+    cr_expect_str_eq(m[11].canon, last_canon);
+    cr_expect_str_eq(span(&m[11]), last_span);
+    for (int i = 1; i < 12; i++)
+        cr_assert_eq(m[i].start, m[i - 1].end + 1, "month %d does not follow month %d", i, i - 1);
+}
+
+Test(period, trend_months)
+{
+    mc_period p;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_period_parse("2025-Q3", MC_CONV_CALENDAR, &p, &err), 0);
+    check_months(&p, MC_CONV_CALENDAR, "2024-10", "2024-10-01..2024-10-31", "2025-09",
+                 "2025-09-01..2025-09-30");
+    cr_assert_eq(mc_period_parse("2025-Q3", MC_CONV_CUTOFF, &p, &err), 0);
+    check_months(&p, MC_CONV_CUTOFF, "2024-10", "2024-09-15..2024-10-14", "2025-09",
+                 "2025-08-15..2025-09-14");
+    /* a month's period is its own last month */
+    cr_assert_eq(mc_period_parse("2025-01", MC_CONV_CALENDAR, &p, &err), 0);
+    check_months(&p, MC_CONV_CALENDAR, "2024-02", "2024-02-01..2024-02-29", "2025-01",
+                 "2025-01-01..2025-01-31");
+    /* a range ending on the 20th ends in next month's cut-off month, and
+     * one ending on the 14th in this one's */
+    cr_assert_eq(mc_period_parse("2025-08-03..2025-09-20", MC_CONV_CUTOFF, &p, &err), 0);
+    check_months(&p, MC_CONV_CUTOFF, "2024-11", "2024-10-15..2024-11-14", "2025-10",
+                 "2025-09-15..2025-10-14");
+    cr_assert_eq(mc_period_parse("2025-08-03..2025-09-14", MC_CONV_CUTOFF, &p, &err), 0);
+    check_months(&p, MC_CONV_CUTOFF, "2024-10", "2024-09-15..2024-10-14", "2025-09",
+                 "2025-08-15..2025-09-14");
+    /* under the cut-off the year ends on 14 December: the months of 2025
+     * are 2025-01 (from 15 Dec 2024) to 2025-12 */
+    cr_assert_eq(mc_period_parse("2025", MC_CONV_CUTOFF, &p, &err), 0);
+    check_months(&p, MC_CONV_CUTOFF, "2025-01", "2024-12-15..2025-01-14", "2025-12",
+                 "2025-11-15..2025-12-14");
+}

@@ -887,3 +887,240 @@ Test(writers, atomic_write_sweeps_dead_writers_temporaries)
     unlink(path);
     rmdir(dir);
 }
+
+/* ---- the 12-month trend (SPEC 13) ---------------------------------------- */
+
+/* build()'s report with a trend: the months 2024-10 to 2025-09, each the
+ * rows of build(), the last one as of 2025-08-20 (it had not begun). */
+static void build_trend(mc_report *rep)
+{
+    build(rep);
+    rep->trend = calloc(MC_TREND_MONTHS, sizeof *rep->trend);
+    cr_assert_not_null(rep->trend);
+    for (int m = 0; m < MC_TREND_MONTHS; m++, rep->n_trend++) {
+        mc_report *mo = &rep->trend[m];
+        cr_assert_eq(mc_report_copy(mo, rep), 0);
+        /* unsigned and bounded: the compiler sees the dates fit */
+        unsigned y = m < 3 ? 2024 : 2025, mon = (unsigned)(m < 3 ? 10 + m : m - 2) % 13;
+        static const unsigned last[] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        snprintf(mo->period, sizeof mo->period, "%04u-%02u", y, mon);
+        snprintf(mo->period_start, sizeof mo->period_start, "%04u-%02u-01", y, mon);
+        snprintf(mo->period_end, sizeof mo->period_end, "%04u-%02u-%02u", y, mon, last[mon]);
+        snprintf(mo->as_of, sizeof mo->as_of, "%s", m == 11 ? "2025-08-20" : mo->period_end);
+    }
+}
+
+#define TREND_HDR "month,month_start,month_end,as_of,unit_code,unit_name,received_total," \
+    "received_new,received_online,received_offline,carried_over,resolved_total,"            \
+    "resolved_early,resolved_on_time,resolved_late,in_progress_total,"                      \
+    "in_progress_within,in_progress_overdue,late_total,late_with_apology,on_time_rate,"     \
+    "on_time_rate_766,late_with_apology_rate,online_rate,online_full_process_rate,"         \
+    "online_payment_rate,digitized_rate,e_result_rate\n"
+
+Test(write_csv, trend_machine_bytes)
+{
+    mc_report rep;
+    build_trend(&rep);
+    char *s = csv_of(&rep, MC_TABLE_TREND, 0);
+    cr_assert(strncmp(s, TREND_HDR, strlen(TREND_HDR)) == 0, "%.400s", s);
+    /* months oldest first, each month's rows as its units table, ALL last */
+    const char *first = s + strlen(TREND_HDR);
+    cr_assert(strncmp(first, "2024-10,2024-10-01,2024-10-31,2024-10-31,H01,Huyện Vĩnh Linh,52,",
+                      60) == 0, "%.200s", first);
+    cr_assert(strstr(s, "\n2024-10,2024-10-01,2024-10-31,2024-10-31,X01,\"UBND xã Cửa Tùng, "
+                        "\"\"Vĩnh Linh\"\"\",42,40,30,10,2,36,10,25,1,6,5,1,2,1,97.22,95.24,"
+                        "50.00,75.00,30.00,50.00,50.00,50.00\n") != NULL);
+    cr_assert(strstr(s, "\n2025-02,2025-02-01,2025-02-28,2025-02-28,ALL,,52,") != NULL);
+    cr_assert(strstr(s, "\n2025-09,2025-09-01,2025-09-30,2025-08-20,X03,") != NULL);
+    cr_assert_eq(count(s, "\n"), 1 + MC_TREND_MONTHS * rep.n_rows);
+    const char *a = strstr(s, "\n2024-12,"), *b = strstr(s, "\n2025-01,");
+    cr_assert(a && b && a < b, "months out of order");
+    cr_assert(strstr(b, ",ALL,") < strstr(b + 1, "\n2025-02,"), "ALL not last in its month");
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_csv, trend_for_people_and_without_trend)
+{
+    mc_report rep;
+    build_trend(&rep);
+    char *s = csv_of(&rep, MC_TABLE_TREND, 1);
+    const char *head = "\xEF\xBB\xBF" "Tháng,Từ ngày,Đến ngày,Tính đến ngày,Mã đơn vị,Tên đơn vị,"
+                       "Tổng số hồ sơ nhận giải quyết,";
+    cr_assert(strncmp(s, head, strlen(head)) == 0, "%.200s", s);
+    cr_assert(strstr(s, "\r\n2024-11,01/11/2024,30/11/2024,30/11/2024,H01,") != NULL);
+    cr_assert(strstr(s, ",\"'=HYPERLINK(") != NULL, "the formula guard is off");
+    assert_crlf(s);
+    free(s);
+    mc_report_free(&rep);
+
+    /* the trend table of a report computed without it is a bug, not an
+     * empty table */
+    build(&rep);
+    capture c;
+    mc_error err = { 0 };
+    cr_assert_eq(mc_write_csv(cap_open(&c), &rep, MC_TABLE_TREND, 0, &err), MC_EXIT_SOFTWARE);
+    free(cap_close(&c));
+    cr_assert(strstr(err.msg, "trend") != NULL, "%s", err.msg);
+    cr_assert_eq(mc_write_text(cap_open(&c), &rep, MC_TABLE_TREND, &err), MC_EXIT_SOFTWARE);
+    free(cap_close(&c));
+    mc_report_free(&rep);
+}
+
+Test(write_text, trend_led_by_the_month)
+{
+    mc_report rep;
+    build_trend(&rep);
+    char *s = text_of(&rep, MC_TABLE_TREND);
+    cr_assert(strstr(s, "Xu hướng 12 tháng") != NULL, "%.300s", s);
+    char *lines[128];
+    size_t n = table_lines(s, lines, 128);
+    cr_assert_eq(n, 2 + MC_TREND_MONTHS * rep.n_rows, "%zu lines", n);
+    cr_assert(strncmp(lines[0], "Tháng  ", strlen("Tháng  ")) == 0, "[%s]", lines[0]);
+    cr_assert(strncmp(lines[2], "2024-10  H01", 12) == 0, "[%s]", lines[2]);
+    cr_assert(strncmp(lines[n - 1], "2025-09  ALL", 12) == 0, "[%s]", lines[n - 1]);
+    size_t w0 = dwidth_n(lines[0], strlen(lines[0]));
+    for (size_t i = 1; i < n; i++)
+        cr_assert_eq(dwidth_n(lines[i], strlen(lines[i])), w0, "line %zu: [%s]", i, lines[i]);
+    /* each month's targets beside its rates */
+    cr_assert(strstr(lines[3], "97.22  ≥98 ✗") != NULL, "[%s]", lines[3]);
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_html, trend_charts)
+{
+    mc_report rep;
+    build_trend(&rep);
+    char *s = html_of(&rep);
+    cr_assert(strstr(s, "<h2>3. Xu hướng 12 tháng</h2>") != NULL);
+    cr_assert(strstr(s, "<h2>4. Chất lượng dữ liệu</h2>") != NULL);
+    cr_assert(strstr(s, "Từ tháng 10/2024 đến tháng 09/2025 (tháng dương lịch)") != NULL);
+    /* ALL first, then the top-level units H01 and X03; three panels each */
+    cr_assert_eq(count(s, "<figure class=\"trend\">"), 3);
+    const char *f0 = strstr(s, "figcaption id=\"t-0\">Tổng cộng</figcaption>");
+    const char *f1 = strstr(s, "figcaption id=\"t-1\">Huyện Vĩnh Linh (H01)</figcaption>");
+    const char *f2 = strstr(s, "figcaption id=\"t-2\">&lt;script&gt;alert(1)&lt;/script&gt; (X03)");
+    cr_assert(f0 && f1 && f2 && f0 < f1 && f1 < f2);
+    cr_assert_eq(count(s, "<g transform=\"translate("), 9);
+    /* ALL and H01: a line of 11 points per rate (the month that had not
+     * begun has none); X03 has no case: no line, "no data" thrice */
+    cr_assert_eq(count(s, "<polyline class=\"tr-line\""), 6);
+    cr_assert_eq(count(s, "<circle "), 66);
+    cr_assert_eq(count(f2, "không có số liệu"), 3);
+    /* ALL's online target (50 %) drawn in each of the 11 months, a missed
+     * point red, a met one green; X01's is not charted (not top-level) */
+    cr_assert_eq(count(s, "<line class=\"tr-tgt\""), 11);
+    cr_assert(strstr(f0, "<circle class=\"b-met\"") != NULL);
+    cr_assert(strstr(s, "<title>Tháng 09/2025") == NULL, "a point for the month not begun");
+    cr_assert(strstr(f0, "<title>Tháng 08/2025: 60,00% — mục tiêu ≥ 50%: Đạt</title>") != NULL);
+    /* on-time of ALL is 97.83 %: its scale runs 96..100 in steps of 1 */
+    cr_assert(strstr(f0, "text-anchor=\"end\">96</text>") != NULL);
+    cr_assert(strcasestr(s, "<script") == NULL);
+    free(s);
+    mc_report_free(&rep);
+
+    /* without a trend the page keeps its three sections */
+    build(&rep);
+    s = html_of(&rep);
+    cr_assert(strstr(s, "Xu hướng") == NULL && strstr(s, "<h2>3. Chất lượng dữ liệu</h2>"));
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_util, trend_units_at_most_twelve_busiest)
+{
+    /* 15 top-level units U01..U15, U<k> receiving k cases a month, a child
+     * of U15 (not top-level), ALL */
+    mc_report rep;
+    memset(&rep, 0, sizeof rep);
+    rep.trend = calloc(MC_TREND_MONTHS, sizeof *rep.trend);
+    rep.n_trend = MC_TREND_MONTHS;
+    for (int m = 0; m < MC_TREND_MONTHS; m++) {
+        mc_report *mo = &rep.trend[m];
+        mo->n_rows = 17;
+        mo->rows = calloc(mo->n_rows, sizeof *mo->rows);
+        for (int k = 0; k < 15; k++) {
+            char code[8];
+            snprintf(code, sizeof code, "U%02d", 15 - k); /* not in code order */
+            row(&mo->rows[k], code, code, MC_ROW_UNIT, 0);
+            mo->rows[k].c[MC_C_RECEIVED_NEW] = 15 - k;
+        }
+        row(&mo->rows[15], "U15.1", "child", MC_ROW_UNIT, 1);
+        mo->rows[15].c[MC_C_RECEIVED_NEW] = 1000;
+        row(&mo->rows[16], "ALL", "", MC_ROW_ALL, 0);
+    }
+    const char *codes[20];
+    size_t left;
+    size_t n = mc_wu_trend_units(&rep, codes, MC_WU_TREND_UNITS, &left);
+    cr_assert_eq(n, 13);
+    cr_assert_eq(left, 3);
+    cr_assert_str_eq(codes[0], "ALL");
+    for (int i = 1; i < 13; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "U%02d", i + 3); /* U01..U03, the least busy, left out */
+        cr_assert_str_eq(codes[i], want);
+    }
+    /* fewer units than the bound: all of them, nothing left out */
+    n = mc_wu_trend_units(&rep, codes, 20, &left);
+    cr_assert_eq(n, 16);
+    cr_assert_eq(left, 0);
+    cr_assert_str_eq(codes[1], "U01");
+    mc_report_free(&rep);
+    /* no trend, no charts */
+    memset(&rep, 0, sizeof rep);
+    cr_assert_eq(mc_wu_trend_units(&rep, codes, MC_WU_TREND_UNITS, &left), 0);
+}
+
+Test(write_xlsx, trend_sheets_and_line_charts)
+{
+    mc_report rep;
+    build_trend(&rep);
+    char path[128];
+    snprintf(path, sizeof path, "%s/r.xlsx", tmpdir);
+    mc_error err = { 0 };
+    cr_assert_eq(mc_write_xlsx(path, &rep, &err), 0, "%s", err.msg);
+    char *wb = unzip_member(path, "xl/workbook.xml");
+    cr_assert(strstr(wb, "<sheet name=\"Xu hướng 12 tháng\" sheetId=\"5\"") != NULL, "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Biểu đồ xu hướng\" sheetId=\"6\"") != NULL, "%s", wb);
+    free(wb);
+    /* sheet 5: a heading row (5), then 12 months of 5 rows; X01 of 2024-10
+     * on row 7, its on-time rate (column 6 + 14 + 1 = U) a fraction */
+    char *s4 = unzip_member(path, "xl/worksheets/sheet5.xml");
+    cr_assert(strstr(s4, "<row r=\"65\"") != NULL && strstr(s4, "<row r=\"66\"") == NULL);
+    char *tag, *v = cell_value(s4, "U7");
+    cr_assert(strncmp(v, "0.9722", 6) == 0, "%s", v);
+    free(v);
+    v = cell_value(s4, "G7");
+    cr_assert_str_eq(v, "42");
+    free(v);
+    cr_assert(strstr(s4, "<f>") == NULL);
+    free(s4);
+    /* sheet 6: the data of ALL's chart (rows 6..17 under its name and
+     * headings), the month not begun blank; one native line chart per
+     * charted unit, 6 series each */
+    char *s5 = unzip_member(path, "xl/worksheets/sheet6.xml");
+    v = cell_value(s5, "F16"); /* ALL's online rate, 2025-08 */
+    cr_assert_str_eq(v, "0.6");
+    free(v);
+    v = cell_value(s5, "G16"); /* its target */
+    cr_assert_str_eq(v, "0.5");
+    free(v);
+    tag = cell_tag(s5, "F17"); /* 2025-09: not begun, no value */
+    cr_assert(strstr(tag, "/>") != NULL, "%s", tag);
+    free(tag);
+    free(s5);
+    for (int i = 1; i <= 3; i++) {
+        char member[64];
+        snprintf(member, sizeof member, "xl/charts/chart%d.xml", i);
+        char *ch = unzip_member(path, member);
+        cr_assert(strstr(ch, "<c:lineChart>") != NULL);
+        cr_assert_eq(count(ch, "<c:ser>"), 6, "%s", member);
+        cr_assert_eq(count(ch, "<a:prstDash val=\"dash\"/>"), 3, "%s", member);
+        /* a null rate is a gap, Excel's default, which libxlsxwriter leaves unsaid */
+        cr_assert(strstr(ch, "dispBlanksAs val=\"zero\"") == NULL);
+        cr_assert(strstr(ch, "'Biểu đồ xu hướng'!$A$6:$A$17") != NULL || i > 1, "%s", ch);
+        free(ch);
+    }
+    mc_report_free(&rep);
+}

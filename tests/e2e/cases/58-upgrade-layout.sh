@@ -10,10 +10,11 @@ mkdir -p "$work/inbox"
 # loaded in this order by two runs: the ledger order is not the path order
 cp "$FIXTURES/exports/man-hinh-so-cong-thuong-20251001.csv" "$work/inbox/"
 (cd "$work" && "$MOTCUA" run) >/dev/null 2>&1 || true
+# (the two dvcqg CSVs and the .xls of one of them: a workbook is rebuilt too)
 cp "$FIXTURES"/exports/dvcqg-* "$work/inbox/"
 (cd "$work" && "$MOTCUA" run) >/dev/null 2>&1 || true
 "$MOTCUA" report --db "$work/motcua.db" --table files --format csv >"$work/files-before"
-[ "$(wc -l <"$work/files-before")" -eq 4 ] || fail "setup: $(cat "$work/files-before")"
+[ "$(wc -l <"$work/files-before")" -eq 5 ] || fail "setup: $(cat "$work/files-before")"
 head -2 "$work/files-before" | grep -q '^man-hinh' || fail "setup: ledger order $(cat "$work/files-before")"
 "$MOTCUA" report --db "$work/motcua.db" --period 2025-Q3 --format csv >"$work/units-before"
 
