@@ -23,6 +23,44 @@ static int write_ledger(FILE *out, void *ctx, mc_error *err)
     return mc_ledger_write(out, j->s, j->table, j->as_csv, err);
 }
 
+/* The list of cases of SPEC 12. */
+static int write_cases(mc_store *s, const mc_report_inputs *in, const mc_options *o, int only,
+                       mc_format format, mc_error *err)
+{
+    mc_cases *c;
+    int st = mc_cases_build(s, in, o->period, o->as_of, &c, err);
+    if (st)
+        return st;
+    st = mc_cases_write(c, only, format, 0, stdout, o->out_file, err);
+    mc_cases_close(c);
+    return st;
+}
+
+/* A table of the report; the workbook and the page are the ones `run`
+ * writes. */
+static int write_report(mc_store *s, const mc_report_inputs *in, const mc_options *o,
+                        mc_table t, mc_format format, mc_error *err)
+{
+    mc_report rep;
+    /* the workbook and the page are the whole report, the trend and the
+     * late cases included, as `run` writes them */
+    int whole = format == MC_FORMAT_XLSX || format == MC_FORMAT_HTML;
+    int st = t == MC_TABLE_TREND || whole
+                 ? mc_report_build_trend(s, in, o->period, o->as_of, &rep, err)
+                 : mc_report_build(s, in, o->period, o->as_of, &rep, err);
+    if (st)
+        return st;
+    mc_cases *c = NULL;
+    if (whole)
+        st = mc_cases_of_report(s, in, &rep, &c, err);
+    rep.cases = c;
+    if (!st)
+        st = mc_report_write(&rep, t, format, 0, stdout, o->out_file, err);
+    mc_cases_close(c);
+    mc_report_free(&rep);
+    return st;
+}
+
 int mc_cmd_report(mc_options *o)
 {
     const char *table = o->table ? o->table : "units";
@@ -39,9 +77,18 @@ int mc_cmd_report(mc_options *o)
     }
     int ledger = strcmp(table, "files") == 0 ? MC_LEDGER_FILES
                : strcmp(table, "rejects") == 0 ? MC_LEDGER_REJECTS : -1;
-    mc_table t;
+    int cases = strcmp(table, "cases") == 0, only = MC_ONLY_ALL;
+    if (o->only && !cases) {
+        mc_log_error("--only goes with --table cases (the %s table lists no cases)", table);
+        return MC_EXIT_USAGE;
+    }
+    if (cases && o->only && mc_cases_only_parse(o->only, &only) != 0) {
+        mc_log_error("--only must be one of %s; not '%s'", mc_cases_only_help, o->only);
+        return MC_EXIT_USAGE;
+    }
+    mc_table t = MC_TABLE_UNITS;
     if (ledger < 0) {
-        if (strcmp(table, "units") == 0)
+        if (strcmp(table, "units") == 0 || cases)
             t = MC_TABLE_UNITS;
         else if (strcmp(table, "targets") == 0)
             t = MC_TABLE_TARGETS;
@@ -50,21 +97,25 @@ int mc_cmd_report(mc_options *o)
         else if (strcmp(table, "trend") == 0)
             t = MC_TABLE_TREND;
         else {
-            mc_log_error("--table must be units, targets, quality, trend, files or rejects, "
-                         "not '%s'", table);
+            mc_log_error("--table must be units, targets, quality, cases, trend, files or "
+                         "rejects, not '%s'", table);
             return MC_EXIT_USAGE;
         }
         if (!o->period) {
             mc_log_error("--period is required for the %s table (e.g. --period 2025-Q3)", table);
             return MC_EXIT_USAGE;
         }
-        if (format == MC_FORMAT_SUMMARY && t != MC_TABLE_UNITS) {
+        if (format == MC_FORMAT_SUMMARY && (t != MC_TABLE_UNITS || cases)) {
             mc_log_error("--format summary is the paragraph of the units table, not of %s",
                          table);
             return MC_EXIT_USAGE;
         }
     } else if (format != MC_FORMAT_TEXT && format != MC_FORMAT_CSV) {
         mc_log_error("the %s table is written as text or csv", table);
+        return MC_EXIT_USAGE;
+    } else if (o->unit) {
+        mc_log_error("--unit limits the tables of a period; the %s table is the whole store's",
+                     table);
         return MC_EXIT_USAGE;
     }
 
@@ -86,17 +137,9 @@ int mc_cmd_report(mc_options *o)
         mc_report_inputs in;
         st = mc_cli_report_inputs(o, &in, &err);
         if (!st) {
-            mc_report rep;
-            /* the workbook and the page are the whole report, the trend
-             * included, as `run` writes them */
-            if (t == MC_TABLE_TREND || format == MC_FORMAT_XLSX || format == MC_FORMAT_HTML)
-                st = mc_report_build_trend(s, &in, o->period, o->as_of, &rep, &err);
-            else
-                st = mc_report_build(s, &in, o->period, o->as_of, &rep, &err);
-            if (!st) {
-                st = mc_report_write(&rep, t, format, 0, stdout, o->out_file, &err);
-                mc_report_free(&rep);
-            }
+            in.unit = o->unit;
+            st = cases ? write_cases(s, &in, o, only, format, &err)
+                       : write_report(s, &in, o, t, format, &err);
             mc_report_inputs_free(&in);
         }
     }

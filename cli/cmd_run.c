@@ -333,6 +333,15 @@ int mc_cmd_run(mc_options *o)
             worst = mc_exit_worst(worst, st);
             np = 0;
         }
+        /* and their late cases, from one more */
+        mc_cases *late[MAX_PERIODS] = {NULL};
+        if (np && formats && (st = mc_outputs_late(s, &in, reps, np, late, &err))) {
+            mc_log_error("%s; reports not refreshed", err.msg);
+            worst = mc_exit_worst(worst, st);
+            for (size_t i = 0; i < np; i++)
+                mc_report_free(&reps[i]);
+            np = 0;
+        }
         int io_failed = 0; /* the disk is in trouble: write no more */
         for (size_t i = 0; i < np; i++) {
             if (!io_failed) {
@@ -340,7 +349,7 @@ int mc_cmd_run(mc_options *o)
                 char what[100];
                 snprintf(what, sizeof what, "report %.63s", reps[i].period);
                 mc_progress_step(&b, (double)i + 1, (double)np + 1, what);
-                st = mc_outputs_publish(s, &reps[i], o->output, formats, &err);
+                st = mc_outputs_publish(s, &in, &reps[i], late[i], o->output, formats, &err);
                 bar_clear(&b);
                 if (st) {
                     mc_log_error("%s; report %s not refreshed", err.msg, reps[i].period);
@@ -353,6 +362,7 @@ int mc_cmd_run(mc_options *o)
                 }
             }
             mc_report_free(&reps[i]);
+            mc_cases_close(late[i]);
         }
     }
     if (!in_st)

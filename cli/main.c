@@ -115,7 +115,11 @@ static const command commands[] = {
      "                     [--format text|csv|xlsx|html|summary] [-o FILE]\n"
      "Print or write one report table. P is YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY or\n"
      "YYYY-MM-DD..YYYY-MM-DD. files and rejects need no period.\n"
-     "--format csv to standard output is the machine contract of SPEC section 7.\n"},
+     "--format csv to standard output is the machine contract of SPEC section 7.\n"
+     "  --unit CODE   only the cases of this unit and of the units under it\n"
+     "  --only WHICH  with --table cases: all (default), a count column of the units\n"
+     "                table (late_total, resolved_late, ...), late_without_apology;\n"
+     "                late = late_total, overdue = in_progress_overdue\n"},
     {"run", mc_cmd_run, SHARED | RUN_OPTS, 0,
      "usage: motcua run [--config FILE] [--inbox DIR] [--archive DIR] [--quarantine DIR]\n"
      "                  [--output DIR] [--formats xlsx,html,csv] [--convention C]\n"

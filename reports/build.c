@@ -59,10 +59,12 @@ static mc_figures_opts figures_opts(const mc_report_inputs *in, const mc_period 
 {
     return (mc_figures_opts){.units = in->units, .targets = &in->targets,
                              .convention = in->convention, .period = *period,
-                             .as_of = mc_period_as_of(period, mc_period_today())};
+                             .as_of = mc_period_as_of(period, mc_period_today()),
+                             .unit = in->unit};
 }
 
-/* The figures' options for period_text as of as_of_text (NULL: SPEC 4). */
+/* The figures' options for period_text as of as_of_text (NULL: SPEC 4's
+ * default) under in. */
 static int opts_of(const mc_report_inputs *in, const char *period_text, const char *as_of_text,
                    mc_figures_opts *fo, mc_error *err)
 {
@@ -91,6 +93,21 @@ int mc_report_build_trend(mc_store *s, const mc_report_inputs *in, const char *p
     mc_figures_opts fo;
     int st = opts_of(in, period_text, as_of_text, &fo, err);
     return st ? st : mc_figures_compute_trend(s, &fo, 1, rep, err);
+}
+
+int mc_cases_build(mc_store *s, const mc_report_inputs *in, const char *period_text,
+                   const char *as_of_text, mc_cases **out, mc_error *err)
+{
+    mc_figures_opts fo;
+    *out = NULL;
+    int st = opts_of(in, period_text, as_of_text, &fo, err);
+    return st ? st : mc_cases_open(s, &fo, out, err);
+}
+
+int mc_cases_of_report(mc_store *s, const mc_report_inputs *in, const mc_report *rep,
+                       mc_cases **out, mc_error *err)
+{
+    return mc_cases_build(s, in, rep->period, rep->as_of, out, err);
 }
 
 int mc_report_build_many(mc_store *s, const mc_report_inputs *in, const mc_period *periods,
@@ -170,4 +187,50 @@ int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_peopl
     report_job j = {rep, t, f, for_people};
     return f == MC_FORMAT_XLSX ? mc_fs_write_atomic(path, fill_xlsx, &j, err)
                                : mc_fs_write_stream_atomic(path, write_report, &j, err);
+}
+
+typedef struct cases_job {
+    mc_cases *c;
+    int only;
+    mc_format f;
+    int for_people;
+} cases_job;
+
+static int write_cases_stream(const cases_job *j, FILE *out, mc_error *err)
+{
+    switch (j->f) {
+    case MC_FORMAT_TEXT:
+        return mc_write_cases_text(out, j->c, j->only, err);
+    case MC_FORMAT_CSV:
+        return mc_write_cases_csv(out, j->c, j->only, j->for_people, err);
+    case MC_FORMAT_HTML:
+        return mc_write_cases_html(out, j->c, j->only, err);
+    default:
+        return mc_error_set(err, MC_EXIT_USAGE, "the workbook needs a file: use -o FILE.xlsx");
+    }
+}
+
+static int fill_cases_xlsx(const char *tmp, void *ctx, mc_error *err)
+{
+    const cases_job *j = ctx;
+    return mc_write_cases_xlsx(tmp, j->c, j->only, err);
+}
+
+static int write_cases(FILE *out, void *ctx, mc_error *err)
+{
+    return write_cases_stream(ctx, out, err);
+}
+
+int mc_cases_write(mc_cases *c, int only, mc_format f, int for_people, FILE *out,
+                   const char *path, mc_error *err)
+{
+    cases_job j = {c, only, f, for_people};
+    /* the text table reads its list twice: from one read of the store */
+    int st = f == MC_FORMAT_TEXT ? mc_cases_keep(c, only, err) : 0;
+    if (st)
+        return st;
+    if (!path)
+        return write_cases_stream(&j, out, err);
+    return f == MC_FORMAT_XLSX ? mc_fs_write_atomic(path, fill_cases_xlsx, &j, err)
+                               : mc_fs_write_stream_atomic(path, write_cases, &j, err);
 }

@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "etl/store.h"
+#include "reports/cases.h"
 #include "reports/period.h"
 #include "reports/report.h"
 #include "reports/targets.h"
@@ -21,6 +22,7 @@ typedef struct mc_report_inputs {
     mc_convention convention;
     char units_path[1024];    /* "" when no registry */
     char targets_path[1024];  /* "" when no targets */
+    const char *unit;         /* --unit CODE (SPEC 11), not owned; NULL: every unit */
 } mc_report_inputs;
 
 /* Load the registry at units_path and the targets at targets_path (NULL
@@ -46,6 +48,15 @@ int mc_report_build_trend(mc_store *s, const mc_report_inputs *in, const char *p
 int mc_report_build_many(mc_store *s, const mc_report_inputs *in, const mc_period *periods,
                          size_t n, int with_trend, mc_report *reps, mc_error *err);
 
+/* The cases behind the report of period_text (SPEC 12), as of as_of_text
+ * (NULL: SPEC 4's default), limited to in->unit. */
+int mc_cases_build(mc_store *s, const mc_report_inputs *in, const char *period_text,
+                   const char *as_of_text, mc_cases **out, mc_error *err);
+
+/* The cases behind rep (its period and as-of date), limited to in->unit. */
+int mc_cases_of_report(mc_store *s, const mc_report_inputs *in, const mc_report *rep,
+                       mc_cases **out, mc_error *err);
+
 /* SUMMARY is SPEC 14's paragraph of the units table (mc_write_summary). */
 typedef enum {
     MC_FORMAT_TEXT, MC_FORMAT_CSV, MC_FORMAT_XLSX, MC_FORMAT_HTML, MC_FORMAT_SUMMARY
@@ -59,5 +70,10 @@ const char *mc_format_ext(mc_format f);
  * reader never sees half a file).  for_people selects the Excel CSV. */
 int mc_report_write(const mc_report *rep, mc_table t, mc_format f, int for_people,
                     FILE *out, const char *path, mc_error *err);
+
+/* The list of selection only (cases.h) of c, as mc_report_write writes a
+ * report: to out, or through a temporary file to path. */
+int mc_cases_write(mc_cases *c, int only, mc_format f, int for_people, FILE *out,
+                   const char *path, mc_error *err);
 
 #endif

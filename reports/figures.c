@@ -15,6 +15,7 @@
 #include "reports/casescan.h"
 #include "transforms/dates.h"
 #include "transforms/record.h"
+#include "transforms/text.h"
 
 int mc_figures_add_case(int64_t c[MC_C_COUNT], const mc_case_facts *f, int64_t start,
                         int64_t as_of)
@@ -83,6 +84,60 @@ int mc_figures_identities_hold(const int64_t c[MC_C_COUNT])
                c[MC_C_RESOLVED_EARLY] + c[MC_C_RESOLVED_ON_TIME] + c[MC_C_RESOLVED_LATE] &&
            c[MC_C_IN_PROGRESS_TOTAL] == c[MC_C_IN_PROGRESS_WITHIN] + c[MC_C_IN_PROGRESS_OVERDUE] &&
            c[MC_C_RECEIVED_NEW] == c[MC_C_RECEIVED_ONLINE] + c[MC_C_RECEIVED_OFFLINE];
+}
+
+void mc_figures_facts(const mc_scan_row *row, mc_case_facts *f)
+{
+    int64_t facts = row->facts;
+    f->status = mc_facts_status(facts);
+    f->channel = mc_facts_channel(facts);
+    f->level = mc_facts_level(facts);
+    f->received_day = mc_date_day(row->received_at);
+    f->has_due = row->has_due;
+    f->due_day = f->has_due ? mc_date_day(row->due_at) : 0;
+    f->has_end = row->has_end;
+    f->end_day = f->has_end ? mc_date_day(row->end_at) : 0;
+    f->apology = mc_facts_apology(facts);
+    f->has_fee = mc_facts_has_fee(facts);
+    f->paid_online = mc_facts_paid_online(facts);
+    f->digitized = mc_facts_digitized(facts);
+    f->e_result = mc_facts_e_result(facts);
+}
+
+const char *mc_bucket_name(mc_bucket b)
+{
+    static const char *const names[] = {"resolved_early", "resolved_on_time", "resolved_late",
+                                        "in_progress_within", "in_progress_overdue"};
+    return (unsigned)b < sizeof names / sizeof names[0] ? names[b] : "";
+}
+
+int mc_figures_classify(const mc_case_facts *f, int64_t start, int64_t as_of, mc_case_class *k)
+{
+    memset(k, 0, sizeof *k);
+    if (!mc_figures_add_case(k->c, f, start, as_of))
+        return 0;
+    /* the bucket is the one count of the five that the case added to */
+    static const struct {
+        mc_count count;
+        mc_bucket bucket;
+    } buckets[] = {
+        {MC_C_RESOLVED_EARLY, MC_BUCKET_RESOLVED_EARLY},
+        {MC_C_RESOLVED_ON_TIME, MC_BUCKET_RESOLVED_ON_TIME},
+        {MC_C_RESOLVED_LATE, MC_BUCKET_RESOLVED_LATE},
+        {MC_C_IN_PROGRESS_WITHIN, MC_BUCKET_IN_PROGRESS_WITHIN},
+        {MC_C_IN_PROGRESS_OVERDUE, MC_BUCKET_IN_PROGRESS_OVERDUE},
+    };
+    for (size_t i = 0; i < sizeof buckets / sizeof buckets[0]; i++)
+        if (k->c[buckets[i].count])
+            k->bucket = buckets[i].bucket;
+    if (k->c[MC_C_RESOLVED_LATE]) {
+        k->has_days_late = 1;
+        k->days_late = f->end_day - f->due_day;
+    } else if (k->c[MC_C_IN_PROGRESS_OVERDUE]) {
+        k->has_days_late = 1;
+        k->days_late = as_of - f->due_day;
+    }
+    return 1;
 }
 
 /* ---- units of the report ----------------------------------------------- */
@@ -198,17 +253,224 @@ static size_t resolve_on(const ambiguous_key *a, const runits *u, int64_t day)
     return (size_t)p + 1;
 }
 
-/* What one thread of the scan counts (mc_scan_cases), merged afterwards:
- * the read-only tables it shares with the other thread, and its own
- * counts per unit of the report. */
-typedef struct scan_part {
-    const runits *u;
-    const size_t *key_unit, *amb_of; /* by unit_keys id */
-    const ambiguous_key *amb;
+/* ---- the units of a report, public ---------------------------------------- */
+
+struct mc_report_units {
+    runits u;
+    mc_unit_key *keys;
+    size_t n_keys;
     int64_t max_id;
-    size_t n_periods, n_amb;
+    size_t *key_unit, *amb_of;  /* by unit_keys id: runit index + 1, ambiguous key + 1 */
+    ambiguous_key *amb;
+    size_t n_amb;
+    name_note *notes;           /* names the registry could not place, every period */
+    size_t n_notes;
+    char *in_scope;             /* by runit index; NULL: no scope, every unit */
+    size_t scope_ix;            /* the scope's runit index, when in_scope */
+    size_t *rank;               /* by runit index: place in the order of the codes */
+};
+
+static int cmp_code_ix(const void *a, const void *b, void *arg)
+{
+    const runits *u = arg;
+    return strcmp(u->v[*(const size_t *)a].code, u->v[*(const size_t *)b].code);
+}
+
+int mc_report_units_new(mc_store *s, const mc_units *units, const char *scope,
+                        mc_report_units **out, mc_error *err)
+{
+    *out = NULL;
+    mc_report_units *m = calloc(1, sizeof *m);
+    size_t *order = NULL;
+    int st = 0;
+    if (!m || !(m->u.by_code = mc_dict_new()))
+        goto nomem;
+    if ((st = mc_store_unit_keys(s, &m->keys, &m->n_keys, err)))
+        goto fail;
+    for (size_t i = 0; i < m->n_keys; i++)
+        if (m->keys[i].id > m->max_id)
+            m->max_id = m->keys[i].id;
+    m->key_unit = calloc((size_t)m->max_id + 1, sizeof *m->key_unit);
+    m->amb_of = calloc((size_t)m->max_id + 1, sizeof *m->amb_of);
+    m->notes = calloc(m->n_keys ? m->n_keys : 1, sizeof *m->notes);
+    m->amb = calloc(m->n_keys ? m->n_keys : 1, sizeof *m->amb);
+    if (!m->key_unit || !m->amb_of || !m->notes || !m->amb)
+        goto nomem;
+
+    /* Registry units first, so that every one has its row. */
+    runits *u = &m->u;
+    size_t n_reg = mc_units_count(units);
+    for (size_t i = 0; i < n_reg; i++) {
+        const mc_unit *reg = mc_units_at(units, i);
+        size_t idx;
+        if (runit_get(u, reg->code, reg->name, reg, &idx))
+            goto nomem;
+    }
+    for (size_t i = 0; i < n_reg; i++) {
+        const mc_unit *reg = mc_units_at(units, i);
+        int64_t p;
+        if (reg->parent && mc_dict_get(u->by_code, reg->parent, strlen(reg->parent), &p))
+            u->v[p].is_parent = 1;
+    }
+
+    /* Each (code, name) seen in the data -> the unit of the report. */
+    for (size_t i = 0; i < m->n_keys; i++) {
+        const mc_unit_key *k = &m->keys[i];
+        const mc_unit *reg = NULL;
+        const char *code = k->code;
+        size_t idx;
+        if (code) {
+            reg = mc_units_find(units, code);
+        } else if (k->name) {
+            const mc_unit *cand[MAX_CANDIDATES];
+            size_t n = mc_units_match_all(units, k->name, cand, MAX_CANDIDATES);
+            if (n == 1) {
+                reg = cand[0];
+                code = reg->code;
+            } else {
+                code = k->name; /* its own unit, never merged by guesswork */
+                if (n >= 2 && n <= MAX_CANDIDATES) {
+                    ambiguous_key *a = &m->amb[m->n_amb++];
+                    memcpy(a->cand, cand, n * sizeof *cand);
+                    a->n = n;
+                    a->name = k->name;
+                    m->amb_of[k->id] = m->n_amb;
+                } else {
+                    add_note(m->notes, &m->n_notes, k->name, n >= 2);
+                }
+            }
+        } else {
+            continue; /* cannot happen: missing_unit rows are quarantined */
+        }
+        if (runit_get(u, code, k->name, reg, &idx))
+            goto nomem;
+        m->key_unit[k->id] = idx + 1;
+    }
+
+    if (!(m->rank = calloc(u->n ? u->n : 1, sizeof *m->rank)) ||
+        !(order = malloc((u->n ? u->n : 1) * sizeof *order)))
+        goto nomem;
+    for (size_t i = 0; i < u->n; i++)
+        order[i] = i;
+    qsort_r(order, u->n, sizeof *order, cmp_code_ix, u);
+    for (size_t i = 0; i < u->n; i++)
+        m->rank[order[i]] = i;
+
+    if (scope) {
+        /* the code as the registry and the store keep codes: NFC, white
+         * space folded */
+        size_t n = strlen(scope);
+        char code[1024];
+        long len = mc_utf8_valid(scope, n) && n < sizeof code / 3
+                       ? mc_text_norm(scope, n, code, sizeof code) : -1;
+        if (len <= 0) {
+            st = mc_error_set(err, MC_EXIT_USAGE, "--unit needs the code of a unit in UTF-8, "
+                              "e.g. --unit 000.00.72.H56");
+            goto fail;
+        }
+        int64_t p;
+        if (!mc_dict_get(u->by_code, code, (size_t)len, &p)) {
+            st = mc_error_set(err, MC_EXIT_USAGE, "--unit %s: no unit has this code, neither "
+                              "in the units registry nor in the store's cases", code);
+            goto fail;
+        }
+        m->scope_ix = (size_t)p;
+        if (!(m->in_scope = calloc(u->n ? u->n : 1, 1)))
+            goto nomem;
+        for (size_t i = 0; i < u->n; i++) {
+            const char *anc[64];
+            size_t na = u->v[i].reg ? mc_units_ancestors(units, u->v[i].code, anc, 64) : 0;
+            m->in_scope[i] = i == m->scope_ix;
+            for (size_t a = 0; a < na && !m->in_scope[i]; a++)
+                m->in_scope[i] = strcmp(anc[a], code) == 0;
+        }
+    }
+    free(order);
+    *out = m;
+    return 0;
+nomem:
+    st = mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory while reading the units");
+fail:
+    free(order);
+    mc_report_units_free(m);
+    return st;
+}
+
+void mc_report_units_free(mc_report_units *m)
+{
+    if (!m)
+        return;
+    runits_free(&m->u);
+    mc_store_unit_keys_free(m->keys, m->n_keys);
+    free(m->key_unit);
+    free(m->amb_of);
+    free(m->amb);
+    free(m->notes);
+    free(m->in_scope);
+    free(m->rank);
+    free(m);
+}
+
+/* The runit index + 1 of the unit a case is counted under (0: unknown unit
+ * id), and through *amb the ambiguous name it stays with when no candidate
+ * took it (else NULL). */
+static size_t case_unit(const mc_report_units *m, int64_t facts, int64_t received_day,
+                        const ambiguous_key **amb)
+{
+    int64_t uid = mc_facts_unit(facts);
+    *amb = NULL;
+    if (uid < 1 || uid > m->max_id || m->key_unit[uid] == 0)
+        return 0;
+    size_t target = m->key_unit[uid];
+    if (m->amb_of[uid]) {
+        const ambiguous_key *a = &m->amb[m->amb_of[uid] - 1];
+        size_t resolved = resolve_on(a, &m->u, received_day);
+        if (resolved)
+            target = resolved;
+        else
+            *amb = a;
+    }
+    return target;
+}
+
+int mc_report_units_of(const mc_report_units *m, int64_t facts, int64_t received_day, size_t *ix)
+{
+    const ambiguous_key *amb;
+    size_t target = case_unit(m, facts, received_day, &amb);
+    if (!target)
+        return -1;
+    *ix = target - 1;
+    return !m->in_scope || m->in_scope[target - 1];
+}
+
+const char *mc_report_units_code(const mc_report_units *m, size_t ix)
+{
+    return m->u.v[ix].code;
+}
+
+const char *mc_report_units_name(const mc_report_units *m, size_t ix)
+{
+    return m->u.v[ix].name;
+}
+
+size_t mc_report_units_rank(const mc_report_units *m, size_t ix)
+{
+    return m->rank[ix];
+}
+
+const char *mc_report_units_scope_name(const mc_report_units *m)
+{
+    return m->in_scope ? m->u.v[m->scope_ix].name : NULL;
+}
+
+/* What one thread of the scan counts (mc_scan_cases), merged afterwards:
+ * the units it shares read-only with the other thread, and its own counts
+ * per unit of the report. */
+typedef struct scan_part {
+    const mc_report_units *m;
+    size_t n_periods;
     const int64_t *start, *as_of;    /* by period */
-    int64_t (*own)[MC_C_COUNT];      /* by period * u->n + runit index */
+    int64_t (*own)[MC_C_COUNT];      /* by period * m->u.n + runit index */
     int64_t (*all)[MC_C_COUNT];      /* by period */
     char *amb_noted;                 /* by period * n_amb + i: an unresolved case of amb[i] counted */
     size_t n_own;                    /* cells of own */
@@ -222,7 +484,7 @@ static void reset_part(void *arg)
     scan_part *p = arg;
     memset(p->own, 0, p->n_own * sizeof *p->own);
     memset(p->all, 0, (p->n_periods ? p->n_periods : 1) * sizeof *p->all);
-    memset(p->amb_noted, 0, (p->n_amb ? p->n_amb : 1) * (p->n_periods ? p->n_periods : 1));
+    memset(p->amb_noted, 0, (p->m->n_amb ? p->m->n_amb : 1) * (p->n_periods ? p->n_periods : 1));
     p->has_bad_unit = 0;
     p->bad_unit = 0;
 }
@@ -230,37 +492,25 @@ static void reset_part(void *arg)
 static void count_rows(void *arg, const mc_scan_row *rows, size_t n)
 {
     scan_part *p = arg;
+    const mc_report_units *m = p->m;
     for (size_t i = 0; i < n; i++) {
-        int64_t facts = rows[i].facts, uid = mc_facts_unit(facts);
-        if (uid < 1 || uid > p->max_id || p->key_unit[uid] == 0) {
+        mc_case_facts f;
+        mc_figures_facts(&rows[i], &f);
+        const ambiguous_key *a;
+        size_t target = case_unit(m, rows[i].facts, f.received_day, &a);
+        if (!target) {
             p->has_bad_unit = 1;
-            p->bad_unit = uid;
+            p->bad_unit = mc_facts_unit(rows[i].facts);
             continue;
         }
-        mc_case_facts f;
-        f.status = mc_facts_status(facts);
-        f.channel = mc_facts_channel(facts);
-        f.level = mc_facts_level(facts);
-        f.received_day = mc_date_day(rows[i].received_at);
-        f.has_due = rows[i].has_due;
-        f.due_day = f.has_due ? mc_date_day(rows[i].due_at) : 0;
-        f.has_end = rows[i].has_end;
-        f.end_day = f.has_end ? mc_date_day(rows[i].end_at) : 0;
-        f.apology = mc_facts_apology(facts);
-        f.has_fee = mc_facts_has_fee(facts);
-        f.paid_online = mc_facts_paid_online(facts);
-        f.digitized = mc_facts_digitized(facts);
-        f.e_result = mc_facts_e_result(facts);
-        size_t target = p->key_unit[uid], resolved = 0;
-        const ambiguous_key *a = p->amb_of[uid] ? &p->amb[p->amb_of[uid] - 1] : NULL;
-        if (a && (resolved = resolve_on(a, p->u, f.received_day)))
-            target = resolved;
+        if (m->in_scope && !m->in_scope[target - 1])
+            continue;
         for (size_t k = 0; k < p->n_periods; k++) {
-            int counted = mc_figures_add_case(p->own[k * p->u->n + target - 1], &f, p->start[k],
+            int counted = mc_figures_add_case(p->own[k * m->u.n + target - 1], &f, p->start[k],
                                               p->as_of[k]);
             mc_figures_add_case(p->all[k], &f, p->start[k], p->as_of[k]);
-            if (a && !resolved && counted)
-                p->amb_noted[k * p->n_amb + p->amb_of[uid] - 1] = 1;
+            if (a && counted)
+                p->amb_noted[k * m->n_amb + (size_t)(a - m->amb)] = 1;
         }
     }
 }
@@ -300,9 +550,11 @@ static int add_quality(mc_report *rep, size_t *cap, const char *name, const char
     return 0;
 }
 
-static int quality_checks(mc_store *s, mc_report *rep, const runits *u, const name_note *notes,
-                          size_t n_notes, int identities_ok, const mc_period *period, mc_error *err)
+static int quality_checks(mc_store *s, mc_report *rep, const mc_report_units *m,
+                          const name_note *notes, size_t n_notes, int identities_ok,
+                          const mc_period *period, mc_error *err)
 {
+    const runits *u = &m->u;
     size_t cap = 0;
     char value[64], detail[1024];
     sqlite3 *db = mc_store_db(s);
@@ -380,7 +632,8 @@ static int quality_checks(mc_store *s, mc_report *rep, const runits *u, const na
     detail[0] = '\0';
     for (size_t i = 0; i < u->n; i++) {
         const runit *r = &u->v[i];
-        if (!r->reg || r->is_parent || r->own[MC_C_RECEIVED_TOTAL] != 0 ||
+        if ((m->in_scope && !m->in_scope[i]) || !r->reg || r->is_parent ||
+            r->own[MC_C_RECEIVED_TOTAL] != 0 ||
             !mc_unit_valid_during(r->reg, period->start, period->end))
             continue;
         idle++;
@@ -407,13 +660,21 @@ nomem:
 /* ---- the report ---------------------------------------------------------- */
 
 /* The report of one period (o) into rep, the own counts of its units
- * being in u and all of its cases in all: roll-ups, rows, targets and
- * quality checks. */
-static int period_report(mc_store *s, const mc_figures_opts *o, mc_report *rep, runits *u,
-                         const int64_t all[MC_C_COUNT], const name_note *notes, size_t n_notes,
-                         int with_quality, mc_error *err)
+ * being in m and all of its cases in all: roll-ups, rows, targets and
+ * quality checks.  With a scope, only the units in it have rows. */
+static int period_report(mc_store *s, const mc_figures_opts *o, mc_report *rep,
+                         mc_report_units *m, const int64_t all[MC_C_COUNT],
+                         const name_note *notes, size_t n_notes, int with_quality,
+                         mc_error *err)
 {
+    runits *u = &m->u;
     memset(rep, 0, sizeof *rep);
+    const char *scope_name = mc_report_units_scope_name(m);
+    if (scope_name) {
+        snprintf(rep->reporting_unit, sizeof rep->reporting_unit, "%s",
+                 scope_name[0] ? scope_name : u->v[m->scope_ix].code);
+        snprintf(rep->scope_unit, sizeof rep->scope_unit, "%s", u->v[m->scope_ix].code);
+    }
     snprintf(rep->period, sizeof rep->period, "%s", o->period.canon);
     mc_day_format(o->period.start, rep->period_start);
     mc_day_format(o->period.end, rep->period_end);
@@ -445,7 +706,10 @@ static int period_report(mc_store *s, const mc_figures_opts *o, mc_report *rep, 
     for (size_t i = 0; i < u->n; i++) {
         runit *r = &u->v[i];
         int valid = r->reg && mc_unit_valid_during(r->reg, o->period.start, o->period.end);
-        if (!valid && r->total[MC_C_RECEIVED_TOTAL] == 0)
+        /* the scope's own row is always there: the summary speaks of it */
+        int scope = m->in_scope && i == m->scope_ix;
+        if ((!valid && !scope && r->total[MC_C_RECEIVED_TOTAL] == 0) ||
+            (m->in_scope && !m->in_scope[i]))
             continue;
         mc_unit_row *row = &rep->rows[rep->n_rows];
         row->unit_code = strdup(r->code);
@@ -512,7 +776,7 @@ static int period_report(mc_store *s, const mc_figures_opts *o, mc_report *rep, 
 
     if (!with_quality)
         return 0;
-    return quality_checks(s, rep, u, notes, n_notes, identities_ok, &o->period, err);
+    return quality_checks(s, rep, m, notes, n_notes, identities_ok, &o->period, err);
 nomem:
     return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory while computing the report");
 
@@ -528,12 +792,7 @@ static int compute(mc_store *s, const mc_figures_opts *o, size_t n_periods, size
     for (size_t k = 0; k < n_periods; k++)
         memset(&reps[k], 0, sizeof reps[k]);
     int st = 0;
-    runits u = {0};
-    mc_unit_key *keys = NULL;
-    size_t n_keys = 0, *key_unit = NULL, n_notes = 0, *amb_of = NULL, n_amb = 0;
-    name_note *notes = NULL;
-    ambiguous_key *amb = NULL;
-    int64_t max_id = 0;
+    mc_report_units *m = NULL;
     scan_part parts[2];
     memset(parts, 0, sizeof parts);
     int64_t *starts = calloc(n_periods ? n_periods : 1, sizeof *starts);
@@ -550,95 +809,32 @@ static int compute(mc_store *s, const mc_figures_opts *o, size_t n_periods, size
         if (o[k].period.start * MC_DATE_SCALE < ended_from)
             ended_from = o[k].period.start * MC_DATE_SCALE;
     }
-
-    if (!(u.by_code = mc_dict_new()))
-        goto nomem;
-    if ((st = mc_store_unit_keys(s, &keys, &n_keys, err)))
+    if (n_periods == 0)
         goto done;
-    for (size_t i = 0; i < n_keys; i++)
-        if (keys[i].id > max_id)
-            max_id = keys[i].id;
-    key_unit = calloc((size_t)max_id + 1, sizeof *key_unit);
-    amb_of = calloc((size_t)max_id + 1, sizeof *amb_of);
-    notes = calloc(n_keys ? n_keys : 1, sizeof *notes);
-    amb = calloc(n_keys ? n_keys : 1, sizeof *amb);
-    if (!key_unit || !amb_of || !notes || !amb)
-        goto nomem;
-
-    /* Registry units first, so that every one has its row. */
-    size_t n_reg = mc_units_count(o->units);
-    for (size_t i = 0; i < n_reg; i++) {
-        const mc_unit *reg = mc_units_at(o->units, i);
-        size_t idx;
-        if (runit_get(&u, reg->code, reg->name, reg, &idx))
-            goto nomem;
-    }
-    for (size_t i = 0; i < n_reg; i++) {
-        const mc_unit *reg = mc_units_at(o->units, i);
-        int64_t p;
-        if (reg->parent && mc_dict_get(u.by_code, reg->parent, strlen(reg->parent), &p))
-            u.v[p].is_parent = 1;
-    }
-
-    /* Each (code, name) seen in the data -> the unit of the report. */
-    for (size_t i = 0; i < n_keys; i++) {
-        const mc_unit_key *k = &keys[i];
-        const mc_unit *reg = NULL;
-        const char *code = k->code;
-        size_t idx;
-        if (code) {
-            reg = mc_units_find(o->units, code);
-        } else if (k->name) {
-            const mc_unit *cand[MAX_CANDIDATES];
-            size_t m = mc_units_match_all(o->units, k->name, cand, MAX_CANDIDATES);
-            if (m == 1) {
-                reg = cand[0];
-                code = reg->code;
-            } else {
-                code = k->name; /* its own unit, never merged by guesswork */
-                if (m >= 2 && m <= MAX_CANDIDATES) {
-                    ambiguous_key *a = &amb[n_amb++];
-                    memcpy(a->cand, cand, m * sizeof *cand);
-                    a->n = m;
-                    a->name = k->name;
-                    amb_of[k->id] = n_amb;
-                } else {
-                    add_note(notes, &n_notes, k->name, m >= 2);
-                }
-            }
-        } else {
-            continue; /* cannot happen: missing_unit rows are quarantined */
-        }
-        if (runit_get(&u, code, k->name, reg, &idx))
-            goto nomem;
-        key_unit[k->id] = idx + 1;
-    }
+    if ((st = mc_report_units_new(s, o[0].units, o[0].unit, &m, err)))
+        goto done;
 
     /* Count every case once, for every period, on one or two threads, each
      * into its own part. */
-    size_t cells = (u.n ? u.n : 1) * (n_periods ? n_periods : 1);
+    size_t n_units = m->u.n;
+    size_t cells = (n_units ? n_units : 1) * n_periods;
     for (int t = 0; t < 2; t++) {
         scan_part *p = &parts[t];
-        p->u = &u;
-        p->key_unit = key_unit;
-        p->amb_of = amb_of;
-        p->amb = amb;
-        p->max_id = max_id;
+        p->m = m;
         p->n_periods = n_periods;
-        p->n_amb = n_amb;
         p->start = starts;
         p->as_of = as_ofs;
         p->own = calloc(cells, sizeof *p->own);
         p->n_own = cells;
-        p->all = calloc(n_periods ? n_periods : 1, sizeof *p->all);
-        p->amb_noted = calloc((n_amb ? n_amb : 1) * (n_periods ? n_periods : 1), 1);
+        p->all = calloc(n_periods, sizeof *p->all);
+        p->amb_noted = calloc((m->n_amb ? m->n_amb : 1) * n_periods, 1);
         if (!p->own || !p->all || !p->amb_noted)
             goto nomem;
     }
     void *part_of[2] = {&parts[0], &parts[1]};
     int two;
-    if (n_periods && (st = mc_scan_cases(s, received_before, ended_from, count_rows, reset_part,
-                                         part_of, &two, err)))
+    if ((st = mc_scan_cases(s, received_before, ended_from, count_rows, reset_part, part_of, &two,
+                            err)))
         goto done;
     for (int t = 0; t < 2; t++)
         if (parts[t].has_bad_unit) {
@@ -647,27 +843,28 @@ static int compute(mc_store *s, const mc_figures_opts *o, size_t n_periods, size
                               (long long)parts[t].bad_unit);
             goto done;
         }
-    if (!(period_notes = calloc(n_keys ? n_keys : 1, sizeof *period_notes)))
+    if (!(period_notes = calloc(m->n_keys ? m->n_keys : 1, sizeof *period_notes)))
         goto nomem;
     for (size_t k = 0; k < n_periods; k++) {
         int64_t all[MC_C_COUNT] = {0};
-        for (size_t i = 0; i < u.n; i++) {
-            memset(u.v[i].own, 0, sizeof u.v[i].own);
+        for (size_t i = 0; i < n_units; i++) {
+            runit *r = &m->u.v[i];
+            memset(r->own, 0, sizeof r->own);
             for (int t = 0; t < 2; t++)
                 for (int c = 0; c < MC_C_COUNT; c++)
-                    u.v[i].own[c] += parts[t].own[k * u.n + i][c];
+                    r->own[c] += parts[t].own[k * n_units + i][c];
         }
         for (int t = 0; t < 2; t++)
             for (int c = 0; c < MC_C_COUNT; c++)
                 all[c] += parts[t].all[k][c];
         /* the names of every period, then, in the order of the unit names
          * whichever thread met them, the ambiguous ones this period counted */
-        size_t n_period_notes = n_notes;
-        memcpy(period_notes, notes, n_notes * sizeof *notes);
-        for (size_t i = 0; i < n_amb; i++)
-            if (parts[0].amb_noted[k * n_amb + i] || parts[1].amb_noted[k * n_amb + i])
-                add_note(period_notes, &n_period_notes, amb[i].name, 1);
-        if ((st = period_report(s, &o[k], &reps[k], &u, all, period_notes, n_period_notes,
+        size_t n_period_notes = m->n_notes;
+        memcpy(period_notes, m->notes, m->n_notes * sizeof *m->notes);
+        for (size_t i = 0; i < m->n_amb; i++)
+            if (parts[0].amb_noted[k * m->n_amb + i] || parts[1].amb_noted[k * m->n_amb + i])
+                add_note(period_notes, &n_period_notes, m->amb[i].name, 1);
+        if ((st = period_report(s, &o[k], &reps[k], m, all, period_notes, n_period_notes,
                                 k < n_full, err)))
             goto done;
     }
@@ -687,12 +884,7 @@ done:
     free(starts);
     free(as_ofs);
     free(period_notes);
-    runits_free(&u);
-    free(key_unit);
-    free(notes);
-    free(amb);
-    free(amb_of);
-    mc_store_unit_keys_free(keys, n_keys);
+    mc_report_units_free(m);
     return st;
 }
 

@@ -178,47 +178,81 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
         return st;
     if (canon)
         snprintf(canon, 64, "%s", rep.period);
-    st = mc_outputs_publish(s, &rep, out_dir, formats, err);
+    st = mc_outputs_publish(s, in, &rep, NULL, out_dir, formats, err);
     mc_report_free(&rep);
     return st;
 }
 
-int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
-                       unsigned formats, mc_error *err)
+int mc_outputs_late(mc_store *s, const mc_report_inputs *in, const mc_report *reps, size_t n,
+                    mc_cases **cases, mc_error *err)
+{
+    int st = 0;
+    size_t k;
+    for (k = 0; k < n; k++)
+        cases[k] = NULL;
+    for (k = 0; !st && k < n; k++)
+        st = mc_cases_of_report(s, in, &reps[k], &cases[k], err);
+    /* late.csv, the workbook's sheet and the page's section are all late
+     * cases: one read of the store for every period */
+    if (!st)
+        st = mc_cases_keep_many(cases, n, MC_C_LATE_TOTAL, err);
+    if (st)
+        for (k = 0; k < n; k++) {
+            mc_cases_close(cases[k]);
+            cases[k] = NULL;
+        }
+    return st;
+}
+
+int mc_outputs_publish(mc_store *s, const mc_report_inputs *in, const mc_report *rep,
+                       mc_cases *cases, const char *out_dir, unsigned formats, mc_error *err)
 {
     int st = mc_outputs_store(s, rep, err);
-    if (!st && formats) {
-        char dir[4096], path[4200];
-        snprintf(dir, sizeof dir, "%s/%s", out_dir, rep->period);
-        /* a run killed while writing left hidden temporaries: each file's
-         * writer sweeps them (mc_fs_write_atomic) */
-        st = mc_fs_mkdirs(dir, err);
-        static const struct {
-            unsigned bit;
-            const char *name;
-            mc_table table;
-            mc_format format;
-        } files[] = {
-            {MC_OUT_CSV, "units.csv", MC_TABLE_UNITS, MC_FORMAT_CSV},
-            {MC_OUT_CSV, "targets.csv", MC_TABLE_TARGETS, MC_FORMAT_CSV},
-            {MC_OUT_CSV, "quality.csv", MC_TABLE_QUALITY, MC_FORMAT_CSV},
-            {MC_OUT_CSV, "trend.csv", MC_TABLE_TREND, MC_FORMAT_CSV},
-            {MC_OUT_HTML, "report.html", MC_TABLE_UNITS, MC_FORMAT_HTML},
-            {MC_OUT_XLSX, "report.xlsx", MC_TABLE_UNITS, MC_FORMAT_XLSX},
-            /* SPEC 14: the paragraph, beside the tables it is written from */
-            {MC_OUT_CSV | MC_OUT_HTML | MC_OUT_XLSX, "summary.txt", MC_TABLE_UNITS,
-             MC_FORMAT_SUMMARY},
-        };
-        for (size_t i = 0; !st && i < sizeof files / sizeof files[0]; i++) {
-            if (!(formats & files[i].bit) || (files[i].table == MC_TABLE_TREND && !rep->trend))
-                continue;
-            snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
-            st = mc_report_write(rep, files[i].table, files[i].format, 1, NULL, path, err);
-        }
-        if (!st && mc_fs_sync_dir(dir) != 0)
-            st = mc_error_set(err, MC_EXIT_IO, "%s: cannot sync the folder: %s", dir,
-                              strerror(errno));
+    if (st || !formats)
+        return st;
+    char dir[4096], path[4200];
+    snprintf(dir, sizeof dir, "%s/%s", out_dir, rep->period);
+    /* a run killed while writing left hidden temporaries: each file's
+     * writer sweeps them (mc_fs_write_atomic) */
+    if ((st = mc_fs_mkdirs(dir, err)))
+        return st;
+    /* the workbook and the page list the late cases too */
+    mc_report with_cases = *rep;
+    mc_cases *own = NULL;
+    if (!cases && (st = mc_outputs_late(s, in, rep, 1, &own, err)))
+        return st;
+    with_cases.cases = cases ? cases : own;
+    static const struct {
+        unsigned bit;
+        const char *name;
+        mc_table table;
+        mc_format format;
+        int late;     /* the list of late cases, not a table of the report */
+    } files[] = {
+        {MC_OUT_CSV, "units.csv", MC_TABLE_UNITS, MC_FORMAT_CSV, 0},
+        {MC_OUT_CSV, "targets.csv", MC_TABLE_TARGETS, MC_FORMAT_CSV, 0},
+        {MC_OUT_CSV, "quality.csv", MC_TABLE_QUALITY, MC_FORMAT_CSV, 0},
+        {MC_OUT_CSV, "trend.csv", MC_TABLE_TREND, MC_FORMAT_CSV, 0},
+        {MC_OUT_CSV, "late.csv", MC_TABLE_UNITS, MC_FORMAT_CSV, 1},
+        {MC_OUT_HTML, "report.html", MC_TABLE_UNITS, MC_FORMAT_HTML, 0},
+        {MC_OUT_XLSX, "report.xlsx", MC_TABLE_UNITS, MC_FORMAT_XLSX, 0},
+        /* SPEC 14: the paragraph, beside the tables it is written from */
+        {MC_OUT_CSV | MC_OUT_HTML | MC_OUT_XLSX, "summary.txt", MC_TABLE_UNITS,
+         MC_FORMAT_SUMMARY, 0},
+    };
+    for (size_t i = 0; !st && i < sizeof files / sizeof files[0]; i++) {
+        if (!(formats & files[i].bit) || (files[i].table == MC_TABLE_TREND && !rep->trend))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+        st = files[i].late ? mc_cases_write(with_cases.cases, MC_C_LATE_TOTAL, files[i].format, 1,
+                                            NULL, path, err)
+                           : mc_report_write(&with_cases, files[i].table, files[i].format, 1,
+                                             NULL, path, err);
     }
+    mc_cases_close(own);
+    if (!st && mc_fs_sync_dir(dir) != 0)
+        st = mc_error_set(err, MC_EXIT_IO, "%s: cannot sync the folder: %s", dir,
+                          strerror(errno));
     return st;
 }
 

@@ -6,10 +6,13 @@
  * Both commands go through mc_outputs_refresh, so a rerun can never write
  * anything a run would not.  The files of one period:
  *   report.xlsx   the workbook (form sheet, targets sheet, quality sheet,
- *                 the 12-month trend and its line charts)
- *   report.html   the page with charts, the trend's among them
+ *                 the 12-month trend and its line charts, and the late cases:
+ *                 "Hồ sơ trễ hạn")
+ *   report.html   the page with charts, the trend's among them, and the late
+ *                 cases without an apology letter, worst first (the first 500)
  *   units.csv, targets.csv, quality.csv, trend.csv   Excel CSV (BOM,
  *                 Vietnamese headings); trend.csv when the report has its trend
+ *   late.csv      the late cases (SPEC 12's `late` list), Excel CSV
  */
 #ifndef MC_OUTPUTS_H
 #define MC_OUTPUTS_H
@@ -42,9 +45,17 @@ int mc_outputs_refresh(mc_store *s, const mc_report_inputs *in, const char *peri
 
 /* What mc_outputs_refresh does after computing: store rep, then write its
  * files.  For a report computed with others (mc_report_build_many); the
- * trend's parts are written when rep has its trend. */
-int mc_outputs_publish(mc_store *s, const mc_report *rep, const char *out_dir,
-                       unsigned formats, mc_error *err);
+ * trend's parts are written when rep has its trend.  The late lists come from cases (mc_outputs_late), or, when it is NULL, from
+ * a read of the store made here. */
+int mc_outputs_publish(mc_store *s, const mc_report_inputs *in, const mc_report *rep,
+                       struct mc_cases *cases, const char *out_dir, unsigned formats,
+                       mc_error *err);
+
+/* The late cases of reps[0..n) (n <= 62), for mc_outputs_publish, in one
+ * read of the store for all: cases[k] gets reps[k]'s; free each with
+ * mc_cases_close.  On failure none is left. */
+int mc_outputs_late(mc_store *s, const mc_report_inputs *in, const mc_report *reps, size_t n,
+                    struct mc_cases **cases, mc_error *err);
 
 /* Store rep's unit rows as the stored report of its period and convention,
  * replacing the old ones, in one transaction. */

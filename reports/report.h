@@ -102,6 +102,8 @@ typedef struct mc_quality_row {
     char *detail;
 } mc_quality_row;
 
+struct mc_cases; /* reports/cases.h */
+
 typedef struct mc_report {
     char period[64];      /* canonical, e.g. "2025-Q3" */
     char period_start[11], period_end[11], as_of[11]; /* YYYY-MM-DD */
@@ -117,6 +119,9 @@ typedef struct mc_report {
      * (rows and targets; no quality table).  NULL and 0 when the trend was
      * not asked for (figures.h: mc_figures_compute_trend). */
     struct mc_report *trend; size_t n_trend;
+    /* The cases behind the figures (SPEC 12), when the workbook and the
+     * page are to list the late ones; not owned, NULL for none. */
+    struct mc_cases *cases;
 } mc_report;
 
 /* The months of a trend. */
@@ -140,9 +145,12 @@ typedef enum { MC_TABLE_UNITS, MC_TABLE_TARGETS, MC_TABLE_QUALITY, MC_TABLE_TREN
  *         rep->trend.
  *  text : an aligned terminal table, target beside each rate, misses marked.
  *  xlsx : the workbook, written to path; with the trend's sheets and line
- *         charts when rep->trend is there.
+ *         charts when rep->trend is there; with rep->cases, a sheet lists the
+ *         late cases ("Hồ sơ trễ hạn"), the most days late first (the first
+ *         5,000: a sheet is held in memory).
  *  html : one self-contained page, to out; with the trend's line charts when
- *         rep->trend is there.
+ *         rep->trend is there; with rep->cases, a section lists the late
+ *         cases without an apology letter, worst first.
  */
 int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc_error *err);
 int mc_write_text(FILE *out, const mc_report *rep, mc_table t, mc_error *err);

@@ -10,6 +10,7 @@
  * Numbers keep a '.' decimal point in both, so the figures stay exact.
  */
 #include "reports/write_util.h"
+#include "reports/cases.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -37,10 +38,16 @@ static void cell_text(csv_w *w, const char *s)
         fputc('"', w->out);
     if (w->people && mc_wu_formula_risk(s))
         fputc('\'', w->out);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            fputc('"', w->out);
-        fputc(*p, w->out);
+    /* runs between quotes at once: a list of cases is millions of cells */
+    for (const char *p = s;;) {
+        const char *q = strchr(p, '"');
+        if (!q) {
+            fputs(p, w->out);
+            break;
+        }
+        fwrite(p, 1, (size_t)(q - p) + 1, w->out);
+        fputc('"', w->out); /* the quote doubled */
+        p = q + 1;
     }
     if (quote)
         fputc('"', w->out);
@@ -262,6 +269,87 @@ int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc
     }
     if (fflush(out) != 0 || ferror(out))
         return mc_error_set(err, MC_EXIT_IO, "cannot write the CSV report: %s",
+                            strerror(errno ? errno : EIO));
+    return 0;
+}
+
+/* ---- the cases behind the numbers (SPEC 12) -------------------------------- */
+
+typedef struct {
+    csv_w w;
+    const mc_cases_info *info;
+} cases_csv;
+
+static void cell_yes_no(csv_w *w, int yes)
+{
+    if (w->people)
+        cell_text(w, yes ? "Có" : "Không");
+    else
+        cell_raw(w, yes ? "1" : "0");
+}
+
+static int case_row_csv(void *ctx, const mc_case_row *r, mc_error *err)
+{
+    cases_csv *cc = ctx;
+    csv_w *w = &cc->w;
+    char b[32];
+    cell_text(w, cc->info->period);
+    cell_text(w, r->unit_code);
+    cell_text(w, r->unit_name);
+    cell_text(w, r->case_id);
+    cell_text(w, r->procedure_code);
+    cell_text(w, r->procedure_name);
+    cell_text(w, r->field_name);
+    if (w->people) {
+        cell_text(w, mc_channel_label_vi(r->channel));
+        cell_text(w, mc_status_label_vi(r->status));
+    } else {
+        cell_int(w, r->channel);
+        cell_int(w, r->status);
+    }
+    cell_date(w, r->received_at);
+    cell_date(w, r->due_at);
+    cell_date(w, r->end_at);
+    cell_text(w, w->people ? mc_bucket_label_vi(r->bucket) : mc_bucket_name(r->bucket));
+    cell_yes_no(w, r->carried_over);
+    b[0] = '\0';
+    if (r->has_days_late)
+        snprintf(b, sizeof b, "%" PRId64, r->days_late);
+    cell_raw(w, b);
+    cell_yes_no(w, r->apology);
+    end_row(w);
+    if (ferror(w->out))
+        return mc_error_set(err, MC_EXIT_IO, "cannot write the list of cases: %s",
+                            strerror(errno ? errno : EIO));
+    return 0;
+}
+
+int mc_write_cases_csv(FILE *out, mc_cases *c, int only, int for_people, mc_error *err)
+{
+    static const char *const head[] = {
+        "period", "unit_code", "unit_name", "case_id", "procedure_code", "procedure_name",
+        "field_name", "channel", "status", "received_at", "due_at", "end_at", "bucket",
+        "carried_over", "days_late", "apology",
+    };
+    static const char *const head_vi[] = {
+        "Kỳ báo cáo", "Mã đơn vị", "Tên đơn vị", "Mã hồ sơ", "Mã TTHC", "Tên TTHC", "Lĩnh vực",
+        "Kênh nộp", "Trạng thái", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc",
+        "Phân loại", "Từ kỳ trước chuyển qua", "Số ngày trễ hạn", "Có văn bản xin lỗi",
+    };
+    if (!out || !c)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: no output or no list");
+    cases_csv cc = {{out, for_people != 0, 0}, mc_cases_get_info(c)};
+    errno = 0;
+    if (cc.w.people)
+        fputs("\xEF\xBB\xBF", out);
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        cell_text(&cc.w, cc.w.people ? head_vi[i] : head[i]);
+    end_row(&cc.w);
+    int st = mc_cases_each(c, only, MC_ORDER_UNIT, case_row_csv, &cc, err);
+    if (st)
+        return st;
+    if (fflush(out) != 0 || ferror(out))
+        return mc_error_set(err, MC_EXIT_IO, "cannot write the list of cases: %s",
                             strerror(errno ? errno : EIO));
     return 0;
 }

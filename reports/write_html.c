@@ -9,6 +9,7 @@
  * since the page is read, not parsed; the CSV is the exact form.
  */
 #include "reports/write_util.h"
+#include "reports/cases.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -590,29 +591,134 @@ static void summary(FILE *out, const mc_report *rep)
     free(text);
 }
 
-int mc_write_html(FILE *out, const mc_report *rep, mc_error *err)
-{
-    if (!out || !rep)
-        return mc_error_set(err, MC_EXIT_SOFTWARE, "html writer: no output or no report");
-    errno = 0;
+/* ---- the cases behind the numbers (SPEC 12) -------------------------------- */
 
+/* The page lists at most this many late cases; late.csv has them all. */
+#define HTML_LATE_MAX 500
+
+static const char cases_head[] =
+    "<thead><tr><th>Mã đơn vị</th><th>Tên đơn vị</th><th>Mã hồ sơ</th><th>Mã TTHC</th>"
+    "<th>Tên TTHC</th><th>Lĩnh vực</th><th>Kênh nộp</th><th>Trạng thái</th>"
+    "<th>Ngày tiếp nhận</th><th>Ngày hẹn trả</th><th>Ngày kết thúc</th><th>Phân loại</th>"
+    "<th>Từ kỳ trước</th><th>Số ngày trễ hạn</th><th>Văn bản xin lỗi</th></tr></thead>\n";
+#define CASES_NCOLS 15
+
+typedef struct {
+    FILE *out;
+    int64_t shown;
+} html_cases;
+
+static void td(FILE *out, const char *cls, const char *s)
+{
+    if (cls)
+        fprintf(out, "<td class=\"%s\">", cls);
+    else
+        fputs("<td>", out);
+    esc(out, s);
+    fputs("</td>", out);
+}
+
+static int case_row_html(void *ctx, const mc_case_row *r, mc_error *err)
+{
+    html_cases *h = ctx;
+    FILE *out = h->out;
+    h->shown++;
+    char b[64];
+    fputs("<tr>", out);
+    td(out, NULL, r->unit_code);
+    td(out, NULL, r->unit_name);
+    td(out, NULL, r->case_id);
+    td(out, NULL, r->procedure_code);
+    td(out, NULL, r->procedure_name);
+    td(out, NULL, r->field_name);
+    td(out, NULL, mc_channel_label_vi(r->channel));
+    td(out, NULL, mc_status_label_vi(r->status));
+    mc_wu_date_vi(r->received_at, b, sizeof b);
+    td(out, NULL, b);
+    mc_wu_date_vi(r->due_at, b, sizeof b);
+    td(out, NULL, b);
+    mc_wu_date_vi(r->end_at, b, sizeof b);
+    td(out, NULL, b);
+    td(out, NULL, mc_bucket_label_vi(r->bucket));
+    td(out, NULL, r->carried_over ? "có" : "");
+    b[0] = '\0';
+    if (r->has_days_late)
+        fmt_int(b, sizeof b, r->days_late);
+    td(out, "n", b);
+    td(out, r->apology ? NULL : "missed", r->apology ? "có" : "chưa có");
+    fputs("</tr>\n", out);
+    if (ferror(out))
+        return mc_error_set(err, MC_EXIT_IO, "cannot write the HTML list of cases: %s",
+                            strerror(errno ? errno : EIO));
+    return 0;
+}
+
+/* The table of selection only of c, in order, at most max rows (0: all);
+ * *more gets how many were left out. */
+static int cases_table(FILE *out, mc_cases *c, int only, mc_case_order order, int64_t max,
+                       int64_t *more, mc_error *err)
+{
+    html_cases h = {out, 0};
+    fputs("<div class=\"wrap\"><table>\n", out);
+    fputs(cases_head, out);
+    fputs("<tbody>\n", out);
+    int64_t all = 0;
+    int st = mc_cases_each_first(c, only, order, max, case_row_html, &h, err);
+    if (!st && max > 0 && h.shown == max)
+        st = mc_cases_count(c, only, &all, err);
+    if (st)
+        return st;
+    if (h.shown == 0)
+        fprintf(out, "<tr><td colspan=\"%d\">Không có hồ sơ nào.</td></tr>\n", CASES_NCOLS);
+    fputs("</tbody></table></div>\n", out);
+    *more = all > h.shown ? all - h.shown : 0;
+    return 0;
+}
+
+/* The run's page: the late cases without an apology letter, worst first,
+ * as section number. */
+static int late_section(FILE *out, mc_cases *c, int number, mc_error *err)
+{
+    fprintf(out, "<h2>%d. Hồ sơ trễ hạn chưa có văn bản xin lỗi</h2>\n<p class=\"meta\">Xếp "
+            "theo số ngày trễ hạn, nhiều nhất trước.</p>\n", number);
+    int64_t more = 0;
+    int st = cases_table(out, c, MC_ONLY_LATE_WITHOUT_APOLOGY, MC_ORDER_WORST, HTML_LATE_MAX,
+                         &more, err);
+    if (st)
+        return st;
+    if (more) {
+        char b[64];
+        fmt_int(b, sizeof b, more);
+        fprintf(out, "<p class=\"meta\">Trang này chỉ liệt kê %d hồ sơ đầu tiên; còn %s hồ sơ "
+                "nữa. Danh sách đầy đủ các hồ sơ trễ hạn: tệp late.csv, hoặc lệnh "
+                "<code>motcua report --table cases --only late</code>.</p>\n", HTML_LATE_MAX, b);
+    }
+    return 0;
+}
+
+/* The start of a page: its title, the headings and the reporting unit. */
+static void page_start(FILE *out, const char *title, const char *h1, const char *unit,
+                       const char *period, const char *start, const char *end,
+                       const char *as_of)
+{
     char s[64], e[64], a[64];
-    mc_wu_date_vi(rep->period_start, s, sizeof s);
-    mc_wu_date_vi(rep->period_end, e, sizeof e);
-    mc_wu_date_vi(rep->as_of, a, sizeof a);
+    mc_wu_date_vi(start, s, sizeof s);
+    mc_wu_date_vi(end, e, sizeof e);
+    mc_wu_date_vi(as_of, a, sizeof a);
 
     fputs("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" "
-          "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-          "<title>Tình hình, kết quả giải quyết TTHC – kỳ ", out);
-    esc(out, rep->period);
-    fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
-    fputs("<h1>Tình hình, kết quả giải quyết thủ tục hành chính</h1>\n<p class=\"meta\">"
-          "Đơn vị báo cáo: ", out);
-    esc(out, rep->reporting_unit[0] ? rep->reporting_unit : "Tất cả đơn vị");
+          "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>", out);
+    esc(out, title);
+    fputs(" – kỳ ", out);
+    esc(out, period);
+    fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", css);
+    esc(out, h1);
+    fputs("</h1>\n<p class=\"meta\">Đơn vị báo cáo: ", out);
+    esc(out, unit && unit[0] ? unit : "Tất cả đơn vị");
     fputs("<br>\nKỳ báo cáo ", out);
-    esc(out, rep->period);
+    esc(out, period);
     fputs(": từ ngày ", out);
     esc(out, s);
     fputs(" đến ngày ", out);
@@ -620,8 +726,17 @@ int mc_write_html(FILE *out, const mc_report *rep, mc_error *err)
     fputs("<br>\nSố liệu tính đến ngày ", out);
     esc(out, a);
     fputs("</p>\n", out);
-    summary(out, rep);
+}
 
+int mc_write_html(FILE *out, const mc_report *rep, mc_error *err)
+{
+    if (!out || !rep)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "html writer: no output or no report");
+    errno = 0;
+    page_start(out, "Tình hình, kết quả giải quyết TTHC",
+               "Tình hình, kết quả giải quyết thủ tục hành chính", rep->reporting_unit,
+               rep->period, rep->period_start, rep->period_end, rep->as_of);
+    summary(out, rep);
     units_table(out, rep);
     fputs("<h2>2. Các tỷ lệ so với chỉ tiêu kế hoạch</h2>\n", out);
     for (int r = 0; r < MC_R_COUNT; r++)
@@ -630,10 +745,38 @@ int mc_write_html(FILE *out, const mc_report *rep, mc_error *err)
     if (rep->trend && rep->n_trend)
         trend_section(out, rep);
     quality_table(out, rep, rep->trend && rep->n_trend ? 4 : 3);
+    if (rep->cases) {
+        int st = late_section(out, rep->cases, rep->trend && rep->n_trend ? 5 : 4, err);
+        if (st)
+            return st;
+    }
     fputs("</body>\n</html>\n", out);
 
     if (fflush(out) != 0 || ferror(out))
         return mc_error_set(err, MC_EXIT_IO, "cannot write the HTML report: %s",
+                            strerror(errno ? errno : EIO));
+    return 0;
+}
+
+int mc_write_cases_html(FILE *out, mc_cases *c, int only, mc_error *err)
+{
+    if (!out || !c)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "html writer: no output or no list");
+    const mc_cases_info *info = mc_cases_get_info(c);
+    errno = 0;
+    page_start(out, "Danh sách hồ sơ", "Danh sách hồ sơ",
+               info->unit_name ? (info->unit_name[0] ? info->unit_name : info->unit_code) : NULL,
+               info->period, info->period_start, info->period_end, info->as_of);
+    fputs("<h2>", out);
+    esc(out, mc_cases_only_label_vi(only));
+    fputs("</h2>\n", out);
+    int64_t more = 0;
+    int st = cases_table(out, c, only, MC_ORDER_UNIT, 0, &more, err);
+    if (st)
+        return st;
+    fputs("</body>\n</html>\n", out);
+    if (fflush(out) != 0 || ferror(out))
+        return mc_error_set(err, MC_EXIT_IO, "cannot write the HTML list of cases: %s",
                             strerror(errno ? errno : EIO));
     return 0;
 }

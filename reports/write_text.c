@@ -9,6 +9,7 @@
  * the official form's headings; the full ones are in the workbook.
  */
 #include "reports/write_util.h"
+#include "reports/cases.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -175,9 +176,15 @@ static void title(FILE *out, const mc_report *rep, const char *what)
     mc_wu_date_vi(rep->period_end, e, sizeof e);
     mc_wu_date_vi(rep->as_of, a, sizeof a);
     char *p = sanitize(rep->period);
-    fprintf(out, "%s — kỳ %s, từ ngày %s đến ngày %s, số liệu tính đến ngày %s\n\n", what,
+    fprintf(out, "%s — kỳ %s, từ ngày %s đến ngày %s, số liệu tính đến ngày %s\n", what,
             p ? p : "", s, e, a);
     free(p);
+    if (rep->reporting_unit[0]) {
+        char *u = sanitize(rep->reporting_unit);
+        fprintf(out, "Đơn vị báo cáo: %s\n", u ? u : "");
+        free(u);
+    }
+    fputc('\n', out);
 }
 
 /* The 11 counts of the official form, in its column order. */
@@ -381,6 +388,169 @@ int mc_write_text(FILE *out, const mc_report *rep, mc_table which, mc_error *err
         fputs("\nMục tiêu: ✓ đạt, ✗ không đạt, ? không có số liệu\n", out);
     if (fflush(out) != 0 || ferror(out))
         return mc_error_set(err, MC_EXIT_IO, "cannot write the report: %s",
+                            strerror(errno ? errno : EIO));
+    return 0;
+}
+
+/* ---- the cases behind the numbers (SPEC 12) -------------------------------- */
+
+enum { CT_COLS = 15 };
+
+static const char *const case_heads[CT_COLS] = {
+    "Mã đơn vị", "Tên đơn vị", "Mã hồ sơ", "Mã TTHC", "Tên TTHC", "Lĩnh vực", "Kênh",
+    "TT", "Tiếp nhận", "Hẹn trả", "Kết thúc", "Phân loại", "Kỳ trước", "Trễ (ngày)", "Xin lỗi",
+};
+
+/* Columns shown only when some case has a value: the procedure and field
+ * columns stay empty on a store that does not keep them. */
+static const int case_optional[CT_COLS] = {[3] = 1, [4] = 1, [5] = 1};
+
+typedef struct {
+    FILE *out;
+    int printing;             /* 0: measuring, 1: printing */
+    size_t w[CT_COLS];        /* display widths */
+    int used[CT_COLS];        /* some row has a value in the column */
+    int64_t rows;
+    int oom;
+} case_tbl;
+
+/* The cells of a row as the table shows them, into cell[] (b holds the
+ * formatted ones). */
+static void case_cells(const mc_case_row *r, const char *cell[CT_COLS], char b[5][64])
+{
+    static const char *const status_codes[] = {"", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"};
+    cell[0] = r->unit_code;
+    cell[1] = r->unit_name;
+    cell[2] = r->case_id;
+    cell[3] = r->procedure_code;
+    cell[4] = r->procedure_name;
+    cell[5] = r->field_name;
+    cell[6] = r->channel >= 1 && r->channel <= 3 ? status_codes[r->channel] : "";
+    cell[7] = r->status >= 1 && r->status <= 10 ? status_codes[r->status] : "";
+    mc_wu_date_vi(r->received_at, b[0], sizeof b[0]);
+    mc_wu_date_vi(r->due_at, b[1], sizeof b[1]);
+    mc_wu_date_vi(r->end_at, b[2], sizeof b[2]);
+    cell[8] = b[0];
+    cell[9] = b[1];
+    cell[10] = b[2];
+    cell[11] = mc_bucket_label_vi(r->bucket);
+    cell[12] = r->carried_over ? "x" : "";
+    b[3][0] = '\0';
+    if (r->has_days_late)
+        snprintf(b[3], sizeof b[3], "%" PRId64, r->days_late);
+    cell[13] = b[3];
+    cell[14] = r->apology ? "có" : "";
+}
+
+/* One line of the table: cells padded to the widths (numbers and the
+ * heading's rule aside), hidden columns skipped. */
+static void case_line(case_tbl *t, const char *const cell[CT_COLS])
+{
+    int first = 1;
+    for (int c = 0; c < CT_COLS; c++) {
+        if (case_optional[c] && !t->used[c])
+            continue;
+        char *s = sanitize(mc_wu_str(cell[c]));
+        if (!s) {
+            t->oom = 1;
+            return;
+        }
+        size_t cw = dwidth(s), gap = cw < t->w[c] ? t->w[c] - cw : 0;
+        if (!first)
+            pad(t->out, 2);
+        first = 0;
+        if (c == 13) {
+            pad(t->out, gap);
+            fputs(s, t->out);
+        } else {
+            fputs(s, t->out);
+            pad(t->out, gap);
+        }
+        free(s);
+    }
+    fputc('\n', t->out);
+}
+
+static int case_row_text(void *ctx, const mc_case_row *r, mc_error *err)
+{
+    case_tbl *t = ctx;
+    const char *cell[CT_COLS];
+    char b[5][64];
+    case_cells(r, cell, b);
+    t->rows++;
+    if (t->printing) {
+        case_line(t, cell);
+        if (ferror(t->out))
+            return mc_error_set(err, MC_EXIT_IO, "cannot write the list of cases: %s",
+                                strerror(errno ? errno : EIO));
+    } else {
+        for (int c = 0; c < CT_COLS; c++) {
+            char *s = sanitize(mc_wu_str(cell[c]));
+            if (!s) {
+                t->oom = 1;
+                break;
+            }
+            size_t cw = dwidth(s);
+            if (cw > t->w[c])
+                t->w[c] = cw;
+            t->used[c] |= s[0] != '\0';
+            free(s);
+        }
+    }
+    return t->oom ? mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: out of memory") : 0;
+}
+
+int mc_write_cases_text(FILE *out, mc_cases *c, int only, mc_error *err)
+{
+    if (!out || !c)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: no output or no list");
+    case_tbl t;
+    memset(&t, 0, sizeof t);
+    t.out = out;
+    for (int i = 0; i < CT_COLS; i++)
+        t.w[i] = dwidth(case_heads[i]);
+    /* the first reading sizes the columns, the second prints */
+    const mc_cases_info *info = mc_cases_get_info(c);
+    int st = mc_cases_each(c, only, MC_ORDER_UNIT, case_row_text, &t, err);
+    if (st)
+        return st;
+    errno = 0;
+    char s[64], e[64], a[64];
+    mc_wu_date_vi(info->period_start, s, sizeof s);
+    mc_wu_date_vi(info->period_end, e, sizeof e);
+    mc_wu_date_vi(info->as_of, a, sizeof a);
+    char *p = sanitize(info->period);
+    fprintf(out, "Danh sách hồ sơ: %s — kỳ %s, từ ngày %s đến ngày %s, số liệu tính đến ngày %s\n",
+            mc_cases_only_label_vi(only), p ? p : "", s, e, a);
+    free(p);
+    if (info->unit_name) {
+        char *u = sanitize(info->unit_name[0] ? info->unit_name : mc_wu_str(info->unit_code));
+        fprintf(out, "Đơn vị báo cáo: %s\n", u ? u : "");
+        free(u);
+    }
+    fputc('\n', out);
+    case_line(&t, case_heads);
+    size_t total = 0, shown = 0;
+    for (int i = 0; i < CT_COLS; i++)
+        if (!case_optional[i] || t.used[i])
+            total += t.w[i] + (shown++ ? 2 : 0);
+    for (size_t i = 0; i < total; i++)
+        fputc('-', out);
+    fputc('\n', out);
+    int64_t measured = t.rows;
+    t.rows = 0;
+    t.printing = 1;
+    if ((st = mc_cases_each(c, only, MC_ORDER_UNIT, case_row_text, &t, err)))
+        return st;
+    if (t.rows != measured)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "the list of cases changed while it was "
+                            "written (%lld rows, then %lld)", (long long)measured,
+                            (long long)t.rows);
+    fprintf(out, "\n%lld hồ sơ.\n", (long long)t.rows);
+    if (t.oom)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: out of memory");
+    if (fflush(out) != 0 || ferror(out))
+        return mc_error_set(err, MC_EXIT_IO, "cannot write the list of cases: %s",
                             strerror(errno ? errno : EIO));
     return 0;
 }

@@ -14,6 +14,7 @@
  * same file.
  */
 #include "reports/write_util.h"
+#include "reports/cases.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ typedef struct {
     lxw_format *name[2][MAX_INDENT + 1];
     lxw_format *pct, *target_pct, *gap, *plain_num;
     lxw_format *st_met, *st_missed, *st_nodata, *q_ok, *q_warn, *q_err;
+    lxw_format *date, *left;
 } xw;
 
 static void chk(xw *x, lxw_error e)
@@ -140,6 +142,10 @@ static void make_formats(xw *x)
     x->q_ok = status_fmt(x, 0x006100, 0xC6EFCE);
     x->q_warn = status_fmt(x, 0x9C5700, 0xFFEB9C);
     x->q_err = status_fmt(x, 0x9C0006, 0xFFC7CE);
+    x->date = fmt(x, 1);
+    format_set_num_format(x->date, "dd/mm/yyyy");
+    format_set_align(x->date, LXW_ALIGN_CENTER);
+    x->left = fmt(x, 0);
 }
 
 /* Landscape A4, one page wide, headings repeated on every printed page. */
@@ -336,6 +342,134 @@ static void sheet_quality(xw *x, lxw_worksheet *ws, const mc_report *rep)
     }
     worksheet_freeze_panes(ws, h + 1, 0);
     print_setup(x, ws, h, h);
+}
+
+/* ---- the cases behind the numbers (SPEC 12) -------------------------------- */
+
+#define CASES_HEAD 5  /* heading row of a list of cases */
+#define CASES_COLS 16
+
+/* The workbook of a report lists at most this many late cases (the worst):
+ * a whole sheet lives in memory until the workbook is closed, and a large
+ * store can have a hundred thousand; late.csv has them all. */
+#define XLSX_LATE_MAX 5000
+
+typedef struct {
+    xw *x;
+    lxw_worksheet *ws;
+    lxw_row_t r;          /* next row */
+    int64_t listed;       /* rows written */
+} case_sheet;
+
+/* A "YYYY-MM-DD" date as an Excel date, or an empty cell. */
+static void put_date(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *iso)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = iso[0] ? strptime(iso, "%Y-%m-%d", &tm) : NULL;
+    if (!end || *end) {
+        put_str(x, ws, r, c, iso, x->date);
+        return;
+    }
+    lxw_datetime dt = {.year = tm.tm_year + 1900, .month = tm.tm_mon + 1, .day = tm.tm_mday};
+    chk(x, worksheet_write_datetime(ws, r, c, &dt, x->date));
+}
+
+static int case_row_xlsx(void *ctx, const mc_case_row *row, mc_error *err)
+{
+    case_sheet *cs = ctx;
+    xw *x = cs->x;
+    lxw_worksheet *ws = cs->ws;
+    lxw_row_t r = cs->r++;
+    put_num(x, ws, r, 0, (double)++cs->listed, x->stt);
+    put_str(x, ws, r, 1, row->unit_code, x->text);
+    put_str(x, ws, r, 2, row->unit_name, x->text);
+    put_str(x, ws, r, 3, row->case_id, x->text);
+    put_str(x, ws, r, 4, row->procedure_code, x->text);
+    put_str(x, ws, r, 5, row->procedure_name, x->text);
+    put_str(x, ws, r, 6, row->field_name, x->text);
+    put_str(x, ws, r, 7, mc_channel_label_vi(row->channel), x->text);
+    put_str(x, ws, r, 8, mc_status_label_vi(row->status), x->text);
+    put_date(x, ws, r, 9, row->received_at);
+    put_date(x, ws, r, 10, row->due_at);
+    put_date(x, ws, r, 11, row->end_at);
+    put_str(x, ws, r, 12, mc_bucket_label_vi(row->bucket), x->text);
+    put_str(x, ws, r, 13, row->carried_over ? "Có" : "Không", x->stt);
+    if (row->has_days_late)
+        put_num(x, ws, r, 14, (double)row->days_late, x->num);
+    else
+        put_str(x, ws, r, 14, "", x->num);
+    put_str(x, ws, r, 15, row->apology ? "Có" : "Không", x->stt);
+    if (x->first != LXW_NO_ERROR)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "cannot fill the list of cases: %s",
+                            lxw_strerror(x->first));
+    return 0;
+}
+
+/* The list of selection only of c on ws in order, at most max cases (0:
+ * as many as a sheet holds), its rows written in order (so that it suits
+ * a constant-memory workbook too). */
+static int sheet_cases(xw *x, lxw_worksheet *ws, mc_cases *c, int only, mc_case_order order,
+                       int64_t max, mc_error *err)
+{
+    static const char *const head[CASES_COLS] = {
+        "STT", "Mã đơn vị", "Tên đơn vị", "Mã hồ sơ", "Mã TTHC", "Tên TTHC", "Lĩnh vực",
+        "Kênh nộp", "Trạng thái", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc",
+        "Phân loại", "Từ kỳ trước chuyển qua", "Số ngày trễ hạn", "Có văn bản xin lỗi",
+    };
+    static const double widths[CASES_COLS] = {6, 16, 36, 28, 12, 36, 24, 16, 22, 12, 12, 12,
+                                              26, 10, 10, 10};
+    const mc_cases_info *info = mc_cases_get_info(c);
+    char line[700], s[64], e[64], a[64];
+    const lxw_col_t last = CASES_COLS - 1;
+
+    merge(x, ws, 0, 0, 0, last, only == MC_C_LATE_TOTAL ? "DANH SÁCH HỒ SƠ TRỄ HẠN"
+                                                      : "DANH SÁCH HỒ SƠ", x->title);
+    snprintf(line, sizeof line, "%s%s", mc_cases_only_label_vi(only),
+             order == MC_ORDER_WORST ? ", xếp theo số ngày trễ hạn, nhiều nhất trước" : "");
+    merge(x, ws, 1, 0, 1, last, line, x->info);
+    snprintf(line, sizeof line, "Đơn vị báo cáo: %s",
+             info->unit_name ? (info->unit_name[0] ? info->unit_name : info->unit_code)
+                             : "Tất cả đơn vị");
+    merge(x, ws, 2, 0, 2, last, line, x->info);
+    mc_wu_date_vi(info->period_start, s, sizeof s);
+    mc_wu_date_vi(info->period_end, e, sizeof e);
+    mc_wu_date_vi(info->as_of, a, sizeof a);
+    snprintf(line, sizeof line, "Kỳ báo cáo %s: từ ngày %s đến ngày %s; số liệu tính đến ngày %s",
+             info->period, s, e, a);
+    merge(x, ws, 3, 0, 3, last, line, x->info);
+    chk(x, worksheet_set_row(ws, CASES_HEAD, 32, NULL));
+    for (int i = 0; i < CASES_COLS; i++) {
+        put_str(x, ws, CASES_HEAD, (lxw_col_t)i, head[i], x->head);
+        chk(x, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
+    }
+
+    /* a sheet's last row is kept for the note */
+    int64_t room = (int64_t)LXW_ROW_MAX - 1 - (CASES_HEAD + 1);
+    if (max <= 0 || max > room)
+        max = room;
+    case_sheet cs = {x, ws, CASES_HEAD + 1, 0};
+    int64_t all = 0;
+    int st = mc_cases_each_first(c, only, order, max, case_row_xlsx, &cs, err);
+    if (!st && cs.listed == max)
+        st = mc_cases_count(c, only, &all, err);
+    if (st)
+        return st;
+    /* before the note: a constant-memory sheet takes no range that ends
+     * above the row it is on */
+    if (cs.listed)
+        chk(x, worksheet_autofilter(ws, CASES_HEAD, 0, CASES_HEAD + (lxw_row_t)cs.listed, last));
+    if (all > cs.listed) {
+        snprintf(line, sizeof line, "Bảng này liệt kê %lld hồ sơ đầu tiên; còn %lld hồ sơ nữa: "
+                 "danh sách đầy đủ trong tệp CSV (late.csv, hoặc motcua report --table cases "
+                 "--format csv).", (long long)cs.listed, (long long)(all - cs.listed));
+        put_str(x, ws, cs.r++, 0, line, x->left);
+    } else if (cs.listed == 0) {
+        put_str(x, ws, cs.r++, 0, "Không có hồ sơ nào.", x->left);
+    }
+    worksheet_freeze_panes(ws, CASES_HEAD + 1, 4);
+    print_setup(x, ws, CASES_HEAD, CASES_HEAD);
+    return 0;
 }
 
 /* ---- the 12-month trend (SPEC 13) -------------------------------------- */
@@ -571,11 +705,12 @@ static void sheet_summary(xw *x, lxw_worksheet *ws, const mc_report *rep)
     free(text);
 }
 
-int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
+/* Open a workbook at path into x (constant_memory: rows go out as they
+ * are written, for a long list), its properties from title and the as-of
+ * date (so that the same data gives the same file). */
+static int open_book(xw *x, const char *path, int constant_memory, const char *title,
+                     const char *as_of, mc_error *err)
 {
-    if (!path || !rep)
-        return mc_error_set(err, MC_EXIT_SOFTWARE, "xlsx writer: no path or no report");
-
     /* libxlsxwriter prints its own message when it cannot create the file;
      * finding out first keeps motcua's one-line error the only one */
     FILE *probe = fopen(path, "wb");
@@ -584,24 +719,54 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
                             strerror(errno));
     fclose(probe);
 
-    xw x;
-    memset(&x, 0, sizeof x);
-    x.wb = workbook_new(path);
-    if (!x.wb) {
+    memset(x, 0, sizeof *x);
+    lxw_workbook_options opts = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE};
+    x->wb = workbook_new_opt(path, &opts);
+    if (!x->wb) {
         remove(path);
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: out of memory", path);
     }
-
-    char title[256];
-    snprintf(title, sizeof title, "Tình hình, kết quả giải quyết TTHC, kỳ %s", rep->period);
     lxw_doc_properties props = {
-        .title = title,
+        .title = (char *)title,
         .subject = "Báo cáo theo Thông tư 01/2020/TT-VPCP",
         .comments = "motcua",
-        .created = day_time(rep->as_of),
+        .created = day_time(as_of),
     };
-    chk(&x, workbook_set_properties(x.wb, &props));
-    make_formats(&x);
+    chk(x, workbook_set_properties(x->wb, &props));
+    make_formats(x);
+    return 0;
+}
+
+/* Close the workbook of x; a workbook that could not be filled (status st,
+ * or a worksheet call that failed) is removed: a partial or empty one must
+ * not look like a report. */
+static int close_book(xw *x, const char *path, int st, mc_error *err)
+{
+    lxw_error e = workbook_close(x->wb);
+    if (st || x->first != LXW_NO_ERROR || e != LXW_NO_ERROR)
+        remove(path);
+    if (st)
+        return st;
+    if (x->first != LXW_NO_ERROR)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot fill the workbook: %s", path,
+                            lxw_strerror(x->first));
+    if (e != LXW_NO_ERROR)
+        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write the workbook: %s", path,
+                            lxw_strerror(e));
+    return 0;
+}
+
+int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
+{
+    if (!path || !rep)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "xlsx writer: no path or no report");
+
+    xw x;
+    char title[256];
+    snprintf(title, sizeof title, "Tình hình, kết quả giải quyết TTHC, kỳ %s", rep->period);
+    int st = open_book(&x, path, 0, title, rep->as_of, err);
+    if (st)
+        return st;
 
     lxw_worksheet *s1 = workbook_add_worksheet(x.wb, "Biểu TTHC");
     lxw_worksheet *s2 = workbook_add_worksheet(x.wb, "Chỉ tiêu");
@@ -628,16 +793,33 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
         sheet_charts(&x, s6, rep);
     }
 
-    lxw_error e = workbook_close(x.wb);
-    if (x.first != LXW_NO_ERROR || e != LXW_NO_ERROR)
-        /* a partial or empty workbook must not look like a report */
-        remove(path);
-    if (x.first != LXW_NO_ERROR) {
-        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot fill the workbook: %s", path,
-                            lxw_strerror(x.first));
+    if (rep->cases) {
+        lxw_worksheet *late = workbook_add_worksheet(x.wb, "Hồ sơ trễ hạn");
+        st = late ? sheet_cases(&x, late, rep->cases, MC_C_LATE_TOTAL, MC_ORDER_WORST,
+                                XLSX_LATE_MAX, err)
+                  : mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheets", path);
     }
-    if (e != LXW_NO_ERROR)
-        return mc_error_set(err, MC_EXIT_IO, "%s: cannot write the workbook: %s", path,
-                            lxw_strerror(e));
-    return 0;
+    return close_book(&x, path, st, err);
+}
+
+int mc_write_cases_xlsx(const char *path, mc_cases *c, int only, mc_error *err)
+{
+    if (!path || !c)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "xlsx writer: no path or no list");
+    const mc_cases_info *info = mc_cases_get_info(c);
+    xw x;
+    char title[256];
+    snprintf(title, sizeof title, "Danh sách hồ sơ, kỳ %s", info->period);
+    int st = open_book(&x, path, 1, title, info->as_of, err);
+    if (st)
+        return st;
+    lxw_worksheet *ws = workbook_add_worksheet(
+        x.wb, only == MC_C_LATE_TOTAL ? "Hồ sơ trễ hạn" : "Danh sách hồ sơ");
+    if (!ws) {
+        workbook_close(x.wb);
+        remove(path);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheet", path);
+    }
+    st = sheet_cases(&x, ws, c, only, MC_ORDER_UNIT, 0, err);
+    return close_book(&x, path, st, err);
 }

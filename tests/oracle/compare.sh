@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # compare.sh EXPECTED.csv ACTUAL.csv
 # Compares two report CSVs cell by cell and prints every difference.
-# Rows are keyed by unit_code (units table), month+unit_code (trend), file+line
-# (rejects) or file (files).
+# Rows are keyed by case_id (cases), unit_code (units table), month+unit_code
+# (trend), file+line (rejects) or file (files).
 # Ignored columns: detail, sha256, loaded_at, conflicts, and any column that is
 # not present in both files (reported once), and those named in $COMPARE_IGNORE
 # (comma-separated, e.g. COMPARE_IGNORE=column).  Exit 0 if equal, 1 if not, 2 on usage.
@@ -26,7 +26,9 @@ for c in eh:
 for c in ah:
     if c not in eh and c not in IGN:
         print("column %s: not in expected (ignored)" % c)
-if "month" in eh:
+if "case_id" in eh:
+    keycols = ["case_id"]
+elif "month" in eh:
     keycols = ["month", "unit_code"]
 elif "unit_code" in eh:
     keycols = ["unit_code"]

@@ -5,12 +5,15 @@ Written from shared/SPEC.md sections 1-6 and the CSV contract of section 7 only,
 without reading motcua's C source.  Standard library only.
 
 usage: oracle.py --period P [--as-of YYYY-MM-DD] [--convention calendar|cutoff]
-                 [--units UNITS.csv] [--table units|trend|rejects|files] FILE...
+                 [--units UNITS.csv] [--table units|trend|cases|rejects|files]
+                 [--unit CODE] [--only WHICH] FILE...
 
 The files are ingested in the order given (that is the ingest order).  The output is
 what `motcua report --table T --format csv` must print (units: SPEC 7 columns; trend:
-SPEC 13's, the 12 months oldest first, each month's rows as its units table; rejects:
-file,line,reason,column,detail; files: file,rows_read,accepted,duplicate,quarantined).
+SPEC 13's, the 12 months oldest first, each month's rows as its units table; cases:
+SPEC 12's columns; rejects: file,line,reason,column,detail; files:
+file,rows_read,accepted,duplicate,quarantined).  --unit (SPEC 11) limits the units, trend
+and cases tables to a unit and its registry descendants; --only (SPEC 12) selects cases.
 See README.md for the judgement calls.
 """
 
@@ -723,8 +726,8 @@ def row_out(period, S, E, A, code, name, c):
     return out
 
 
-def report_units(store, reg, period, S, E, A, w):
-    # unit of every stored version
+def assign_units(store, reg):
+    """The unit each stored version is counted under (SPEC 3), and the name of a unit."""
     def unit_of(v):
         if v["unit_code"] is not None:
             return v["unit_code"]
@@ -744,7 +747,37 @@ def report_units(store, reg, period, S, E, A, w):
             return reg.units[code]["name"]
         s = names.get(code)
         return min(s) if s else ""
+    return unit_name
 
+
+def scope_of(store, reg, unit):
+    """SPEC 11: the units of unit and its descendants in the registry, as a predicate;
+    None when unit is None.  An unknown code exits 64."""
+    if unit is None:
+        return None
+    known = set(reg.units) | {v["_unit"] for lst in store.versions.values() for v in lst}
+    if unit not in known:
+        sys.stderr.write("oracle: --unit %s: unknown\n" % unit)
+        sys.exit(64)
+    return lambda code: code == unit or (code in reg.units and unit in reg.ancestors(code))
+
+
+def counted_cases(store, reg, S, A, scope):
+    """(version, figures) of every counted current version within the scope."""
+    for v in store.current_versions():
+        if v["status"] in (1, 3) or v["received_at"][0] > A:
+            continue
+        f = case_figures(v, S, A)
+        if f is None:
+            continue
+        if scope is not None and not scope(v["_unit"]):
+            continue
+        yield v, f
+
+
+def report_units(store, reg, period, S, E, A, w, unit=None):
+    unit_name = assign_units(store, reg)
+    scope = scope_of(store, reg, unit)
     rows = {}
     total = dict.fromkeys(COUNTS, 0)
 
@@ -754,28 +787,77 @@ def report_units(store, reg, period, S, E, A, w):
             c[k] += f[k]
 
     for code in reg.order:
-        if reg.valid(code, S, E):
+        if reg.valid(code, S, E) and (scope is None or scope(code)):
             rows.setdefault(code, dict.fromkeys(COUNTS, 0))
-    for v in store.current_versions():
-        if v["status"] in (1, 3) or v["received_at"][0] > A:
-            continue
-        f = case_figures(v, S, A)
-        if f is None:
-            continue
+    for v, f in counted_cases(store, reg, S, A, scope):
         u = v["_unit"]
         add(u, f)
         for anc in reg.ancestors(u) if u in reg.units else []:
-            add(anc, f)
+            if scope is None or scope(anc):
+                add(anc, f)
         for k in COUNTS:
             total[k] += f[k]
+    if unit is not None:
+        rows.setdefault(unit, dict.fromkeys(COUNTS, 0))   # "that unit" is always listed
     for code in sorted(rows):
         c = rows[code]
-        if not (code in reg.units and reg.valid(code, S, E)) and c["received_total"] == 0:
+        if not (code in reg.units and reg.valid(code, S, E)) and c["received_total"] == 0 \
+                and code != unit:
             continue
         w.writerow(row_out(period, S, E, A, code, unit_name(code), c))
     w.writerow(row_out(period, S, E, A, "ALL", "Tổng cộng", total))
 
 
+# ---------------------------------------------------------------------------
+# the cases behind the numbers (SPEC 12)
+
+CASE_COLUMNS = ("period,unit_code,unit_name,case_id,procedure_code,procedure_name,field_name,"
+                "channel,status,received_at,due_at,end_at,bucket,carried_over,days_late,"
+                "apology").split(",")
+ONLY = set(COUNTS[:14]) | {"all", "late_without_apology"}
+ONLY_ALIAS = {"late": "late_total", "overdue": "in_progress_overdue"}
+
+
+def report_cases(store, reg, period, S, A, w, unit=None, only="all"):
+    only = ONLY_ALIAS.get(only, only)
+    if only not in ONLY:
+        sys.stderr.write("oracle: --only %s: unknown\n" % only)
+        sys.exit(64)
+    unit_name = assign_units(store, reg)
+    scope = scope_of(store, reg, unit)
+    rows = []
+    for v, f in counted_cases(store, reg, S, A, scope):
+        if only == "late_without_apology":
+            if not (f["late_total"] and not f["late_with_apology"]):
+                continue
+        elif only != "all" and not f[only]:
+            continue
+        end = v["finished_at"][0] if v["finished_at"] else (
+            v["returned_at"][0] if v["returned_at"] else None)
+        due = v["due_at"][0] if v["due_at"] else None
+        # exactly one of the five buckets (SPEC 5's identities)
+        bucket = [b for b in ("resolved_early", "resolved_on_time", "resolved_late",
+                              "in_progress_within", "in_progress_overdue") if f[b]]
+        assert len(bucket) == 1, (v["case_id"], bucket)
+        bucket = bucket[0]
+        days = None
+        if bucket == "resolved_late":
+            days = (end - due).days
+        elif bucket == "in_progress_overdue":
+            days = (A - due).days
+        u = v["_unit"]
+        rows.append((u, days, v["case_id"], [
+            period, u, unit_name(u), v["case_id"],
+            v["procedure_code"] or "", v["procedure_name"] or "", v["field_name"] or "",
+            str(v["channel"]), str(v["status"]), v["received_at"][0].isoformat(),
+            due.isoformat() if due else "", end.isoformat() if end else "", bucket,
+            str(f["carried_over"]), "" if days is None else str(days),
+            "1" if (v["apology"] is True or v["apology_at"] is not None) else "0"]))
+    # unit code, then days late descending (none last), then case id
+    rows.sort(key=lambda r: (r[0], 0 if r[1] is not None else 1, -(r[1] or 0), r[2]))
+    w.writerow(CASE_COLUMNS)
+    for r in rows:
+        w.writerow(r[3])
 def trend_months(E, conv):
     """SPEC 13: the 12 months (label, start, end) that end with the month holding
     day E, in the convention, oldest first.  A cut-off month M runs from the 15th
@@ -801,7 +883,12 @@ def main():
     ap.add_argument("--as-of")
     ap.add_argument("--convention", default="calendar", choices=["calendar", "cutoff"])
     ap.add_argument("--units")
-    ap.add_argument("--table", default="units", choices=["units", "trend", "rejects", "files"])
+    ap.add_argument("--table", default="units",
+                    choices=["units", "trend", "cases", "rejects", "files"])
+    ap.add_argument("--unit")
+    ap.add_argument("--only", default="all")
+    ap.add_argument("--no-procedure", action="store_true",
+                    help="leave procedure_code/name and field_name empty (a store without them)")
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
     store = Store()
@@ -833,13 +920,20 @@ def main():
         # each month is its own period, as of the earlier of its last day and P's as-of
         w.writerow(TREND_COLUMNS)
         for label, S_m, E_m in trend_months(E, a.convention):
-            report_units(store, reg, label, S_m, E_m, min(E_m, A), w)
+            report_units(store, reg, label, S_m, E_m, min(E_m, A), w, a.unit)
         return
-    w.writerow(COLUMNS)
     label = a.period.strip()
     if ".." not in label:
         label = label.upper()      # 2025-q3 -> 2025-Q3
-    report_units(store, reg, label, S, E, A, w)
+    if a.table == "cases":
+        if a.no_procedure:
+            for lst in store.versions.values():
+                for v in lst:
+                    v["procedure_code"] = v["procedure_name"] = v["field_name"] = None
+        report_cases(store, reg, label, S, A, w, a.unit, a.only)
+        return
+    w.writerow(COLUMNS)
+    report_units(store, reg, label, S, E, A, w, a.unit)
 
 
 if __name__ == "__main__":

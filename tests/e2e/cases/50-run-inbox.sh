@@ -73,7 +73,7 @@ grep -q '^motcua run: 3 files: 2 loaded, 0 already loaded, 1 refused; 5 left in 
     fail "summary: $(cat out)"
 grep -q 'reports: 2026-01 2025-12 2026-Q1 2025-Q4;' out || fail "periods: $(cat out)"
 for p in 2026-01 2025-12 2026-Q1 2025-Q4; do
-    for f in report.xlsx report.html units.csv targets.csv quality.csv; do
+    for f in report.xlsx report.html units.csv targets.csv quality.csv late.csv; do
         [ -s "reports/$p/$f" ] || fail "reports/$p/$f missing"
     done
 done

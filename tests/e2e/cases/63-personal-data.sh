@@ -83,6 +83,11 @@ for p in 2026-01 2026-Q1 2025 2025-Q3; do
     done
     "$MOTCUA" report --db "$work/m.db" --period "$p" --format xlsx -o "$out/$p.xlsx" 2>>"$out/report.stderr"
     "$MOTCUA" report --db "$work/m.db" --period "$p" --format html -o "$out/$p.html" 2>>"$out/report.stderr"
+    # the cases behind the numbers (SPEC 12): codes, dates and classes only
+    for f in text csv html xlsx; do
+        "$MOTCUA" report --db "$work/m.db" --period "$p" --table cases --format "$f" \
+            -o "$out/$p-cases.$f" 2>>"$out/report.stderr"
+    done
 done
 for t in files rejects; do
     "$MOTCUA" report --db "$work/m.db" --table "$t" >"$out/$t.txt" 2>>"$out/report.stderr"

@@ -60,7 +60,7 @@ st=0
 # the state every test starts from: reports/P holds stale but whole files
 # (2025-12's), so a half-written replacement would be seen
 cp "$s0/reports/2025-12/"* "$s0/reports/$P/"
-outputs=(units.csv targets.csv quality.csv trend.csv summary.txt report.html report.xlsx)
+outputs=(units.csv targets.csv quality.csv trend.csv late.csv summary.txt report.html report.xlsx)
 
 # --- comparisons
 periods=("$P" 2025-12 2026-01)
@@ -105,7 +105,7 @@ outputs_after_kill() { # outputs_after_kill DIR REF OLD MUST WHEN
         rel=${f#"$d/reports/"}
         base=${rel##*/}
         if [[ "$base" == .* ]]; then
-            [[ "$base" =~ ^\.(units\.csv|targets\.csv|quality\.csv|trend\.csv|summary\.txt|report\.html|report\.xlsx)\.[0-9]+\.tmp$ ]] ||
+            [[ "$base" =~ ^\.(units\.csv|targets\.csv|quality\.csv|trend\.csv|late\.csv|summary\.txt|report\.html|report\.xlsx)\.[0-9]+\.tmp$ ]] ||
                 fail "$when: a foreign hidden file in reports/: $rel"
             continue
         fi
