@@ -12,7 +12,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 PKGS    := libutf8proc xlsxwriter sqlite3 libpcre2-8 zlib libcrypto inih libzip expat freexl \
-           libxml-2.0 libisal
+           libxml-2.0 libxxhash libisal
 HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 OPT     ?= -O2 -g
 CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(HARDEN) -I. \
@@ -27,7 +27,7 @@ BUILD   ?= build
 DEB_PKGS := gcc make pkg-config libcsv-dev zlib1g-dev libsqlite3-dev \
             libpcre2-dev libcriterion-dev libutf8proc-dev libxlsxwriter-dev \
             libssl-dev libinih-dev libzip-dev libexpat1-dev libfreexl-dev libxml2-dev \
-            libisal-dev sqlite3 unzip python3
+            libxxhash-dev libisal-dev sqlite3 unzip python3
 
 LIB_SRC  := $(sort $(filter-out cli/main.c,$(wildcard base/*.c transforms/*.c etl/*.c reports/*.c cli/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

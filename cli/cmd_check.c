@@ -310,6 +310,14 @@ static void consistency(checker *c)
             "SELECT c.case_key, c.unit_id FROM cases c"
             " WHERE NOT EXISTS (SELECT 1 FROM unit_keys u WHERE u.id = c.unit_id)",
             "the units", "case %s: its unit %s does not exist");
+    orphans(c,
+            "SELECT c.case_key, c.proc_id FROM case_rows c WHERE c.proc_id <> 0 AND"
+            " NOT EXISTS (SELECT 1 FROM procedures p WHERE p.id = c.proc_id)",
+            "the procedures", "case %s: its procedure %s does not exist");
+    orphans(c,
+            "SELECT c.case_key, c.field_id FROM case_rows c WHERE c.field_id <> 0 AND"
+            " NOT EXISTS (SELECT 1 FROM fields f WHERE f.id = c.field_id)",
+            "the fields", "case %s: its field %s does not exist");
 }
 
 static long long count_of(checker *c, const char *sql)

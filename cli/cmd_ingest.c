@@ -1,10 +1,14 @@
 /*
  * cmd_ingest.c -- `motcua ingest FILE...`: load exports, one summary line
- * per file on standard output, problems on standard error.
+ * per file on standard output, problems on standard error, and a progress
+ * bar on a terminal.
  */
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "etl/ingest.h"
 #include "base/log.h"
 #include "cli/runcommon.h"
@@ -44,10 +48,23 @@ int mc_cmd_ingest(mc_options *o)
     if (!checked)
         mc_log_verbose(MC_RUN_SKIPPED_CHECK, o->db);
     int worst = 0;
+    uint64_t total = 0;
+    for (int i = 0; i < o->n_files; i++) {
+        struct stat sb;
+        if (stat(o->files[i], &sb) == 0)
+            total += (uint64_t)sb.st_size;
+    }
+    mc_progress bar;
+    mc_progress_start(&bar, "ingest", isatty(2) && !o->quiet, (size_t)o->n_files, total);
+    mc_ingest_opts io = {.progress = mc_progress_ingest, .progress_ctx = &bar};
+    mc_options_encoding(o->encoding, &io.encoding); /* checked when parsed */
     for (int i = 0; i < o->n_files; i++) {
         mc_ingest_result r;
         mc_error_clear(&err);
-        st = mc_ingest_file(s, o->files[i], NULL, &r, &err);
+        mc_progress_file(&bar, (size_t)i + 1, o->files[i]);
+        st = mc_ingest_file(s, o->files[i], &io, &r, &err);
+        mc_progress_file_done(&bar, r.size, st || r.already_loaded ? 0 : r.counts.rows_read);
+        mc_progress_clear(&bar);
         if (st) {
             mc_log_error("%s (file refused, nothing of it loaded)", err.msg);
             worst = mc_exit_worst(worst, st);
@@ -67,7 +84,10 @@ int mc_cmd_ingest(mc_options *o)
                 printf("; unknown columns ignored: %s", r.unknown);
             if (r.personal_columns)
                 printf("; personal-data columns dropped: %d", r.personal_columns);
+            if (r.trailer_rows)
+                printf("; signature block of %ld rows left out", r.trailer_rows);
             putchar('\n');
+            fflush(stdout);
         }
         if (c->rows_read > 0 &&
             100.0 * (double)c->quarantined / (double)c->rows_read > o->quarantine_threshold) {

@@ -86,9 +86,25 @@ int mc_cmd_report(mc_options *o)
         mc_log_error("--only must be one of %s; not '%s'", mc_cases_only_help, o->only);
         return MC_EXIT_USAGE;
     }
+    /* SPEC 11: --by turns the units table into its breakdown */
+    const char *by = o->by ? o->by : "unit";
+    mc_table by_table = strcmp(by, "field") == 0       ? MC_TABLE_FIELDS
+                        : strcmp(by, "procedure") == 0 ? MC_TABLE_PROCEDURES
+                                                       : MC_TABLE_UNITS;
+    if (by_table == MC_TABLE_UNITS && strcmp(by, "unit") != 0) {
+        mc_log_error("--by must be unit, field or procedure, not '%s'", by);
+        return MC_EXIT_USAGE;
+    }
+    if (by_table != MC_TABLE_UNITS && strcmp(table, "units") != 0) {
+        mc_log_error("--by %s gives the units table by %s; the %s table has no such form", by,
+                     by, table);
+        return MC_EXIT_USAGE;
+    }
     mc_table t = MC_TABLE_UNITS;
     if (ledger < 0) {
-        if (strcmp(table, "units") == 0 || cases)
+        if (strcmp(table, "units") == 0)
+            t = by_table;
+        else if (cases)
             t = MC_TABLE_UNITS;
         else if (strcmp(table, "targets") == 0)
             t = MC_TABLE_TARGETS;
@@ -138,6 +154,11 @@ int mc_cmd_report(mc_options *o)
         st = mc_cli_report_inputs(o, &in, &err);
         if (!st) {
             in.unit = o->unit;
+            /* only what the table needs: the workbook holds both breakdowns */
+            in.groups = format == MC_FORMAT_XLSX       ? MC_GROUPS_FIELD | MC_GROUPS_PROCEDURE
+                        : t == MC_TABLE_FIELDS     ? MC_GROUPS_FIELD
+                        : t == MC_TABLE_PROCEDURES ? MC_GROUPS_PROCEDURE
+                                                   : 0;
             st = cases ? write_cases(s, &in, o, only, format, &err)
                        : write_report(s, &in, o, t, format, &err);
             mc_report_inputs_free(&in);

@@ -307,7 +307,11 @@ static int rebuild(const mc_options *o, const mc_report_inputs *in, const char *
         }
         mc_ingest_result r;
         mc_error_clear(&err);
-        st = mc_ingest_file(ns, link_path, NULL, &r, &err);
+        /* the encoding the nightly run converts with (config key): an
+         * archived cp1258 export was loaded with it */
+        mc_ingest_opts io = {.chunk_size = 0};
+        mc_options_encoding(o->encoding, &io.encoding); /* checked when parsed */
+        st = mc_ingest_file(ns, link_path, &io, &r, &err);
         unlink(link_path);
         t->files++;
         if (st == MC_EXIT_DATA) {

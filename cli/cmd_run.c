@@ -20,6 +20,8 @@
 #include "base/fs.h"
 #include "base/clock.h"
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/progress.h"
 #include "etl/inbox.h"
 #include "etl/ingest.h"
 #include "etl/lock.h"
@@ -37,43 +39,8 @@ typedef struct totals {
     int64_t rows, accepted, duplicate, quarantined;
 } totals;
 
-typedef struct bar {
-    int on;               /* stderr is a terminal and -q was not given */
-    int shown;
-} bar;
-
-/* The bar moves by bytes, not files: one large export is most of the work. */
-static void bar_draw(bar *b, double done_bytes, double total_bytes, size_t done, size_t total,
-                     const char *what)
-{
-    if (!b->on)
-        return;
-    enum { WIDTH = 30 };
-    size_t fill = total_bytes > 0 ? (size_t)(done_bytes * WIDTH / total_bytes) : 0;
-    if (fill > WIDTH)
-        fill = WIDTH;
-    char cells[WIDTH + 1];
-    for (size_t i = 0; i < WIDTH; i++)
-        cells[i] = i < fill ? '#' : '.';
-    cells[WIDTH] = '\0';
-    char safe[200];
-    mc_fs_escape_controls(what, safe, sizeof safe);
-    if (total)
-        fprintf(stderr, "\r\033[Kmotcua run: [%s] %zu/%zu %.40s", cells, done, total, safe);
-    else
-        fprintf(stderr, "\r\033[Kmotcua run: [%s] %.50s", cells, safe);
-    fflush(stderr);
-    b->shown = 1;
-}
-
-static void bar_clear(bar *b)
-{
-    if (b->shown) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
-        b->shown = 0;
-    }
-}
+typedef mc_progress bar;
+#define bar_clear mc_progress_clear
 
 /* A line that a person at a terminal wants, but cron does not. */
 #define CHATTY(b, ...)                                                                     \
@@ -133,7 +100,10 @@ static int one_export(mc_store *s, const mc_options *o, const mc_entry *e, bar *
         return -fd;
     }
     mc_ingest_result r;
-    int st = mc_ingest_file(s, path, NULL, &r, &err);
+    mc_ingest_opts io = {.progress = mc_progress_ingest, .progress_ctx = b};
+    mc_options_encoding(o->encoding, &io.encoding); /* checked when parsed */
+    int st = mc_ingest_file(s, path, &io, &r, &err);
+    mc_progress_file_done(b, (uint64_t)e->size, st || r.already_loaded ? 0 : r.counts.rows_read);
     close(fd);
     if (!mc_inbox_unchanged(o->inbox, e)) {
         bar_clear(b);
@@ -291,7 +261,7 @@ int mc_cmd_run(mc_options *o)
     int worst = 0, stop = 0;
     totals t;
     memset(&t, 0, sizeof t);
-    bar b = {.on = isatty(2) && !o->quiet};
+    bar b;
     mc_entry *v = NULL;
     size_t n = 0;
     st = mc_inbox_scan(o->inbox, mc_run_settle_seconds(), time(NULL), &v, &n, &err);
@@ -302,20 +272,20 @@ int mc_cmd_run(mc_options *o)
         stop = 1;
     }
     size_t todo = 0, done = 0;
-    double todo_bytes = 0, done_bytes = 0;
+    uint64_t todo_bytes = 0;
     for (size_t i = 0; i < n; i++)
         if (v[i].kind == MC_ENTRY_EXPORT) {
             todo++;
-            todo_bytes += (double)v[i].size;
+            todo_bytes += (uint64_t)v[i].size;
         }
+    mc_progress_start(&b, "run", isatty(2) && !o->quiet, todo, todo_bytes);
     for (size_t i = 0; i < n && !stop; i++) {
         const mc_entry *e = &v[i];
         switch (e->kind) {
         case MC_ENTRY_EXPORT:
-            bar_draw(&b, done_bytes, todo_bytes, done + 1, todo, e->name);
+            mc_progress_file(&b, done + 1, e->name);
             worst = mc_exit_worst(worst, one_export(s, o, e, &b, &t, &stop));
             done++;
-            done_bytes += (double)e->size;
             break;
         case MC_ENTRY_UNSETTLED:
         case MC_ENTRY_PARTIAL:
@@ -355,7 +325,7 @@ int mc_cmd_run(mc_options *o)
         size_t np = open_periods(mc_period_today(), in.convention, p);
         /* every open period from one read of the store */
         mc_error_clear(&err);
-        bar_draw(&b, 0, (double)np + 1, 0, 0, "reports");
+        mc_progress_step(&b, 0, (double)np + 1, "reports");
         st = mc_report_build_many(s, &in, p, np, formats != 0, reps, &err);
         bar_clear(&b);
         if (st) {
@@ -378,7 +348,7 @@ int mc_cmd_run(mc_options *o)
                 mc_error_clear(&err);
                 char what[100];
                 snprintf(what, sizeof what, "report %.63s", reps[i].period);
-                bar_draw(&b, (double)i + 1, (double)np + 1, 0, 0, what);
+                mc_progress_step(&b, (double)i + 1, (double)np + 1, what);
                 st = mc_outputs_publish(s, &in, &reps[i], late[i], o->output, formats, &err);
                 bar_clear(&b);
                 if (st) {

@@ -27,7 +27,9 @@
 #define SYSTEM_CONFIG "/etc/motcua/motcua.conf"
 #define LOCAL_CONFIG "motcua.conf"
 
-typedef enum { K_PATH, K_PATH_OR_NONE, K_CONVENTION, K_FORMATS, K_PERCENT, K_DAYS } key_kind;
+typedef enum {
+    K_PATH, K_PATH_OR_NONE, K_CONVENTION, K_FORMATS, K_PERCENT, K_DAYS, K_ENCODING
+} key_kind;
 
 typedef struct key_def {
     const char *name;
@@ -47,6 +49,7 @@ static const key_def keys[] = {
     {"formats", K_FORMATS, offsetof(mc_options, formats)},
     {"quarantine_threshold", K_PERCENT, offsetof(mc_options, quarantine_threshold)},
     {"max_export_age_days", K_DAYS, offsetof(mc_options, max_export_age_days)},
+    {"encoding", K_ENCODING, offsetof(mc_options, encoding)},
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -167,7 +170,8 @@ static int handler(void *user, const char *section, const char *name, const char
             break;
     if (k == N_KEYS) {
         fail(c, "unknown key '%s' (known: db, inbox, archive, quarantine, output, units, "
-                "targets, convention, formats, quarantine_threshold, max_export_age_days)",
+                "targets, convention, formats, quarantine_threshold, max_export_age_days, "
+                "encoding)",
              name);
         return 0;
     }
@@ -219,6 +223,17 @@ static int handler(void *user, const char *section, const char *name, const char
             return 0;
         }
         if (!c->from_argv[k] && !(s = keep(strdup(v))))
+            goto nomem;
+        break;
+    }
+    case K_ENCODING: {
+        mc_reader_encoding enc;
+        if (mc_options_encoding(v, &enc) != 0 || !v[0]) {
+            fail(c, "key '%s' must be cp1258 or tcvn3, not '%s' (leave it out for UTF-8 "
+                    "exports)", d->name, v);
+            return 0;
+        }
+        if (!c->from_argv[k] && !(s = keep(strdup(enc == MC_READER_CP1258 ? "cp1258" : "tcvn3"))))
             goto nomem;
         break;
     }

@@ -102,7 +102,9 @@ static const command commands[] = {
      "store. One summary line per file: rows read / accepted / duplicate / quarantined,\n"
      "conflicts, unknown columns. A file already loaded (same SHA-256) is skipped.\n"
      "  --quarantine-threshold PCT  exit 65 when a file has more quarantined rows (default 5)\n"
-     "  --encoding ENC              convert a legacy Vietnamese file (cp1258 or tcvn3)\n"},
+     "  --encoding ENC              convert a file that is not UTF-8 from a legacy\n"
+     "                              Vietnamese encoding, cp1258 or tcvn3 (UTF-8 and\n"
+     "                              UTF-16 files are read as they are)\n"},
     {"report", mc_cmd_report,
      SHARED | BIT(OPT_PERIOD) | BIT(OPT_AS_OF) | BIT(OPT_CONVENTION) | BIT(OPT_TABLE) |
          BIT(OPT_FORMAT) | BIT(OPT_OUT) | BIT(OPT_BY) | BIT(OPT_UNIT) | BIT(OPT_ONLY),
@@ -113,6 +115,8 @@ static const command commands[] = {
      "                     [--format text|csv|xlsx|html|summary] [-o FILE]\n"
      "Print or write one report table. P is YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY or\n"
      "YYYY-MM-DD..YYYY-MM-DD. files and rejects need no period.\n"
+     "--by gives the units table one row per unit (default), per field or per\n"
+     "procedure, with the same counts and rates and the same ALL row.\n"
      "--format csv to standard output is the machine contract of SPEC section 7.\n"
      "  --unit CODE   only the cases of this unit and of the units under it\n"
      "  --only WHICH  with --table cases: all (default), a count column of the units\n"
@@ -122,6 +126,7 @@ static const command commands[] = {
      "usage: motcua run [--config FILE] [--inbox DIR] [--archive DIR] [--quarantine DIR]\n"
      "                  [--output DIR] [--formats xlsx,html,csv] [--convention C]\n"
      "                  [--quarantine-threshold PCT] [--max-export-age-days N]\n"
+     "                  [--encoding cp1258|tcvn3]\n"
      "The nightly job: take the lock, load every new export of the inbox, move each to\n"
      "archive/YYYY/MM/ (or to quarantine/ with NAME.reason.txt), refresh the current and\n"
      "previous period, write the report files to OUTPUT/PERIOD/, print one summary line.\n"},
@@ -257,7 +262,15 @@ static int set_option(mc_options *o, opt_id id, const char *arg)
     case OPT_MAX_AGE:
         return set_number("--max-export-age-days", arg, 0, 36500, &o->max_export_age_days);
     case OPT_FROM_ARCHIVE: o->from_archive = 1; break;
-    case OPT_ENCODING: o->encoding = arg; break;
+    case OPT_ENCODING: {
+        mc_reader_encoding enc;
+        if (mc_options_encoding(arg, &enc) != 0) {
+            mc_log_error("--encoding takes cp1258 or tcvn3, not '%s'", arg);
+            return MC_EXIT_USAGE;
+        }
+        o->encoding = arg;
+        break;
+    }
     }
     return 0;
 }

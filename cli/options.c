@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #ifndef MC_DATADIR
@@ -86,4 +87,18 @@ void mc_options_defaults(mc_options *o)
         o->quarantine_threshold = 5;
     if (o->max_export_age_days < 0)
         o->max_export_age_days = 2;
+}
+
+int mc_options_encoding(const char *s, mc_reader_encoding *out)
+{
+    *out = MC_READER_UTF8;
+    if (!s)
+        return 0;
+    if (strcasecmp(s, "cp1258") == 0)
+        *out = MC_READER_CP1258;
+    else if (strcasecmp(s, "tcvn3") == 0)
+        *out = MC_READER_TCVN3;
+    else
+        return -1;
+    return 0;
 }

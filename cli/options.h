@@ -8,6 +8,8 @@
 #ifndef MC_OPTIONS_H
 #define MC_OPTIONS_H
 
+#include "etl/reader.h"
+
 typedef struct mc_options {
     const char *command;      /* "ingest", "report", "run", "rerun", "check" */
     const char *argv0;        /* for finding the bundled data files */
@@ -52,6 +54,11 @@ int mc_options_bundled(const char *argv0, const char *name, char *buf, unsigned 
  * digits with at most one '.', nothing else (no sign, exponent, hex, NaN,
  * infinity or trailing text), within [lo, hi].  0 and *out, or -1. */
 int mc_options_number(const char *s, double lo, double hi, double *out);
+
+/* --encoding and the config key `encoding` (SPEC 10.3): "cp1258" or
+ * "tcvn3", in any letter case, into the reader's value; NULL (not given)
+ * is MC_READER_UTF8.  0, or -1 for anything else. */
+int mc_options_encoding(const char *s, mc_reader_encoding *out);
 
 /* Fill what is still unset with SPEC 8's defaults. */
 void mc_options_defaults(mc_options *o);

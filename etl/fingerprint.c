@@ -1,28 +1,32 @@
 /*
- * fingerprint.c -- canonical bytes of a row and their SHA-256; see
+ * fingerprint.c -- canonical bytes of a row and their keyed XXH3-128; see
  * fingerprint.h.
  */
 #include "etl/fingerprint.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <xxhash.h>
 
-#include "base/hash.h"
+_Static_assert(MC_FP_SECRET_LEN >= XXH3_SECRET_SIZE_MIN, "XXH3 needs a longer secret");
+_Static_assert(sizeof(XXH128_canonical_t) == MC_FP_LEN, "a fingerprint is 128 bits");
 
 struct mc_fingerprinter {
-    mc_sha256 *sha;
+    unsigned char secret[MC_FP_SECRET_LEN];
     unsigned char *buf; /* the row's canonical bytes */
     size_t cap;
 };
 
-mc_fingerprinter *mc_fingerprinter_new(void)
+mc_fingerprinter *mc_fingerprinter_new(const unsigned char *secret)
 {
+    if (!secret)
+        return NULL;
     mc_fingerprinter *f = calloc(1, sizeof *f);
-    if (f && !(f->sha = mc_sha256_new())) {
-        free(f);
-        f = NULL;
-    }
+    if (f)
+        memcpy(f->secret, secret, MC_FP_SECRET_LEN);
     return f;
 }
 
@@ -30,9 +34,22 @@ void mc_fingerprinter_free(mc_fingerprinter *f)
 {
     if (!f)
         return;
-    mc_sha256_free(f->sha);
     free(f->buf);
     free(f);
+}
+
+int mc_fingerprint_new_secret(unsigned char *secret)
+{
+    size_t got = 0;
+    while (got < MC_FP_SECRET_LEN) {
+        ssize_t n = getrandom(secret + got, MC_FP_SECRET_LEN - got, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        got += (size_t)n;
+    }
+    return 0;
 }
 
 /* Every canonical field in SPEC order: texts as length + 1 (0 for NULL)
@@ -80,10 +97,12 @@ static long canon_of(mc_fingerprinter *f, const mc_record *r)
 int mc_fingerprint(mc_fingerprinter *f, const mc_record *r, unsigned char out[MC_FP_LEN])
 {
     long len = canon_of(f, r);
-    unsigned char d[MC_SHA256_LEN];
-    if (len < 0 || mc_sha256_reset(f->sha) != 0 ||
-        mc_sha256_update(f->sha, f->buf, (size_t)len) != 0 || mc_sha256_digest(f->sha, d) != 0)
+    if (len < 0)
         return -1;
-    memcpy(out, d, MC_FP_LEN);
+    XXH128_hash_t h = XXH3_128bits_withSecret(f->buf, (size_t)len, f->secret, MC_FP_SECRET_LEN);
+    /* big-endian bytes, the same on every machine */
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, h);
+    memcpy(out, c.digest, MC_FP_LEN);
     return 0;
 }

@@ -285,6 +285,19 @@ static void row_end(hr *h)
         fail(h, st);
 }
 
+/* The end of the table being read: one whose rows held no header (a title
+ * table of a few lines) sends the read on to the next table. */
+static void table_end(hr *h)
+{
+    if (!h->cur || h->status)
+        return;
+    int st = mc_sheetrow_end_sheet(&h->s);
+    if (st == MC_READER_NEXT_SHEET)
+        h->cur = 0;
+    else if (st)
+        fail(h, st);
+}
+
 static void row_begin(hr *h)
 {
     row_end(h);
@@ -423,6 +436,7 @@ static void on_end(void *ctx, const xmlChar *name)
             return;             /* a stray </table> */
         if (h->cur && h->depth == h->cur) {
             row_end(h);
+            table_end(h);
             if (h->cur && !h->status && h->s.header_done) {
                 /* the table read: the rest of the page is not */
                 h->done = 1;
@@ -622,6 +636,7 @@ static void flush(hr *h, int last)
         /* the end of the page closes what is open */
         if (h->cur) {
             row_end(h);
+            table_end(h);
             if (h->cur && !h->status && h->s.header_done) {
                 h->done = 1;
                 h->info->lines = h->tr;

@@ -9,9 +9,10 @@
  * may hold back: an unclosed comment or tag refuses the file).
  *
  * Each <table> is a "sheet" named "table N" (N counts <table> start tags in
- * document order).  The first table whose first non-empty row the callbacks
- * take as the header is read (MC_READER_NEXT_SHEET moves to the next
- * table), and the read ends with that table.  Rows are its <tr>, cells its
+ * document order).  The first table in which the callbacks find a header
+ * is read (MC_READER_NEXT_SHEET, from a row or from on_sheet_end at the
+ * table's end, moves to the next table), and the read ends with that
+ * table.  Rows are its <tr>, cells its
  * <td> and <th> as text: tags stripped, entities decoded by libxml2, <br>
  * and the start of a <p>, <div> or <li> inside a cell as a space, white
  * space as it comes (the normalizer trims and folds it).  colspan and

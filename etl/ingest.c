@@ -4,12 +4,13 @@
  * A large file is loaded by two threads (issue 5): about half the work is
  * reading, parsing and normalizing, the other half is SQLite, and the two
  * halves only meet in the order of the rows.  So a reading thread runs the
- * reader and everything up to the store (header mapping, repeated-header
- * detection, mc_normalize_row, masking of bad rows), and the calling thread
- * hands the finished rows to the store in file order, which stages them and
- * applies them in sorted runs (mc_store_stage), and keeps the counts.  The
- * store (one SQLite connection) is only ever used from the calling thread,
- * so it needs no locking of its own.
+ * reader and everything up to the store (the frame of etl/frame.h: title
+ * block, header rows, signature block, repeated headers; mc_normalize_row,
+ * masking of bad rows), and the calling thread hands the finished rows to
+ * the store in file order, which stages them and applies them in sorted
+ * runs (mc_store_stage), and keeps the counts.  The store (one SQLite
+ * connection) is only ever used from the calling thread, so it needs no
+ * locking of its own.
  *
  * The rows' fingerprints (the store decides duplicates by them) are
  * computed by whichever side has time for them, a batch at a time: the
@@ -56,8 +57,8 @@
 #include "base/fs.h"
 #include "base/hash.h"
 #include "etl/fingerprint.h"
+#include "etl/frame.h"
 #include "etl/reader.h"
-#include "transforms/columns.h"
 #include "transforms/normalize.h"
 
 /* Batches in existence at once: one filling, one being applied, one ready
@@ -123,12 +124,8 @@ typedef struct pipeline {
     /* Reading side: the reading thread's alone while it runs. */
     const char *path;
     mc_reader_opts ro;
-    mc_colmap map;
-    int have_map;
-    long header_line;           /* where the (last) header row is */
+    mc_frame *frame;            /* title block, header, trailer; the column map */
     char *scratch;              /* mc_normalize_row's arena, reused per row */
-    mc_field *padded;           /* a workbook's short row, padded to the header */
-    size_t padded_cap;
     mc_sha256 *digest;          /* of the file's raw bytes, as they are read */
     mc_fingerprinter *rfpr;     /* fingerprints batches on the reading side */
     uint64_t digested;
@@ -361,73 +358,13 @@ static int push_record(pipeline *p, long line, const mc_record *rec, mc_error *e
     return push(p, line, &proto, texts, N_TEXT, err);
 }
 
-/* Whether a header row names the required columns (SPEC 1.2): case_id,
- * status, received_at, and unit_code or unit_name.  Only to tell a
- * workbook's sheet without the table from a table with a faulty header;
- * the title-block search of SPEC 10.2 will take this over. */
-static int holds_required(const mc_field *f, size_t n)
-{
-    int have[MC_COL_COUNT] = {0};
-    for (size_t i = 0; i < n; i++) {
-        mc_col c = mc_column_lookup(f[i].p, f[i].len);
-        if ((unsigned)c < MC_COL_COUNT)
-            have[c] = 1;
-    }
-    return have[MC_COL_CASE_ID] && have[MC_COL_STATUS] && have[MC_COL_RECEIVED_AT] &&
-           (have[MC_COL_UNIT_CODE] || have[MC_COL_UNIT_NAME]);
-}
-
-static int on_header(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
-{
-    pipeline *p = ctx;
-    int st = mc_colmap_build(&p->map, p->path, f, n, err);
-    /* A workbook's sheet without the required columns (a cover sheet, a
-     * chart's data) is not the export: the reader tries the next sheet, and
-     * this error stands if none is left (SPEC 10.1). */
-    if (st == MC_EXIT_DATA && p->info.ragged && !holds_required(f, n))
-        return MC_READER_NEXT_SHEET;
-    if (st)
-        return st;
-    p->have_map = 1;
-    p->header_line = line;
-    return 0;
-}
-
+/* The frame's data rows (reading thread). */
 static int on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
 {
     pipeline *p = ctx;
     if (atomic_load_explicit(&p->stop, memory_order_relaxed))
         return stopped(p, err);
-    /* Workbooks leave out a row's trailing empty cells (reader.h, ragged):
-     * a short row is padded to the header's width, and a long one cut back
-     * to it when only empty cells are past it.  A non-empty cell past the
-     * header stays bad_field_count, as in a CSV. */
-    if (p->info.ragged && n != p->map.nfields) {
-        size_t w = p->map.nfields;
-        if (n > w) {
-            size_t k = w;
-            while (k < n && f[k].len == 0)
-                k++;
-            if (k == n)
-                n = w;
-        } else {
-            if (w > p->padded_cap) {
-                mc_field *a = realloc(p->padded, w * sizeof *a);
-                if (!a)
-                    return no_memory(p, line, err);
-                p->padded = a;
-                p->padded_cap = w;
-            }
-            memcpy(p->padded, f, n * sizeof *f);
-            for (size_t i = n; i < w; i++)
-                p->padded[i] = (mc_field){"", 0};
-            f = p->padded;
-            n = w;
-        }
-    }
-    if (mc_colmap_is_header(&p->map, f, n))
-        return push_reject(p, line, MC_REASON_REPEATED_HEADER, -1,
-                           "the header line again in the middle of the file", NULL, err);
+    const mc_colmap *map = mc_frame_map(p->frame);
     size_t bytes = 64;
     for (size_t i = 0; i < n; i++)
         bytes += f[i].len + 1;
@@ -441,8 +378,8 @@ static int on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error *e
     }
     mc_record rec;
     mc_row_fault fault;
-    if (mc_normalize_row(&p->map, f, n, &rec, p->scratch, p->scratch_cap, &fault) != 0) {
-        char *masked = mc_row_masked(&p->map, f, n);
+    if (mc_normalize_row(map, f, n, &rec, p->scratch, p->scratch_cap, &fault) != 0) {
+        char *masked = mc_row_masked(map, f, n);
         int st = push_reject(p, line, fault.reason, fault.col, fault.detail, masked, err);
         free(masked);
         return st;
@@ -450,20 +387,29 @@ static int on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error *e
     return push_record(p, line, &rec, err);
 }
 
-static int on_bad_row(void *ctx, long line, mc_reason reason, const char *detail, mc_error *err)
+/* The frame's quarantined rows: the reader's, repeated headers, bytes that
+ * did not convert (reading thread). */
+static int on_reject(void *ctx, long line, mc_reason reason, int col, const char *detail,
+                     const mc_field *f, size_t n, mc_error *err)
 {
     pipeline *p = ctx;
     if (atomic_load_explicit(&p->stop, memory_order_relaxed))
         return stopped(p, err);
-    return push_reject(p, line, reason, -1, detail, NULL, err);
+    char *masked = NULL;
+    if (f && !(masked = mc_row_masked(mc_frame_map(p->frame), f, n)))
+        return no_memory(p, line, err);
+    int st = push_reject(p, line, reason, col, detail, masked, err);
+    free(masked);
+    return st;
 }
 
 /* The whole reading side: the file, then the last, partly filled batch. */
 static int read_all(pipeline *p)
 {
-    static const mc_reader_cb cb = {
-        .on_header = on_header, .on_row = on_row, .on_bad_row = on_bad_row};
-    int st = mc_read_file(p->path, &p->ro, &cb, p, &p->info, &p->read_err);
+    int st = mc_read_file(p->path, &p->ro, &mc_frame_reader_cb, p->frame, &p->info,
+                          &p->read_err);
+    if (!st)
+        st = mc_frame_finish(p->frame, &p->read_err);
     if (!st && p->cur)
         st = hand_over(p, &p->read_err);
     return st;
@@ -517,7 +463,7 @@ static int apply(pipeline *p, const batch *b)
         }
     }
     if (p->opts && p->opts->progress)
-        p->opts->progress(p->opts->progress_ctx, b->bytes_done, p->size);
+        p->opts->progress(p->opts->progress_ctx, b->bytes_done, p->size, p->counts.rows_read);
     return 0;
 }
 
@@ -629,6 +575,7 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
     memset(&p, 0, sizeof p);
     p.path = path;
     p.ro.chunk_size = opts ? opts->chunk_size : 0;
+    p.ro.encoding = opts ? opts->encoding : MC_READER_UTF8;
     p.next_limit = BATCH_ROWS_FIRST;
     p.store = s;
     p.opts = opts;
@@ -639,13 +586,17 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
         p.ro.on_raw = digest_raw;
         p.ro.raw_ctx = &p;
     }
-    if (!(p.fpr = mc_fingerprinter_new()) || !(p.rfpr = mc_fingerprinter_new()) ||
-        (!digest_first && !(p.digest = mc_sha256_new()))) {
+    static const mc_frame_sink sink = {.on_row = on_row, .on_reject = on_reject};
+    if (!(p.fpr = mc_fingerprinter_new(mc_store_fp_secret(s))) ||
+        !(p.rfpr = mc_fingerprinter_new(mc_store_fp_secret(s))) ||
+        (!digest_first && !(p.digest = mc_sha256_new())) ||
+        !(p.frame = mc_frame_new(path, &p.info, &sink, &p))) {
         mc_fingerprinter_free(p.fpr);
         mc_fingerprinter_free(p.rfpr);
+        mc_sha256_free(p.digest);
         mc_store_file_rollback(s);
-        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot start SHA-256 (out of memory?)",
-                            path);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot start the fingerprints or "
+                            "SHA-256 (out of memory?)", path);
     }
 
     pthread_t tid;
@@ -666,8 +617,6 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
         if (err)
             *err = p.read_err;
     }
-    if (!st && !p.have_map)
-        st = mc_error_set(err, MC_EXIT_DATA, "%s: no header line", path);
     int found = 0;
     if (!st && !digest_first && (st = identify(&p, s, res, err)) == 1) {
         found = 1;
@@ -679,30 +628,35 @@ int mc_ingest_file(mc_store *s, const char *path, const mc_ingest_opts *opts,
         p.counts.duplicate = p.added.duplicate;
         p.counts.conflicts = p.added.conflicts;
     }
+    const mc_colmap *map = mc_frame_map(p.frame);
+    const mc_frame_stats *fs = mc_frame_stats_of(p.frame);
+    /* what the ledger says of the file's shape (SPEC 10.4) */
+    snprintf(res->format, sizeof res->format, "%s", p.info.format);
+    snprintf(res->sheet, sizeof res->sheet, "%s", p.info.sheet);
+    res->header_line = fs->header_line;
+    res->trailer_rows = fs->trailer_rows;
     if (!st && !found) {
-        snprintf(res->unknown, sizeof res->unknown, "%s", p.map.unknown);
-        st = mc_store_file_commit(s, &p.counts, p.map.unknown, err);
+        snprintf(res->unknown, sizeof res->unknown, "%s", map->unknown);
+        mc_file_meta meta = {.unknown_columns = map->unknown, .format = res->format,
+                             .sheet = res->sheet, .header_line = res->header_line,
+                             .trailer_rows = res->trailer_rows};
+        st = mc_store_file_commit(s, &p.counts, &meta, err);
     } else {
         mc_store_file_rollback(s);
     }
     res->already_loaded = found;
     if (!found)
         res->counts = p.counts;
-    res->personal_columns = p.map.n_personal;
+    res->personal_columns = map ? map->n_personal : 0;
     res->gzip = p.info.gzip;
     res->delimiter = p.info.delimiter;
-    snprintf(res->format, sizeof res->format, "%s", p.info.format);
-    snprintf(res->sheet, sizeof res->sheet, "%s", p.info.sheet);
-    res->header_line = p.header_line;
-    if (p.have_map)
-        mc_colmap_free(&p.map);
+    mc_frame_free(p.frame);
     for (int i = 0; i < p.n_all; i++) {
         free(p.all[i]->items);
         free(p.all[i]->arena);
         free(p.all[i]);
     }
     free(p.scratch);
-    free(p.padded);
     mc_fingerprinter_free(p.fpr);
     mc_fingerprinter_free(p.rfpr);
     mc_sha256_free(p.digest);

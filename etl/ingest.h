@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "etl/reader.h"
 #include "etl/store.h"
 
 typedef struct mc_ingest_result {
@@ -32,11 +33,16 @@ typedef struct mc_ingest_result {
     long trailer_rows;      /* non-blank rows of the signature block */
 } mc_ingest_result;
 
-/* Called now and then with the bytes read so far (progress bars). */
-typedef void (*mc_ingest_progress)(void *ctx, uint64_t bytes_done, uint64_t bytes_total);
+/* Called now and then, from the calling thread, with the bytes read so far
+ * and the rows counted so far (progress bars). */
+typedef void (*mc_ingest_progress)(void *ctx, uint64_t bytes_done, uint64_t bytes_total,
+                                   int64_t rows_done);
 
 typedef struct mc_ingest_opts {
     size_t chunk_size;      /* 0: the reader's default */
+    /* the legacy encoding a file that is not UTF-8 is converted from
+     * (SPEC 10.3, --encoding); MC_READER_UTF8: such a file is refused */
+    mc_reader_encoding encoding;
     mc_ingest_progress progress;
     void *progress_ctx;
 } mc_ingest_opts;

@@ -2,7 +2,10 @@
  * reader.c -- streaming CSV reader for case-log exports; see reader.h.
  *
  * Flow: a source yields text chunks (plain bytes, or gzip inflated chunk by
- * chunk).  The first 64 KiB and the whole header line are held back in a
+ * chunk).  Text in UTF-16 with a byte-order mark, or in the legacy encoding
+ * the caller allows, goes through iconv on its way (SPEC 10.3): a sequence
+ * that does not convert becomes one MC_READER_UNCONVERTED byte, so that
+ * only its row is lost.  The first 64 KiB and the whole header line are held back in a
  * "head" buffer to sniff the encoding, skip the BOM, blank lines and Excel's
  * sep= line, and detect the delimiter.  From the header on, text is cut at
  * '\n' with memchr and handed to libcsv one physical line (or a piece of a
@@ -27,6 +30,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <isa-l/igzip_lib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +41,7 @@
 #include <immintrin.h>
 #endif
 
+#include "base/mem.h"
 #include "etl/htmltable.h"
 #include "etl/xls.h"
 
@@ -45,6 +50,11 @@
 #define SAMPLE (64 * KIB)     /* text sniffed for the encoding */
 #define FEED_MAX (256 * KIB)  /* most bytes libcsv may buffer past a limit */
 #define CSV_BLOCK (64 * KIB)  /* libcsv's buffer growth step (default 128) */
+/* A header needs four columns (SPEC 1.2), so three delimiters: a first line
+ * with fewer is a title line, and the delimiter is taken from the first
+ * line below it that has as many (SPEC 10.2). */
+#define HEADER_MIN_DELIMS 3
+#define TITLE_MAX_LINES 50
 
 /*
  * libcsv's parser states (libcsv.c, stable since 2.0 but not exported).  We
@@ -77,6 +87,17 @@ typedef struct rd {
     struct isal_gzip_header gzh;   /* the member header being read */
     unsigned char *out;            /* inflate output (chunk bytes) */
 
+    /* conversion to UTF-8 (SPEC 10.3), when cv_on */
+    mc_reader_encoding enc;        /* what the caller allows */
+    int cv_on, cv_src_eof, cv_need_more, cv_flushed;
+    iconv_t cd;
+    size_t cv_unit;                /* bytes skipped past a sequence that does not convert */
+    unsigned char *cv_in;          /* source text waiting: [cv_pos, cv_len) */
+    size_t cv_pos, cv_len, cv_cap;
+    unsigned char *cv_out;
+    size_t cv_out_cap;
+    uint64_t text_len;             /* UTF-8 bytes handed to the parser side */
+
     /* the held-back start of the text */
     unsigned char *head;
     size_t head_len, head_cap;
@@ -107,21 +128,6 @@ typedef struct rd {
 static int nomem(rd *r)
 {
     return mc_error_set(r->err, MC_EXIT_SOFTWARE, "%s: out of memory", r->name);
-}
-
-/* buf grown to hold at least need elements of size sz (doubling), or NULL
- * with buf untouched. */
-static void *grow(void *buf, size_t *cap, size_t need, size_t sz)
-{
-    if (need <= *cap)
-        return buf;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    void *nb = realloc(buf, c * sz);
-    if (nb)
-        *cap = c;
-    return nb;
 }
 
 /* ---------------------------------------------------------------- source */
@@ -313,22 +319,102 @@ static int gz_next(rd *r, const unsigned char **p, size_t *n)
     }
 }
 
-/* Next chunk of text; *n == 0 at the end. */
-static int text_next(rd *r, const unsigned char **p, size_t *n)
+/* Next chunk of the file's text as stored (after gunzip, before any
+ * conversion); *n == 0 at the end. */
+static int src_next(rd *r, const unsigned char **p, size_t *n)
 {
-    if (r->text_eof) {
-        *n = 0;
-        return 0;
-    }
     int st = r->gz ? gz_next(r, p, n) : raw_next(r, p, n);
     if (st)
         return st;
     if (!r->gz)
         r->info->bytes_text += *n;
-    if (*n == 0)
+    return 0;
+}
+
+/*
+ * Next chunk of converted text; *n == 0 at the end.  iconv may keep a
+ * character back (glibc's CP1258 waits for a combining tone mark to
+ * compose it), so the end, and a sequence that does not convert, flush it.  A sequence that does not convert,
+ * or a truncated one at the very end, becomes one MC_READER_UNCONVERTED
+ * byte and cv_unit bytes of the source are skipped.
+ */
+static int conv_next(rd *r, const unsigned char **p, size_t *n)
+{
+    for (;;) {
+        size_t avail = r->cv_len - r->cv_pos;
+        if ((avail == 0 || r->cv_need_more) && !r->cv_src_eof) {
+            memmove(r->cv_in, r->cv_in + r->cv_pos, avail);
+            r->cv_len = avail;
+            r->cv_pos = 0;
+            r->cv_need_more = 0;
+            const unsigned char *s;
+            size_t k;
+            int st = src_next(r, &s, &k);
+            if (st)
+                return st;
+            if (k == 0) {
+                r->cv_src_eof = 1;
+                continue;
+            }
+            unsigned char *in = mc_mem_grow(r->cv_in, &r->cv_cap, avail + k, 1);
+            if (!in)
+                return nomem(r);
+            r->cv_in = in;
+            memcpy(r->cv_in + avail, s, k);
+            r->cv_len = avail + k;
+            continue;
+        }
+        char *out = (char *)r->cv_out;
+        size_t outleft = r->cv_out_cap;
+        if (avail == 0) {
+            if (r->cv_flushed) {
+                *n = 0;
+                return 0;
+            }
+            r->cv_flushed = 1;
+            iconv(r->cd, NULL, NULL, &out, &outleft);
+        } else {
+            char *in = (char *)r->cv_in + r->cv_pos;
+            size_t inleft = avail;
+            size_t rc = iconv(r->cd, &in, &inleft, &out, &outleft);
+            r->cv_pos = (size_t)((unsigned char *)in - r->cv_in);
+            if (rc == (size_t)-1 && (errno == EILSEQ || (errno == EINVAL && r->cv_src_eof))) {
+                /* the character held back goes out first, so that the
+                 * marker stays where the bad sequence was */
+                if (iconv(r->cd, NULL, NULL, &out, &outleft) != (size_t)-1 && outleft > 0) {
+                    *out++ = (char)MC_READER_UNCONVERTED;
+                    outleft--;
+                    size_t left = r->cv_len - r->cv_pos;
+                    r->cv_pos += r->cv_unit < left ? r->cv_unit : left;
+                }
+            } else if (rc == (size_t)-1 && errno == EINVAL) {
+                r->cv_need_more = 1;  /* a sequence cut by the chunk's end */
+            }
+        }
+        size_t got = r->cv_out_cap - outleft;
+        if (got) {
+            *p = r->cv_out;
+            *n = got;
+            return 0;
+        }
+    }
+}
+
+/* Next chunk of UTF-8 text (converted when cv_on); *n == 0 at the end. */
+static int text_next(rd *r, const unsigned char **p, size_t *n)
+{
+    *n = 0;
+    if (r->text_eof)
+        return 0;
+    int st = r->cv_on ? conv_next(r, p, n) : src_next(r, p, n);
+    if (st)
+        return st;
+    if (*n == 0) {
         r->text_eof = 1;
-    else
+    } else {
         r->last = (*p)[*n - 1];
+        r->text_len += *n;
+    }
     return 0;
 }
 
@@ -343,7 +429,7 @@ static int head_fill(rd *r, size_t want)
             return st;
         if (n == 0)
             break;
-        unsigned char *nh = grow(r->head, &r->head_cap, r->head_len + n, 1);
+        unsigned char *nh = mc_mem_grow(r->head, &r->head_cap, r->head_len + n, 1);
         if (!nh)
             return nomem(r);
         r->head = nh;
@@ -445,16 +531,93 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+/* Count the valid multi-byte UTF-8 sequences and the invalid bytes of s;
+ * a sequence cut by the end of s counts as neither. */
+static void utf8_census(const unsigned char *s, size_t n, size_t *valid, size_t *invalid)
+{
+    *valid = *invalid = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = utf8_seq(s + i, n - i);
+        if (k == (size_t)-1)
+            break;      /* the sample ends inside a character */
+        if (k) {
+            (*valid)++;
+            i += k;
+        } else {
+            (*invalid)++;
+            i++;
+        }
+    }
+}
+
+/*
+ * Decide from the held-back start of the source text whether it is
+ * converted to UTF-8 (SPEC 10.3): UTF-16 with a byte-order mark always; the
+ * legacy encoding the caller allows when the text is not UTF-8 (more
+ * invalid sequences than valid ones).  Text with a UTF-8 BOM, more valid
+ * UTF-8 than not, or only ASCII is UTF-8 whatever the caller allows: a
+ * UTF-8 file whose first 64 KiB happen to be ASCII must not have its later
+ * letters turned into other ones without a word, while a legacy byte
+ * further on only costs its row (bad_utf8), which shows.
+ * When converting, the head becomes the converter's input and is read
+ * again through it.
+ */
+static int choose_text(rd *r)
+{
+    const unsigned char *s = r->head;
+    size_t n = r->head_len, skip = 0, unit = 1;
+    const char *from = NULL, *format = NULL;
+    if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
+        from = s[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+        format = "utf16";
+        skip = unit = 2;
+    } else if (r->enc != MC_READER_UTF8 && !(n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)) {
+        size_t valid, invalid;
+        utf8_census(s, n, &valid, &invalid);
+        if (invalid > valid) {
+            from = r->enc == MC_READER_CP1258 ? "CP1258" : "TCVN5712-1";
+            format = r->enc == MC_READER_CP1258 ? "cp1258" : "tcvn3";
+        }
+    }
+    if (!from)
+        return 0;
+    r->cd = iconv_open("UTF-8", from);
+    if (r->cd == (iconv_t)-1)
+        return mc_error_set(r->err, MC_EXIT_SOFTWARE,
+                            "%s: cannot convert from %s: %s (are glibc's iconv modules installed?)",
+                            r->name, from, strerror(errno));
+    r->cv_on = 1;
+    r->cv_unit = unit;
+    r->info->converted = 1;
+    snprintf(r->info->format, sizeof r->info->format, "%s", format);
+    r->cv_out_cap = r->chunk + 64;
+    if (!(r->cv_out = malloc(r->cv_out_cap)))
+        return nomem(r);
+    r->cv_in = r->head;
+    r->cv_cap = r->head_cap;
+    r->cv_pos = skip;
+    r->cv_len = n;
+    r->cv_src_eof = r->text_eof;
+    r->text_eof = 0;
+    r->text_len = 0;
+    r->last = 0;
+    if (!(r->head = malloc(SAMPLE)))
+        return nomem(r);
+    r->head_len = 0;
+    r->head_cap = SAMPLE;
+    return head_fill(r, SAMPLE);
+}
+
 /* Refuse text that is not UTF-8 at all, naming what it looks like.  s is the
  * start of the text (before the BOM is stripped); a few bad bytes in a UTF-8
- * file pass (the caller quarantines those rows as bad_utf8). */
+ * file pass (the caller quarantines those rows as bad_utf8).  Converted text
+ * is UTF-8 but for the bytes that did not convert, which cost their rows. */
 static int sniff(rd *r, const unsigned char *s, size_t n)
 {
-    if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
-        return mc_error_set(r->err, MC_EXIT_DATA,
-                            "%s: not UTF-8 (looks like UTF-16 %s-endian, with a byte-order mark): "
-                            "in Excel use 'Save As > CSV UTF-8', or convert it: iconv -f UTF-16 -t UTF-8",
-                            r->name, s[0] == 0xFF ? "little" : "big");
     if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
         s += 3, n -= 3;
     if ((n >= 4 && memcmp(s, "PK\3\4", 4) == 0) ||
@@ -490,32 +653,20 @@ static int sniff(rd *r, const unsigned char *s, size_t n)
                             "%s: not a CSV text file (binary data: %zu control bytes in the first %zu)",
                             r->name, ctrl, n);
 
-    size_t valid = 0, invalid = 0;
-    for (size_t i = 0; i < n;) {
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k = utf8_seq(s + i, n - i);
-        if (k == (size_t)-1)
-            break;      /* the sample ends inside a character */
-        if (k) {
-            valid++;
-            i += k;
-        } else {
-            invalid++;
-            i++;
-        }
-    }
+    size_t valid, invalid;
+    utf8_census(s, n, &valid, &invalid);
     /* Eight is below any real legacy-encoded export and above a few bad
      * bytes in an otherwise ASCII file, whose rows are quarantined instead. */
-    if (invalid > valid && invalid >= 8) {
+    if (!r->cv_on && invalid > valid && invalid >= 8) {
         const char *enc = guess_legacy(s, n);
         if (enc && strcmp(enc, "Windows-1258") == 0)
             return mc_error_set(r->err, MC_EXIT_DATA,
                                 "%s: not UTF-8 (looks like Windows-1258): convert it to UTF-8 first, "
-                                "e.g. iconv -f CP1258 -t UTF-8, or in Excel 'Save As > CSV UTF-8'",
-                                r->name);
+                                "e.g. iconv -f CP1258 -t UTF-8, or in Excel 'Save As > CSV UTF-8', "
+                                "or load it with --encoding cp1258", r->name);
+        if (enc && strcmp(enc, "TCVN3/ABC") == 0)
+            return mc_error_set(r->err, MC_EXIT_DATA, "%s: not UTF-8 (looks like TCVN3/ABC): %s, "
+                                "or load it with --encoding tcvn3", r->name, CONVERT_HINT);
         if (enc)
             return mc_error_set(r->err, MC_EXIT_DATA, "%s: not UTF-8 (looks like %s): %s",
                                 r->name, enc, CONVERT_HINT);
@@ -547,6 +698,46 @@ static int header_too_long(rd *r, long line)
 {
     return mc_error_set(r->err, MC_EXIT_DATA, "%s: line %ld: the header is longer than %zu bytes",
                         r->name, line, r->max_row);
+}
+
+/*
+ * The first line is too short to be a header: a title line ("DANH SÁCH HỒ
+ * SƠ") whose delimiters, if any, say nothing.  Take the counts of the first
+ * of the next TITLE_MAX_LINES records, within the text already held, that
+ * has HEADER_MIN_DELIMS of one kind; count is left alone when none has.
+ * from is the end of the first record (its '\n', or the end of the text).
+ * Exactly the SAMPLE bytes after it are looked at, however the text came
+ * in chunks, so that the answer does not depend on them.
+ */
+static int title_delims(rd *r, size_t from, size_t count[3])
+{
+    size_t c[3] = {0, 0, 0};
+    int inq = 0, lines = 0;
+    int st = head_fill(r, from + 1 + SAMPLE);
+    if (st)
+        return st;
+    size_t end = r->head_len < from + 1 + SAMPLE ? r->head_len : from + 1 + SAMPLE;
+    for (size_t i = from + 1; i < end && lines < TITLE_MAX_LINES; i++) {
+        unsigned char ch = r->head[i];
+        if (ch == '"') {
+            inq = !inq;
+        } else if (!inq && ch == '\n') {
+            if (c[0] >= HEADER_MIN_DELIMS || c[1] >= HEADER_MIN_DELIMS || c[2] >= HEADER_MIN_DELIMS) {
+                memcpy(count, c, sizeof c);
+                return 0;
+            }
+            lines++;
+            c[0] = c[1] = c[2] = 0;
+        } else if (!inq) {
+            c[0] += ch == ',';
+            c[1] += ch == ';';
+            c[2] += ch == '\t';
+        }
+    }
+    if (lines < TITLE_MAX_LINES && r->text_eof && end == r->head_len &&
+        (c[0] >= HEADER_MIN_DELIMS || c[1] >= HEADER_MIN_DELIMS || c[2] >= HEADER_MIN_DELIMS))
+        memcpy(count, c, sizeof c);  /* the last line of the file, without its '\n' */
+    return 0;
 }
 
 /*
@@ -586,7 +777,7 @@ static int prelude(rd *r, size_t *start)
         if (is_blank(r->head + pos, end - pos)) {
             if (!nl) {
                 r->line = line;
-                return no_header(r, r->info->bytes_text == (uint64_t)(r->info->bom ? 3 : 0));
+                return no_header(r, r->text_len == (uint64_t)(r->info->bom ? 3 : 0));
             }
             pos = end + 1;
             line++;
@@ -646,10 +837,14 @@ static int prelude(rd *r, size_t *start)
     if (i - pos > r->max_row + 2)
         return header_too_long(r, line);
     if (!delim) {
+        size_t dc[3] = {count[0], count[1], count[2]};
+        if (dc[0] < HEADER_MIN_DELIMS && dc[1] < HEADER_MIN_DELIMS && dc[2] < HEADER_MIN_DELIMS &&
+            (st = title_delims(r, i, dc)))
+            return st;
         delim = ',';
-        if (count[1] > count[0] && count[1] >= count[2])
+        if (dc[1] > dc[0] && dc[1] >= dc[2])
             delim = ';';
-        else if (count[2] > count[0] && count[2] > count[1])
+        else if (dc[2] > dc[0] && dc[2] > dc[1])
             delim = '\t';
     }
     size_t cols = 1 + count[delim == ',' ? 0 : delim == ';' ? 1 : 2];
@@ -675,6 +870,8 @@ static void row_reset(rd *r)
 
 static void set_stop(rd *r, int st)
 {
+    if (st == MC_READER_NEXT_SHEET)
+        st = MC_EXIT_DATA;   /* text has no next sheet: the callback's error stands */
     if (!r->stop) {
         r->stop = st;
         if (r->err && r->err->status == 0)
@@ -740,10 +937,10 @@ static void too_many_fields(rd *r)
 /* Make room for one more field of len bytes in the open row. */
 static int reserve(rd *r, size_t len)
 {
-    char *ns = grow(r->store, &r->scap, r->slen + len + 1, 1);
+    char *ns = mc_mem_grow(r->store, &r->scap, r->slen + len + 1, 1);
     if (ns)
         r->store = ns;
-    span *nf = ns ? grow(r->f, &r->fcap, r->nf + 1, sizeof *r->f) : NULL;
+    span *nf = ns ? mc_mem_grow(r->f, &r->fcap, r->nf + 1, sizeof *r->f) : NULL;
     if (!nf) {
         r->stop = nomem(r);
         return -1;
@@ -795,7 +992,7 @@ static void on_row_end(int c, void *data)
         row_reset(r);   /* a line of spaces is a blank line */
         return;
     }
-    mc_field *fv = grow(r->fv, &r->fvcap, r->nf ? r->nf : 1, sizeof *r->fv);
+    mc_field *fv = mc_mem_grow(r->fv, &r->fvcap, r->nf ? r->nf : 1, sizeof *r->fv);
     if (!fv) {
         r->stop = nomem(r);
         return;
@@ -994,6 +1191,7 @@ static void rd_init(rd *r, const char *name, const mc_reader_opts *o, const mc_r
     r->max_row = o && o->max_row ? o->max_row : 4 * MIB;
     r->max_columns = o && o->max_columns ? o->max_columns : 4096;
     r->on_raw = o ? o->on_raw : NULL;
+    r->enc = o ? o->encoding : MC_READER_UTF8;
     r->raw_ctx = o ? o->raw_ctx : NULL;
     r->cb = cb ? cb : &none;
     r->ctx = ctx;
@@ -1008,6 +1206,10 @@ static void rd_init(rd *r, const char *name, const mc_reader_opts *o, const mc_r
 
 static void rd_free(rd *r)
 {
+    if (r->cv_on)
+        iconv_close(r->cd);
+    free(r->cv_in);
+    free(r->cv_out);
     free(r->zs);
     if (r->p_ready)
         csv_free(&r->p);
@@ -1039,12 +1241,14 @@ static int run(rd *r, const unsigned char *first2, size_t nfirst)
     r->head_cap = SAMPLE;
     if ((st = head_fill(r, SAMPLE)))
         return st;
+    if ((st = choose_text(r)))
+        return st;
     if ((st = sniff(r, r->head, r->head_len < SAMPLE ? r->head_len : SAMPLE)))
         return st;
     size_t start = 0;
     st = prelude(r, &start);
     if (st) {
-        r->info->lines = r->line - 1 + (r->info->bytes_text && r->last != '\n');
+        r->info->lines = r->line - 1 + (r->text_len && r->last != '\n');
         return st;
     }
 
@@ -1073,7 +1277,7 @@ static int run(rd *r, const unsigned char *first2, size_t nfirst)
     }
     if (!st)
         st = finish(r);
-    r->info->lines = r->line - 1 + (r->info->bytes_text && r->last != '\n');
+    r->info->lines = r->line - 1 + (r->text_len && r->last != '\n');
     return st;
 }
 

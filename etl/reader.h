@@ -4,7 +4,9 @@
  * The reader turns one export (plain or gzip, detected by magic bytes) into a
  * stream of raw rows pushed to callbacks.  It owns the file-level decisions:
  * encoding sniffing (a file that is not UTF-8 at all is refused with the
- * likely encoding named), BOM, Excel's `sep=X` line, delimiter detection,
+ * likely encoding named), conversion to UTF-8 while streaming (UTF-16 with a
+ * byte-order mark always; CP1258 or TCVN3 when the caller asks, SPEC 10.3),
+ * BOM, Excel's `sep=X` line, delimiter detection,
  * RFC 4180 quoting (libcsv), blank lines, physical line numbers, and the size
  * limits that keep memory flat whatever the file holds.  It does not check
  * field counts, trim, or validate UTF-8 inside rows: that is the caller's,
@@ -25,6 +27,20 @@
 /* Fields arrive as mc_field (transforms/record.h): raw bytes, not
  * NUL-terminated, may contain NUL, valid only during the callback. */
 
+/* The legacy encoding a caller allows (SPEC 10.3: --encoding); UTF-8 and
+ * UTF-16 with a byte-order mark are read whatever this says. */
+typedef enum {
+    MC_READER_UTF8 = 0,  /* legacy files are refused, naming the likely encoding */
+    MC_READER_CP1258,    /* a file that is not UTF-8 is converted from Windows-1258 */
+    MC_READER_TCVN3      /* ... from TCVN3 (TCVN 5712:1993, glibc's TCVN5712-1) */
+} mc_reader_encoding;
+
+/* In converted text, a byte sequence that did not convert is this byte, one
+ * per sequence: 0xFF never occurs in UTF-8, so the caller finds such a row
+ * by the byte and quarantines it (bad_encoding); the row's line and fields
+ * stay where they were. */
+#define MC_READER_UNCONVERTED 0xFF
+
 /* Limits; a zero member takes the default shown. */
 typedef struct mc_reader_opts {
     size_t chunk_size;  /* bytes read per step; 0 -> 1 MiB (tests use 1..64) */
@@ -40,6 +56,11 @@ typedef struct mc_reader_opts {
      * reader may stop before the end of the file when it refuses it. */
     void (*on_raw)(void *raw_ctx, const void *p, size_t n);
     void *raw_ctx;
+    /* A file whose first 64 KiB are not UTF-8 (more invalid sequences than
+     * valid ones) is converted from this encoding instead of being refused;
+     * a file that is UTF-8 (or ASCII) is read as UTF-8 whatever this says,
+     * so one setting serves an inbox that mixes both. */
+    mc_reader_encoding encoding;
 } mc_reader_opts;
 
 /*
@@ -59,6 +80,12 @@ typedef struct mc_reader_cb {
      * read, with the sheet's name (SPEC 10.1: the sheet read is the first,
      * in workbook order, that holds a header). */
     int (*on_sheet)(void *ctx, const char *sheet, mc_error *err);
+    /* Workbook readers only: called after the last row of each sheet read
+     * to its end.  MC_READER_NEXT_SHEET: the sheet held no header (a cover
+     * sheet of a few rows), go on as from any callback; 0: it was the
+     * sheet, the read ends.  Without it a sheet that gave a row is the
+     * one read. */
+    int (*on_sheet_end)(void *ctx, mc_error *err);
     int (*on_header)(void *ctx, long line, const mc_field *f, size_t n, mc_error *err);
     int (*on_row)(void *ctx, long line, const mc_field *f, size_t n, mc_error *err);
     int (*on_bad_row)(void *ctx, long line, mc_reason reason, const char *detail, mc_error *err);
@@ -81,7 +108,8 @@ typedef struct mc_reader_info {
     long lines;          /* physical lines, including blank and sep= lines */
     long rows;           /* data rows: on_row + on_bad_row calls (no header) */
     uint64_t bytes_raw;  /* bytes read from the file */
-    uint64_t bytes_text; /* bytes after gunzip (== bytes_raw for plain) */
+    uint64_t bytes_text; /* bytes after gunzip (== bytes_raw for plain), before
+                            any conversion */
     /* SPEC 10.4's ledger names: "csv", "csv.gz", "xlsx", "xls", "html",
      * "utf16", "cp1258", "tcvn3"; "" until the reader has decided. */
     char format[8];
@@ -91,6 +119,9 @@ typedef struct mc_reader_info {
      * header's width, and only a non-empty cell past it makes the row
      * bad_field_count.  Rows of text files are taken as they are. */
     int ragged;
+    /* 1 when the text was converted to UTF-8 (format "utf16", "cp1258" or
+     * "tcvn3"): a byte that did not convert is MC_READER_UNCONVERTED. */
+    int converted;
 } mc_reader_info;
 
 /* Refuse gzip data once it has inflated past both limits: a real CSV
@@ -102,7 +133,8 @@ typedef struct mc_reader_info {
 /*
  * Read the export at path, pushing its header and rows to cb.
  * Returns 0, a callback's status, or MC_EXIT_DATA (file refused: not UTF-8,
- * binary, no header, header too wide/long, gzip truncated/corrupt/bomb) or
+ * binary, no header, header too wide/long, gzip truncated/corrupt/bomb; a
+ * callback's MC_READER_NEXT_SHEET, since text has no other sheet) or
  * MC_EXIT_IO (cannot open/read), with err filled by a one-line message that
  * names the file.  Rows may already have been delivered when it fails: the
  * caller rolls the whole file back.  info may be NULL.

@@ -269,6 +269,14 @@ int mc_sheetrow_end_row(mc_sheetrow *s, long line)
     return st == MC_READER_NEXT_SHEET ? next_sheet(s) : st;
 }
 
+int mc_sheetrow_end_sheet(mc_sheetrow *s)
+{
+    if (!s->header_done || !s->cb->on_sheet_end)
+        return 0;
+    int st = s->cb->on_sheet_end(s->ctx, s->err);
+    return st == MC_READER_NEXT_SHEET ? next_sheet(s) : st;
+}
+
 /* The C locale is in force (motcua never calls setlocale).  Fifteen
  * digits are tried first: a number that a shorter form reads back as
  * prints that form at 15 digits too, %g dropping the trailing zeros. */

@@ -85,6 +85,15 @@ int mc_sheetrow_cell_empty(mc_sheetrow *s);
  */
 int mc_sheetrow_end_row(mc_sheetrow *s, long line);
 
+/*
+ * The sheet was read to its end (its rows all handed over): one that gave
+ * rows but, by its end, no header (a cover of a few lines; the callbacks'
+ * on_sheet_end says so) is turned down like a sheet whose header a callback
+ * refused.  Returns 0 (the sheet read), MC_READER_NEXT_SHEET (go on with the
+ * next sheet; the answer is kept for mc_sheetrow_finish) or an MC_EXIT_*.
+ */
+int mc_sheetrow_end_sheet(mc_sheetrow *s);
+
 /* Drop the open row without handing it over. */
 void mc_sheetrow_drop_row(mc_sheetrow *s);
 

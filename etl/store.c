@@ -21,8 +21,11 @@
 #define MC_APPLICATION_ID 0x4d435541 /* "MCUA": this file is a motcua store */
 /* 2: versions keep a fingerprint, not their fields; 3: a case keeps its
  * versions in its own row (seen), its small codes in one column (facts),
- * and the view "cases" spells them out */
-#define MC_SCHEMA_VERSION 3
+ * and the view "cases" spells them out; 4: fingerprints are keyed XXH3-128
+ * under the store's own secret (settings), a case keeps its procedure and
+ * field as ids of the dictionaries procedures and fields, and the ledger
+ * says each file's format, sheet, header line and trailer rows */
+#define MC_SCHEMA_VERSION 4
 
 static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS files("
@@ -31,21 +34,34 @@ static const char *const schema_sql =
     " accepted INTEGER NOT NULL DEFAULT 0, duplicate INTEGER NOT NULL DEFAULT 0,"
     " quarantined INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,"
     " unknown_columns TEXT NOT NULL DEFAULT '', loaded_at TEXT NOT NULL,"
+    " format TEXT NOT NULL DEFAULT '', sheet TEXT NOT NULL DEFAULT '',"
+    " header_line INTEGER NOT NULL DEFAULT 0, trailer_rows INTEGER NOT NULL DEFAULT 0,"
     " CHECK (rows_read = accepted + duplicate + quarantined));"
+    /* fingerprint_secret: the key of every row fingerprint (fingerprint.h) */
+    "CREATE TABLE IF NOT EXISTS settings(name TEXT PRIMARY KEY, value BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS unit_keys("
     " id INTEGER PRIMARY KEY, code TEXT, name TEXT);"
+    /* the (code, name) pairs and the field names of the accepted rows, as
+     * the normalizer left them (SPEC 11: not personal data); id 0 is none */
+    "CREATE TABLE IF NOT EXISTS procedures("
+    " id INTEGER PRIMARY KEY, code TEXT, name TEXT);"
+    "CREATE TABLE IF NOT EXISTS fields(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS case_rows("
     " case_key TEXT PRIMARY KEY, seen BLOB NOT NULL, src INTEGER NOT NULL, upd INTEGER,"
-    " facts INTEGER NOT NULL, received_at INTEGER NOT NULL, due_at INTEGER, end_at INTEGER)"
+    " facts INTEGER NOT NULL, received_at INTEGER NOT NULL, due_at INTEGER, end_at INTEGER,"
+    " proc_id INTEGER NOT NULL, field_id INTEGER NOT NULL)"
     " WITHOUT ROWID;"
-    /* case_rows.facts spelled out, bit for bit as pack_facts() packs it */
+    /* case_rows.facts spelled out, bit for bit as pack_facts() packs it,
+     * and the procedure and field by name */
     "CREATE VIEW IF NOT EXISTS cases AS SELECT case_key, seen, src >> 32 AS file_id,"
     " src & 4294967295 AS line, upd,"
     " facts & 3 AS progress, facts >> 24 AS unit_id, (facts >> 2) & 15 AS status,"
     " (facts >> 6) & 7 AS channel, (facts >> 9) & 7 AS level, received_at, due_at, end_at,"
     " (facts >> 12) & 1 AS apology, ((facts >> 13) & 3) - 1 AS has_fee,"
     " ((facts >> 15) & 3) - 1 AS paid_online, ((facts >> 17) & 3) - 1 AS digitized,"
-    " ((facts >> 19) & 3) - 1 AS e_result FROM case_rows;"
+    " ((facts >> 19) & 3) - 1 AS e_result, proc_id, p.code AS procedure_code,"
+    " p.name AS procedure_name, field_id, f.name AS field_name FROM case_rows"
+    " LEFT JOIN procedures p ON p.id = proc_id LEFT JOIN fields f ON f.id = field_id;"
     "CREATE TABLE IF NOT EXISTS rejects("
     " id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, line INTEGER NOT NULL,"
     " reason TEXT NOT NULL, col TEXT NOT NULL, detail TEXT NOT NULL, fields TEXT NOT NULL);"
@@ -65,6 +81,8 @@ enum {
     ST_CASE_UPDATE,
     ST_CASE_SEEN,
     ST_UNIT_INSERT,
+    ST_PROC_INSERT,
+    ST_FIELD_INSERT,
     ST_REJECT_INSERT,
     ST_CONFLICT_INSERT,
     ST_COUNT
@@ -75,17 +93,21 @@ static const char *const stmt_sql[ST_COUNT] = {
     "SELECT 1 FROM files WHERE size = ?1 LIMIT 1",
     "INSERT INTO files(name, sha256, size, loaded_at) VALUES (?1, ?2, ?3, ?4)",
     "UPDATE files SET rows_read = ?2, accepted = ?3, duplicate = ?4, quarantined = ?5,"
-    " conflicts = ?6, unknown_columns = ?7 WHERE id = ?1",
+    " conflicts = ?6, unknown_columns = ?7, format = ?8, sheet = ?9, header_line = ?10,"
+    " trailer_rows = ?11 WHERE id = ?1",
     "UPDATE files SET sha256 = ?2, size = ?3 WHERE id = ?1",
     "SELECT upd, facts, received_at, seen FROM case_rows WHERE case_key = ?1",
-    "INSERT INTO case_rows(case_key, src, upd, facts, received_at, due_at, end_at, seen)"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-    "INSERT INTO case_rows(case_key, src, upd, facts, received_at, due_at, end_at, seen)"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(case_key) DO NOTHING",
+    "INSERT INTO case_rows(case_key, src, upd, facts, received_at, due_at, end_at, seen,"
+    " proc_id, field_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+    "INSERT INTO case_rows(case_key, src, upd, facts, received_at, due_at, end_at, seen,"
+    " proc_id, field_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+    " ON CONFLICT(case_key) DO NOTHING",
     "UPDATE case_rows SET src=?2, upd=?3, facts=?4, received_at=?5, due_at=?6,"
-    " end_at=?7, seen=?8 WHERE case_key=?1",
+    " end_at=?7, seen=?8, proc_id=?9, field_id=?10 WHERE case_key=?1",
     "UPDATE case_rows SET seen = ?2 WHERE case_key = ?1",
     "INSERT INTO unit_keys(code, name) VALUES (?1, ?2)",
+    "INSERT INTO procedures(code, name) VALUES (?1, ?2)",
+    "INSERT INTO fields(name) VALUES (?1)",
     "INSERT INTO rejects(file_id, line, reason, col, detail, fields) VALUES (?1,?2,?3,?4,?5,?6)",
     "INSERT INTO conflicts(case_key, file_id, line, what, stored, incoming)"
     " VALUES (?1,?2,?3,?4,?5,?6)",
@@ -129,6 +151,18 @@ struct mc_store {
     char *path;
     sqlite3_stmt *st[ST_COUNT];
     mc_dict *units;        /* "code\x1fname" -> unit_keys.id */
+    mc_dict *procs;        /* proc_key(code, name) -> procedures.id */
+    mc_dict *fields;       /* name -> fields.id */
+    char *dim_key;         /* reusable buffer for a procedure's dictionary key */
+    size_t dim_key_cap;
+    /* The pairs and fields met last, in front of the dictionaries (see
+     * memo_slot): [0] procedures, [1] fields. */
+    struct dim_memo {
+        char *a, *b;       /* code and name, or field name and NULL */
+        int64_t id;        /* 0: empty */
+    } memo[2][64];
+    int has_secret;
+    unsigned char secret[MC_FP_SECRET_LEN]; /* settings.fingerprint_secret */
     int64_t file_id;       /* the file being loaded, 0 when none */
     int in_file;
     char *seen;            /* reusable buffer for a case's fingerprints */
@@ -259,6 +293,158 @@ static int load_unit_keys(mc_store *s, mc_error *err)
     return rc == SQLITE_DONE ? 0 : mc_store_fail(s, rc, "reading the unit names", err);
 }
 
+/* The dictionary key of a procedure into s->dim_key: the code's length,
+ * the code, the name (normalized text is never "", so NULL is ""); its
+ * length, or -1 when out of memory.  Unlike a unit's key it is never cut
+ * and no byte of the data can fake its separation: two pairs must never
+ * share an id. */
+static long proc_key(mc_store *s, const char *code, const char *name)
+{
+    size_t nc = code ? strlen(code) : 0, nn = name ? strlen(name) : 0;
+    size_t need = sizeof nc + nc + nn;
+    if (need > s->dim_key_cap) {
+        size_t cap = s->dim_key_cap ? s->dim_key_cap : 256;
+        while (cap < need)
+            cap *= 2;
+        char *k = realloc(s->dim_key, cap);
+        if (!k)
+            return -1;
+        s->dim_key = k;
+        s->dim_key_cap = cap;
+    }
+    memcpy(s->dim_key, &nc, sizeof nc);
+    memcpy(s->dim_key + sizeof nc, code ? code : "", nc);
+    memcpy(s->dim_key + sizeof nc + nc, name ? name : "", nn);
+    return (long)need;
+}
+
+/*
+ * A row's procedure and field are looked up in a small direct-mapped table
+ * of the ones met last before the dictionaries: a hit is two string
+ * compares, where a dictionary lookup builds and hashes a key of some
+ * hundred bytes; the store thread is the load's busier one, and a desk's
+ * exports repeat a few hundred procedures over and over (measured on 1M
+ * rows: the lookups, about 5 % of the store thread, down to 1.5 %).  The slot
+ * comes from the first bytes of a (the code, or the name when there is no
+ * code); what decides a hit is the exact compare.
+ */
+static size_t memo_slot(const char *a)
+{
+    uint64_t x = 0;
+    for (int i = 0; i < 8 && a[i]; i++)
+        x = x << 8 | (unsigned char)a[i];
+    return (size_t)((x * 0x9e3779b97f4a7c15ULL) >> 58); /* 64 slots */
+}
+
+static int same_text(const char *x, const char *y)
+{
+    return x == y || (x && y && strcmp(x, y) == 0);
+}
+
+/* The id memo m holds for (a, b), or 0. */
+static int64_t memo_get(const struct dim_memo *m, const char *a, const char *b)
+{
+    const struct dim_memo *e = &m[memo_slot(a)];
+    return e->id && same_text(e->a, a) && same_text(e->b, b) ? e->id : 0;
+}
+
+/* Remember (a, b) -> id; out of memory, it is simply not remembered. */
+static void memo_put(struct dim_memo *m, const char *a, const char *b, int64_t id)
+{
+    struct dim_memo *e = &m[memo_slot(a)];
+    free(e->a);
+    free(e->b);
+    e->a = strdup(a);
+    e->b = b ? strdup(b) : NULL;
+    e->id = e->a && (!b || e->b) ? id : 0;
+}
+
+static void memo_clear(mc_store *s)
+{
+    for (int t = 0; t < 2; t++)
+        for (size_t i = 0; i < 64; i++) {
+            free(s->memo[t][i].a);
+            free(s->memo[t][i].b);
+            s->memo[t][i] = (struct dim_memo){0};
+        }
+}
+
+/* The procedure and field dictionaries into s->procs and s->fields. */
+static int load_dims(mc_store *s, mc_error *err)
+{
+    static const char *const sql[2] = {"SELECT id, code, name FROM procedures",
+                                       "SELECT id, name FROM fields"};
+    for (int t = 0; t < 2; t++) {
+        sqlite3_stmt *q;
+        int rc = sqlite3_prepare_v2(s->db, sql[t], -1, &q, NULL);
+        if (rc != SQLITE_OK)
+            return mc_store_fail(s, rc, "reading the procedures and fields", err);
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(q, 0);
+            const char *name = (const char *)sqlite3_column_text(q, t ? 1 : 2);
+            long n = t ? (long)strlen(name ? name : "")
+                       : proc_key(s, (const char *)sqlite3_column_text(q, 1), name);
+            if (n < 0 || mc_dict_put(t ? s->fields : s->procs, t ? (name ? name : "") : s->dim_key,
+                                     (size_t)n, id) != 0) {
+                sqlite3_finalize(q);
+                return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+            }
+        }
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE)
+            return mc_store_fail(s, rc, "reading the procedures and fields", err);
+    }
+    return 0;
+}
+
+/* The store's fingerprint secret into s->secret.  A store of this layout
+ * without one was damaged: its fingerprints could not be compared. */
+static int load_secret(mc_store *s, mc_error *err)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE name ="
+                                " 'fingerprint_secret'", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return mc_store_fail(s, rc, "reading the store's settings", err);
+    rc = sqlite3_step(q);
+    int ok = rc == SQLITE_ROW && sqlite3_column_bytes(q, 0) == MC_FP_SECRET_LEN;
+    if (ok) {
+        memcpy(s->secret, sqlite3_column_blob(q, 0), MC_FP_SECRET_LEN);
+        s->has_secret = 1;
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return mc_store_fail(s, rc, "reading the store's settings", err);
+    if (!ok)
+        return mc_error_set(err, MC_EXIT_DATA, "%s: the store has lost its fingerprint secret "
+                            "and cannot tell duplicates; it was not changed. Rebuild it with "
+                            "'motcua rerun --from-archive --period PERIOD'", s->path);
+    return 0;
+}
+
+/* A new store's fingerprint secret, fresh from the kernel, into settings. */
+static int create_secret(mc_store *s, mc_error *err)
+{
+    unsigned char secret[MC_FP_SECRET_LEN];
+    if (mc_fingerprint_new_secret(secret) != 0)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: no random bytes for the store's "
+                            "fingerprint secret", s->path);
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, "INSERT INTO settings(name, value) VALUES"
+                                " ('fingerprint_secret', ?1)", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return mc_store_fail(s, rc, "creating the store", err);
+    sqlite3_bind_blob(q, 1, secret, MC_FP_SECRET_LEN, SQLITE_STATIC);
+    rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : mc_store_fail(s, rc, "creating the store", err);
+}
+
+const unsigned char *mc_store_fp_secret(const mc_store *s)
+{
+    return s->has_secret ? s->secret : NULL;
+}
+
 /* The one integer that sql (a PRAGMA or a count) returns, into *value.
  * No row at all means the file is not a database SQLite can read. */
 static int query_int(mc_store *s, const char *sql, int64_t *value, mc_error *err)
@@ -319,8 +505,11 @@ int mc_store_open(const char *path, int mode, mc_store **out, mc_error *err)
     pthread_once(&once, configure_sqlite);
     *out = NULL;
     mc_store *s = calloc(1, sizeof *s);
-    if (!s || !(s->path = strdup(path)) || !(s->units = mc_dict_new())) {
+    if (!s || !(s->path = strdup(path)) || !(s->units = mc_dict_new()) ||
+        !(s->procs = mc_dict_new()) || !(s->fields = mc_dict_new())) {
         if (s) {
+            mc_dict_free(s->units);
+            mc_dict_free(s->procs);
             free(s->path);
             free(s);
         }
@@ -383,6 +572,8 @@ int mc_store_open(const char *path, int mode, mc_store **out, mc_error *err)
             if (!st)
                 st = mc_store_exec(s, schema_sql, err);
             if (!st)
+                st = create_secret(s, err);
+            if (!st)
                 st = mc_store_exec(s, "COMMIT", err);
         }
     }
@@ -393,6 +584,12 @@ int mc_store_open(const char *path, int mode, mc_store **out, mc_error *err)
     }
     if (!st)
         st = load_unit_keys(s, err);
+    /* only a writer looks procedures and fields up (and a store of another
+     * layout, open for its ledger, may have neither) */
+    if (!st && mode == MC_STORE_READWRITE)
+        st = load_dims(s, err);
+    if (!st && mode == MC_STORE_READWRITE)
+        st = load_secret(s, err);
     if (st) {
         mc_store_close(s);
         return st;
@@ -411,6 +608,10 @@ void mc_store_close(mc_store *s)
         sqlite3_finalize(s->st[i]);
     sqlite3_close(s->db);
     mc_dict_free(s->units);
+    mc_dict_free(s->procs);
+    mc_dict_free(s->fields);
+    memo_clear(s);
+    free(s->dim_key);
     free(s->seen);
     for (size_t i = 0; i < s->n_unit_label; i++)
         free(s->unit_label[i]);
@@ -526,16 +727,26 @@ void mc_store_file_rollback(mc_store *s)
     s->file_id = 0;
     for (int i = 0; i < 2; i++)
         s->runs[i].n = s->runs[i].applied = s->runs[i].keys_used = 0;
-    /* The dictionary may hold ids that the rollback took back. */
+    /* The dictionaries may hold ids that the rollback took back. */
     mc_dict_free(s->units);
+    mc_dict_free(s->procs);
+    mc_dict_free(s->fields);
     s->units = mc_dict_new();
+    s->procs = mc_dict_new();
+    s->fields = mc_dict_new();
+    memo_clear(s);
     if (s->units)
         load_unit_keys(s, NULL);
+    if (s->procs && s->fields)
+        load_dims(s, NULL);
 }
 
-int mc_store_file_commit(mc_store *s, const mc_file_counts *c, const char *unknown_columns,
+int mc_store_file_commit(mc_store *s, const mc_file_counts *c, const mc_file_meta *meta,
                          mc_error *err)
 {
+    static const mc_file_meta none = {0};
+    if (!meta)
+        meta = &none;
     if (s->runs[0].n || s->runs[1].n) {
         mc_store_file_rollback(s);
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: rows staged but never applied "
@@ -555,7 +766,12 @@ int mc_store_file_commit(mc_store *s, const mc_file_counts *c, const char *unkno
     sqlite3_bind_int64(q, 4, c->duplicate);
     sqlite3_bind_int64(q, 5, c->quarantined);
     sqlite3_bind_int64(q, 6, c->conflicts);
-    sqlite3_bind_text(q, 7, unknown_columns ? unknown_columns : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 7, meta->unknown_columns ? meta->unknown_columns : "", -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(q, 8, meta->format ? meta->format : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 9, meta->sheet ? meta->sheet : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 10, meta->header_line);
+    sqlite3_bind_int64(q, 11, meta->trailer_rows);
     int st = step_done(s, q, "writing the file ledger", err);
     if (!st)
         st = mc_store_exec(s, "COMMIT", err);
@@ -614,6 +830,65 @@ static int unit_id_of(mc_store *s, const mc_record *r, int64_t *id, mc_error *er
     *id = sqlite3_last_insert_rowid(s->db);
     if (mc_dict_put(s->units, key, n, *id) != 0 || remember_unit(s, *id, key, n))
         return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+    return 0;
+}
+
+/* The id of the row's procedure (code, name) pair, or 0 when it has
+ * neither; added when new. */
+static int proc_id_of(mc_store *s, const mc_record *r, int64_t *id, mc_error *err)
+{
+    *id = 0;
+    if (!r->procedure_code && !r->procedure_name)
+        return 0;
+    /* the code, or the name alone: what the memo's slot comes from */
+    const char *a = r->procedure_code ? r->procedure_code : r->procedure_name;
+    const char *b = r->procedure_code ? r->procedure_name : NULL;
+    if ((*id = memo_get(s->memo[0], a, b)))
+        return 0;
+    long n = proc_key(s, r->procedure_code, r->procedure_name);
+    if (n < 0)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+    if (mc_dict_get(s->procs, s->dim_key, (size_t)n, id)) {
+        memo_put(s->memo[0], a, b, *id);
+        return 0;
+    }
+    sqlite3_stmt *q = s->st[ST_PROC_INSERT];
+    if (r->procedure_code)
+        sqlite3_bind_text(q, 1, r->procedure_code, -1, SQLITE_STATIC);
+    if (r->procedure_name)
+        sqlite3_bind_text(q, 2, r->procedure_name, -1, SQLITE_STATIC);
+    int st = step_done(s, q, "adding a procedure", err);
+    if (st)
+        return st;
+    *id = sqlite3_last_insert_rowid(s->db);
+    if (mc_dict_put(s->procs, s->dim_key, (size_t)n, *id) != 0)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+    memo_put(s->memo[0], a, b, *id);
+    return 0;
+}
+
+/* The id of the row's field name, or 0 when it has none; added when new. */
+static int field_id_of(mc_store *s, const mc_record *r, int64_t *id, mc_error *err)
+{
+    *id = 0;
+    if (!r->field_name)
+        return 0;
+    if ((*id = memo_get(s->memo[1], r->field_name, NULL)))
+        return 0;
+    size_t n = strlen(r->field_name);
+    if (mc_dict_get(s->fields, r->field_name, n, id)) {
+        memo_put(s->memo[1], r->field_name, NULL, *id);
+        return 0;
+    }
+    sqlite3_stmt *q = s->st[ST_FIELD_INSERT];
+    sqlite3_bind_text(q, 1, r->field_name, -1, SQLITE_STATIC);
+    int st = step_done(s, q, "adding a field", err);
+    if (st)
+        return st;
+    *id = sqlite3_last_insert_rowid(s->db);
+    if (mc_dict_put(s->fields, r->field_name, n, *id) != 0)
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+    memo_put(s->memo[1], r->field_name, NULL, *id);
     return 0;
 }
 
@@ -789,6 +1064,7 @@ typedef struct staged {
     size_t key;
     long line;
     int64_t facts;
+    uint32_t proc_id, field_id; /* 0: none; 32 bits keep a run of rows small */
     mc_date upd, received, due, end;
     unsigned char fp[MC_FP_LEN];
 } staged;
@@ -871,10 +1147,17 @@ static int staged_of(mc_store *s, long line, const mc_record *r, const unsigned 
     if (line < 1 || line > UINT32_MAX)
         return mc_error_set(err, MC_EXIT_DATA, "%s: line %ld is past the 4,294,967,295 lines "
                             "a store can name in one file", s->path, line);
-    /* Units get their ids here, in file order, whatever order the run is
-     * applied in. */
-    if ((st = unit_id_of(s, r, &unit_id, err)))
+    /* Units, procedures and fields get their ids here, in file order,
+     * whatever order the run is applied in. */
+    int64_t proc_id, field_id;
+    if ((st = unit_id_of(s, r, &unit_id, err)) || (st = proc_id_of(s, r, &proc_id, err)) ||
+        (st = field_id_of(s, r, &field_id, err)))
         return st;
+    if (proc_id > UINT32_MAX || field_id > UINT32_MAX)
+        return mc_error_set(err, MC_EXIT_DATA, "%s: past the 4,294,967,295 procedures or fields "
+                            "a store can name", s->path);
+    e->proc_id = (uint32_t)proc_id;
+    e->field_id = (uint32_t)field_id;
     if (pack_facts(r, unit_id, &e->facts) != 0)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a code of case %s is out of the "
                             "store's range", s->path, r->case_id);
@@ -901,6 +1184,8 @@ static int write_case(mc_store *s, int stmt, const staged *e, const char *key,
     bind_date(q, 6, e->due);
     bind_date(q, 7, e->end);
     sqlite3_bind_blob(q, 8, s->seen, (int)seen_len, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 9, e->proc_id);
+    sqlite3_bind_int64(q, 10, e->field_id);
     return step_done(s, q, "storing a case", err);
 }
 
@@ -1170,4 +1455,75 @@ void mc_store_unit_keys_free(mc_unit_key *keys, size_t n)
         free(keys[i].name);
     }
     free(keys);
+}
+
+void mc_store_dims_free(mc_store_dims *d)
+{
+    if (d->proc_code)
+        for (int64_t i = 0; i <= d->max_proc; i++) {
+            free(d->proc_code[i]);
+            free(d->proc_name[i]);
+        }
+    if (d->field_name)
+        for (int64_t i = 0; i <= d->max_field; i++)
+            free(d->field_name[i]);
+    free(d->proc_code);
+    free(d->proc_name);
+    free(d->field_name);
+    memset(d, 0, sizeof *d);
+}
+
+static char *dup_column(sqlite3_stmt *q, int i, int *oom)
+{
+    const char *v = (const char *)sqlite3_column_text(q, i);
+    char *c = v ? strdup(v) : NULL;
+    if (v && !c)
+        *oom = 1;
+    return c;
+}
+
+int mc_store_dims_read(mc_store *s, mc_store_dims *d, mc_error *err)
+{
+    memset(d, 0, sizeof *d);
+    int64_t max[2];
+    int st;
+    if ((st = query_int(s, "SELECT coalesce(max(id), 0) FROM procedures", &max[0], err)) ||
+        (st = query_int(s, "SELECT coalesce(max(id), 0) FROM fields", &max[1], err)))
+        return st;
+    if (max[0] < 0 || max[1] < 0 || max[0] >= INT32_MAX || max[1] >= INT32_MAX)
+        return mc_error_set(err, MC_EXIT_DATA, "%s: a procedure or field id is out of range; "
+                            "run 'motcua check'", s->path);
+    d->max_proc = max[0];
+    d->max_field = max[1];
+    d->proc_code = calloc((size_t)max[0] + 1, sizeof *d->proc_code);
+    d->proc_name = calloc((size_t)max[0] + 1, sizeof *d->proc_name);
+    d->field_name = calloc((size_t)max[1] + 1, sizeof *d->field_name);
+    if (!d->proc_code || !d->proc_name || !d->field_name) {
+        mc_store_dims_free(d);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory");
+    }
+    static const char *const sql[2] = {"SELECT id, code, name FROM procedures WHERE id > 0",
+                                       "SELECT id, name FROM fields WHERE id > 0"};
+    int oom = 0, rc = SQLITE_DONE;
+    for (int t = 0; t < 2 && !oom && rc == SQLITE_DONE; t++) {
+        sqlite3_stmt *q;
+        if ((rc = sqlite3_prepare_v2(s->db, sql[t], -1, &q, NULL)) != SQLITE_OK)
+            break;
+        while (!oom && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(q, 0);
+            if (t == 0) {
+                d->proc_code[id] = dup_column(q, 1, &oom);
+                d->proc_name[id] = dup_column(q, 2, &oom);
+            } else {
+                d->field_name[id] = dup_column(q, 1, &oom);
+            }
+        }
+        sqlite3_finalize(q);
+    }
+    if (oom || rc != SQLITE_DONE) {
+        mc_store_dims_free(d);
+        return oom ? mc_error_set(err, MC_EXIT_SOFTWARE, "out of memory")
+                   : mc_store_fail(s, rc, "reading the procedures and fields", err);
+    }
+    return 0;
 }

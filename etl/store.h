@@ -2,12 +2,13 @@
  * store.h -- the SQLite case store (SPEC 2 and 8).
  *
  * One database file in WAL mode holds the file ledger, every case with its
- * current version (denormalized for the figures) and the fingerprint and
- * source of each of its versions, in the table case_rows (the view "cases"
- * reads it column by column), the
- * quarantined rows (masked), the conflicts, and the stored reports.  A file is
- * loaded inside one transaction together with its ledger row: a crash leaves
- * all of the file or none of it.
+ * current version (denormalized for the figures, its procedure and field
+ * as ids of two small dictionaries) and the fingerprint and source of each
+ * of its versions, in the table case_rows (the view "cases" reads it column
+ * by column), the quarantined rows (masked), the conflicts, the stored
+ * reports, and the secret the store's fingerprints are keyed with.  A file
+ * is loaded inside one transaction together with its ledger row: a crash
+ * leaves all of the file or none of it.
  */
 #ifndef MC_STORE_H
 #define MC_STORE_H
@@ -36,6 +37,20 @@ const char *mc_store_path(const mc_store *s);
 typedef struct mc_file_counts {
     int64_t rows_read, accepted, duplicate, quarantined, conflicts;
 } mc_file_counts;
+
+/* What else the ledger says of a file (SPEC 10.4); NULL texts are "". */
+typedef struct mc_file_meta {
+    const char *unknown_columns; /* comma-separated */
+    const char *format;          /* "csv", "csv.gz", ... */
+    const char *sheet;           /* the sheet read; "" for CSV */
+    long header_line;            /* 1-based line or sheet row of the (last) header row */
+    long trailer_rows;           /* non-blank rows of the signature block */
+} mc_file_meta;
+
+/* The secret (MC_FP_SECRET_LEN bytes) the store's row fingerprints are
+ * keyed with (mc_fingerprinter_new), or NULL when the store was not opened
+ * for writing. */
+const unsigned char *mc_store_fp_secret(const mc_store *s);
 
 /* 1 when a file with this SHA-256 is in the ledger (its name and load time
  * copied out when the buffers are given), 0 when not, or an MC_EXIT_* status. */
@@ -85,9 +100,10 @@ int mc_store_flush(mc_store *s, mc_add_totals *t, mc_error *err);
 int mc_store_reject(mc_store *s, long line, const char *reason, const char *column,
                     const char *detail, const char *fields, mc_error *err);
 
-/* Finish the open file: write its counts and commit.  rows_read must equal
- * accepted + duplicate + quarantined (checked). */
-int mc_store_file_commit(mc_store *s, const mc_file_counts *c, const char *unknown_columns,
+/* Finish the open file: write its counts and what meta says of it (may be
+ * NULL), and commit.  rows_read must equal accepted + duplicate +
+ * quarantined (checked). */
+int mc_store_file_commit(mc_store *s, const mc_file_counts *c, const mc_file_meta *meta,
                          mc_error *err);
 
 /* Abandon the open file: nothing of it stays. */
@@ -178,6 +194,19 @@ typedef struct mc_unit_key {
 /* All unit keys, ordered by id; free with mc_store_unit_keys_free. */
 int mc_store_unit_keys(mc_store *s, mc_unit_key **keys, size_t *n, mc_error *err);
 void mc_store_unit_keys_free(mc_unit_key *keys, size_t n);
+
+/* The procedure and field dictionaries (case_rows.proc_id, .field_id), as
+ * arrays by id: entry 0 and ids no row has are NULL, as are a procedure's
+ * missing code or name. */
+typedef struct mc_store_dims {
+    int64_t max_proc, max_field;   /* the largest ids */
+    char **proc_code, **proc_name; /* [0..max_proc] */
+    char **field_name;             /* [0..max_field] */
+} mc_store_dims;
+
+/* Read both dictionaries into *d; free with mc_store_dims_free. */
+int mc_store_dims_read(mc_store *s, mc_store_dims *d, mc_error *err);
+void mc_store_dims_free(mc_store_dims *d);
 
 /* Run one SQL statement with no result rows; errors name the store. */
 int mc_store_exec(mc_store *s, const char *sql, mc_error *err);

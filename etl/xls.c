@@ -545,6 +545,13 @@ static int take_rows(xr *x, rbuf *r, int fd, mc_sheetrow *s, int *ended)
                 r_u32(r, &lines))
                 return 0;
             name[keep] = '\0';
+            /* the sheet before ended: one with rows but no header (a cover)
+             * sends the read on */
+            int se = mc_sheetrow_end_sheet(s);
+            if (se && se != MC_READER_NEXT_SHEET) {
+                *ended = 1;
+                return se;
+            }
             if (s->header_done) {
                 *ended = 1;     /* the sheet before was read: the later ones are not */
                 return 0;
@@ -608,6 +615,9 @@ static int take_rows(xr *x, rbuf *r, int fd, mc_sheetrow *s, int *ended)
             *ended = 1;
             if (r_u32(r, &a))
                 return 0;
+            int se = mc_sheetrow_end_sheet(s);   /* the last sheet ended */
+            if (se && se != MC_READER_NEXT_SHEET)
+                return se;
             if (!s->header_done && !s->accepted) {
                 int st = mc_sheetrow_finish(s);
                 if (st < 0)

@@ -3,8 +3,9 @@
  * compound file; SPEC 10.1), through FreeXL (Debian's libfreexl).
  *
  * The sheets are read in workbook order, hidden ones too; the first sheet
- * whose first non-empty row the callbacks take as the header is the one
- * read (etl/reader.h: MC_READER_NEXT_SHEET), and the read ends with it.
+ * in which the callbacks find a header is the one read (etl/reader.h:
+ * MC_READER_NEXT_SHEET, from a row or from on_sheet_end at the sheet's
+ * end), and the read ends with it.
  * Cells become text: text as it is, numbers in the shortest form that reads
  * back to the same value (integers without ".0"), dates "YYYY-MM-DD",
  * dates with a time "YYYY-MM-DD HH:MM:SS", times "HH:MM:SS" (FreeXL decides

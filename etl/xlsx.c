@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "base/mem.h"
 #include "etl/sheetrow.h"
 
 #define KIB ((size_t)1024)
@@ -133,19 +134,6 @@ static int nomem(xl *x)
     return mc_error_set(x->err, MC_EXIT_SOFTWARE, "%s: out of memory", x->name);
 }
 
-static void *grow(void *buf, size_t *cap, size_t need, size_t sz)
-{
-    if (need <= *cap)
-        return buf;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    void *nb = realloc(buf, c * sz);
-    if (nb)
-        *cap = c;
-    return nb;
-}
-
 /* The name without its namespace prefix: x:row and row are the same. */
 static const char *local(const char *name)
 {
@@ -233,7 +221,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     size_t room = x->max_field + 1 > x->tlen ? x->max_field + 1 - x->tlen : 0;
     if (n > room)
         n = room;
-    char *t = grow(x->txt, &x->tcap, x->tlen + n + 1, 1);
+    char *t = mc_mem_grow(x->txt, &x->tcap, x->tlen + n + 1, 1);
     if (!t) {
         fail_nomem(x);
         return;
@@ -431,7 +419,7 @@ static void wb_start(xl *x, const char *el, const char **atts)
             return;
         }
         const char *name = attr(atts, "name"), *rid = attr(atts, "id");
-        sheet *s = grow(x->sheets, &x->capsheets, x->nsheets + 1, sizeof *s);
+        sheet *s = mc_mem_grow(x->sheets, &x->capsheets, x->nsheets + 1, sizeof *s);
         if (!s)
             return fail_nomem(x);
         x->sheets = s;
@@ -470,7 +458,7 @@ static void rels_start(xl *x, const char *el, const char **atts)
     const char *id = attr(atts, "Id"), *type = attr(atts, "Type"), *target = attr(atts, "Target");
     if (!id || !type || !target)
         return;
-    rel *r = grow(x->rels, &x->caprels, x->nrels + 1, sizeof *r);
+    rel *r = mc_mem_grow(x->rels, &x->caprels, x->nrels + 1, sizeof *r);
     if (!r)
         return fail_nomem(x);
     x->rels = r;
@@ -627,7 +615,7 @@ static void styles_start(xl *x, const char *el, const char **atts)
             halt(x);
             return;
         }
-        unsigned *f = grow(x->xf_fmt, &x->capxf, x->nxf + 1, sizeof *f);
+        unsigned *f = mc_mem_grow(x->xf_fmt, &x->capxf, x->nxf + 1, sizeof *f);
         if (!f)
             return fail_nomem(x);
         x->xf_fmt = f;
@@ -711,7 +699,7 @@ static void sst_start(xl *x, const char *el, const char **atts)
             halt(x);
             return;
         }
-        uint64_t *o = grow(x->ss_off, &x->ss_offcap, x->ss_n + 2, sizeof *o);
+        uint64_t *o = mc_mem_grow(x->ss_off, &x->ss_offcap, x->ss_n + 2, sizeof *o);
         if (!o)
             return fail_nomem(x);
         x->ss_off = o;
@@ -878,8 +866,8 @@ static void place(xl *x, long col, const char *s, size_t n)
         row_bad(x, MC_REASON_ROW_TOO_LARGE, "row longer than %zu bytes", x->max_row);
         return;
     }
-    span *f = grow(x->f, &x->fcap, (size_t)col + 1, sizeof *f);
-    char *st = f ? grow(x->store, &x->scap, x->slen + n, 1) : NULL;
+    span *f = mc_mem_grow(x->f, &x->fcap, (size_t)col + 1, sizeof *f);
+    char *st = f ? mc_mem_grow(x->store, &x->scap, x->slen + n, 1) : NULL;
     if (f)
         x->f = f;
     if (!st)
@@ -991,7 +979,7 @@ static void finish_row(xl *x)
     }
     if (x->nf == 0)
         return;         /* every cell empty: a blank line */
-    mc_field *fv = grow(x->fv, &x->fvcap, x->nf, sizeof *fv);
+    mc_field *fv = mc_mem_grow(x->fv, &x->fvcap, x->nf, sizeof *fv);
     if (!fv)
         return fail_nomem(x);
     x->fv = fv;
@@ -1144,6 +1132,14 @@ static int read_sheets(xl *x)
         int st = parse_part(x, locate(x, sh->path), sh->path);
         if (st)
             return st;
+        /* a sheet that gave rows but, by its end, no header (a cover of a
+         * few lines): the frame sends the read on (reader.h) */
+        if (!x->next_sheet && x->header_done && x->cb->on_sheet_end) {
+            int se = x->cb->on_sheet_end(x->ctx, x->err);
+            if (se && se != MC_READER_NEXT_SHEET)
+                return se;
+            x->next_sheet = se == MC_READER_NEXT_SHEET;
+        }
         if (x->next_sheet) {
             x->next_sheet = 0;
             asked = *x->err;

@@ -20,6 +20,7 @@ int mc_report_inputs_load(const char *units_path, const char *targets_path,
                           const char *convention, mc_report_inputs *in, mc_error *err)
 {
     memset(in, 0, sizeof *in);
+    in->groups = MC_GROUPS_FIELD | MC_GROUPS_PROCEDURE;
     if (mc_convention_parse(convention ? convention : "calendar", &in->convention) != 0)
         return mc_error_set(err, MC_EXIT_USAGE, "--convention must be calendar or cutoff, not '%s'",
                             convention);
@@ -60,7 +61,7 @@ static mc_figures_opts figures_opts(const mc_report_inputs *in, const mc_period 
     return (mc_figures_opts){.units = in->units, .targets = &in->targets,
                              .convention = in->convention, .period = *period,
                              .as_of = mc_period_as_of(period, mc_period_today()),
-                             .unit = in->unit};
+                             .groups = in->groups, .unit = in->unit};
 }
 
 /* The figures' options for period_text as of as_of_text (NULL: SPEC 4's
@@ -150,7 +151,7 @@ static int write_stream(const mc_report *rep, mc_table t, mc_format f, int for_p
     case MC_FORMAT_CSV:
         return mc_write_csv(out, rep, t, for_people, err);
     case MC_FORMAT_HTML:
-        return mc_write_html(out, rep, err);
+        return mc_write_html(out, rep, t, err);
     case MC_FORMAT_SUMMARY:
         if (t != MC_TABLE_UNITS)
             return mc_error_set(err, MC_EXIT_USAGE,

@@ -22,6 +22,9 @@ typedef struct mc_report_inputs {
     mc_convention convention;
     char units_path[1024];    /* "" when no registry */
     char targets_path[1024];  /* "" when no targets */
+    unsigned groups;          /* MC_GROUPS_*: the breakdowns reports compute
+                               * (SPEC 11); all of them unless the caller
+                               * narrows it */
     const char *unit;         /* --unit CODE (SPEC 11), not owned; NULL: every unit */
 } mc_report_inputs;
 

@@ -31,13 +31,14 @@
 
 /* A's, B's, and the one of a scan alone (which needs no keys) */
 static const char *const scan_sql[3] = {
-    "SELECT facts, received_at, due_at, end_at, case_key FROM case_rows"
+    "SELECT facts, received_at, due_at, end_at, proc_id, field_id, case_key FROM case_rows"
     " WHERE received_at < ?1 AND (end_at IS NULL OR end_at >= ?2) ORDER BY case_key",
-    "SELECT facts, received_at, due_at, end_at, case_key FROM case_rows"
+    "SELECT facts, received_at, due_at, end_at, proc_id, field_id, case_key FROM case_rows"
     " WHERE received_at < ?1 AND (end_at IS NULL OR end_at >= ?2) ORDER BY case_key DESC",
-    "SELECT facts, received_at, due_at, end_at FROM case_rows"
+    "SELECT facts, received_at, due_at, end_at, proc_id, field_id FROM case_rows"
     " WHERE received_at < ?1 AND (end_at IS NULL OR end_at >= ?2)",
 };
+enum { COL_KEY = 6 };
 
 /* What identifies the store's content for the split (see above): one
  * line per ledger row, then the unit ids. */
@@ -128,8 +129,10 @@ static int run_side(side *sd)
             r->due_at = r->has_due ? sqlite3_column_int64(sd->q, 2) : 0;
             r->has_end = sqlite3_column_type(sd->q, 3) != SQLITE_NULL;
             r->end_at = r->has_end ? sqlite3_column_int64(sd->q, 3) : 0;
+            r->proc_id = sqlite3_column_int64(sd->q, 4);
+            r->field_id = sqlite3_column_int64(sd->q, 5);
             if (sd->sp) {
-                int len = sqlite3_column_bytes(sd->q, 4);
+                int len = sqlite3_column_bytes(sd->q, COL_KEY);
                 if (len >= KEY_MAX) {
                     pthread_mutex_lock(&sd->sp->lock);
                     sd->sp->gave_up = 1;
@@ -137,7 +140,7 @@ static int run_side(side *sd)
                     sd->rc = SQLITE_DONE;
                     return 0;
                 }
-                memcpy(sd->keys[n], sqlite3_column_blob(sd->q, 4), (size_t)len);
+                memcpy(sd->keys[n], sqlite3_column_blob(sd->q, COL_KEY), (size_t)len);
                 sd->key_len[n] = len;
             }
             n++;
@@ -287,4 +290,14 @@ int mc_scan_cases(mc_store *s, int64_t received_before, int64_t ended_from, mc_s
     sqlite3_finalize(a->q);
     free(a);
     return st;
+}
+
+void mc_scan_row_dims(const mc_store_dims *d, const mc_scan_row *r, const char **procedure_code,
+                      const char **procedure_name, const char **field_name)
+{
+    int proc = r->proc_id > 0 && r->proc_id <= d->max_proc;
+    *procedure_code = proc ? d->proc_code[r->proc_id] : NULL;
+    *procedure_name = proc ? d->proc_name[r->proc_id] : NULL;
+    *field_name = r->field_id > 0 && r->field_id <= d->max_field ? d->field_name[r->field_id]
+                                                                 : NULL;
 }

@@ -20,8 +20,16 @@
 /* One case row as a report needs it (store.h: case_rows). */
 typedef struct mc_scan_row {
     int64_t facts, received_at, due_at, end_at;
+    int64_t proc_id, field_id;  /* 0: none (mc_scan_row_dims names them) */
     int has_due, has_end;
 } mc_scan_row;
+
+/* The procedure code, procedure name and field name of a scanned case,
+ * through the dictionaries d (mc_store_dims_read); each NULL when the
+ * case's current version has none, or when its id is not in d.  The
+ * pointers live as long as d. */
+void mc_scan_row_dims(const mc_store_dims *d, const mc_scan_row *r, const char **procedure_code,
+                      const char **procedure_name, const char **field_name);
 
 /* Called with a block of rows; part is the caller's accumulator of the
  * thread that calls it (part[0] or part[1] of mc_scan_cases), never shared

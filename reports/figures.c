@@ -1,12 +1,16 @@
 /*
- * figures.c -- SPEC 5 figures per unit; see figures.h.
+ * figures.c -- SPEC 5 figures per unit, and by field and procedure (SPEC
+ * 11); see figures.h.
  *
- * The counting rules live in mc_figures_add_case and nowhere else; the rest
- * of this file resolves units, rolls counts up the hierarchy, and gathers
- * targets and quality checks around them.
+ * The counting rules live in mc_figures_add_case and nowhere else: each
+ * case is counted by it, in the same pass, into its unit, ALL, and when
+ * asked for, its field and its procedure.  The rest of this file resolves
+ * units, rolls counts up the hierarchy, groups fields and procedures, and
+ * gathers targets and quality checks around them.
  */
 #include "reports/figures.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,6 +467,84 @@ const char *mc_report_units_scope_name(const mc_report_units *m)
     return m->in_scope ? m->u.v[m->scope_ix].name : NULL;
 }
 
+/*
+ * Counts by procedure or field id, for the ids with a counted case.  Slots
+ * are handed out as the ids are met, so memory follows what the report
+ * lists, not the size of the dictionary (a file of a million procedure
+ * names must not make every report allocate for them all).
+ */
+typedef struct dim_part {
+    int64_t max_id;              /* ids 0..max_id are known; 0 is "none" */
+    uint32_t *slot_of;           /* by id: slot + 1, 0 when not met yet */
+    int64_t *id_of;              /* by slot */
+    int64_t (*c)[MC_C_COUNT];    /* by slot * n_periods + period */
+    size_t n, cap, n_periods;
+    int oom;
+    int64_t bad_id;              /* an id past max_id met (0: none) */
+} dim_part;
+
+static int dim_init(dim_part *d, int64_t max_id, size_t n_periods)
+{
+    memset(d, 0, sizeof *d);
+    d->max_id = max_id;
+    d->n_periods = n_periods ? n_periods : 1;
+    d->slot_of = calloc((size_t)max_id + 1, sizeof *d->slot_of);
+    return d->slot_of ? 0 : -1;
+}
+
+static void dim_free(dim_part *d)
+{
+    free(d->slot_of);
+    free(d->id_of);
+    free(d->c);
+}
+
+static void dim_reset(dim_part *d)
+{
+    if (d->slot_of)
+        memset(d->slot_of, 0, ((size_t)d->max_id + 1) * sizeof *d->slot_of);
+    d->n = 0;
+    d->oom = 0;
+    d->bad_id = 0;
+}
+
+/* The counts of id in period k, its slot made when new; NULL when id is
+ * unknown (d->bad_id) or memory ran out (d->oom). */
+static int64_t *dim_cell(dim_part *d, int64_t id, size_t k)
+{
+    if (id < 0 || id > d->max_id) {
+        d->bad_id = id ? id : -1;
+        return NULL;
+    }
+    uint32_t slot = d->slot_of[id];
+    if (!slot) {
+        if (d->n == d->cap) {
+            size_t cap = d->cap ? 2 * d->cap : 64;
+            int64_t *ids = realloc(d->id_of, cap * sizeof *ids);
+            if (ids)
+                d->id_of = ids;
+            int64_t(*c)[MC_C_COUNT] = ids ? realloc(d->c, cap * d->n_periods * sizeof *c) : NULL;
+            if (!c) {
+                d->oom = 1;
+                return NULL;
+            }
+            d->c = c;
+            d->cap = cap;
+        }
+        memset(d->c[d->n * d->n_periods], 0, d->n_periods * sizeof *d->c);
+        d->id_of[d->n] = id;
+        slot = (uint32_t)++d->n;
+        d->slot_of[id] = slot;
+    }
+    return d->c[(slot - 1) * d->n_periods + k];
+}
+
+static void add_counts(int64_t *to, const int64_t *from)
+{
+    for (int c = 0; c < MC_C_COUNT; c++)
+        to[c] += from[c];
+}
+
 /* What one thread of the scan counts (mc_scan_cases), merged afterwards:
  * the units it shares read-only with the other thread, and its own counts
  * per unit of the report. */
@@ -476,6 +558,9 @@ typedef struct scan_part {
     size_t n_own;                    /* cells of own */
     int has_bad_unit;                /* a case named a unit id the store does not know: */
     int64_t bad_unit;                /* this one */
+    unsigned groups;                 /* MC_GROUPS_*: count these too, */
+    size_t n_group_periods;          /* for the first this many periods */
+    dim_part field, proc;            /* by field id, by procedure id */
 } scan_part;
 
 /* mc_scan_reset_fn: nothing counted yet. */
@@ -487,6 +572,8 @@ static void reset_part(void *arg)
     memset(p->amb_noted, 0, (p->m->n_amb ? p->m->n_amb : 1) * (p->n_periods ? p->n_periods : 1));
     p->has_bad_unit = 0;
     p->bad_unit = 0;
+    dim_reset(&p->field);
+    dim_reset(&p->proc);
 }
 
 static void count_rows(void *arg, const mc_scan_row *rows, size_t n)
@@ -506,11 +593,23 @@ static void count_rows(void *arg, const mc_scan_row *rows, size_t n)
         if (m->in_scope && !m->in_scope[target - 1])
             continue;
         for (size_t k = 0; k < p->n_periods; k++) {
-            int counted = mc_figures_add_case(p->own[k * m->u.n + target - 1], &f, p->start[k],
-                                              p->as_of[k]);
+            /* the case into each row it belongs to, by the same rules:
+             * its unit, ALL, its field and its procedure (counting it four
+             * times costs less than adding a copy of its counts) */
+            if (!mc_figures_add_case(p->own[k * m->u.n + target - 1], &f, p->start[k],
+                                     p->as_of[k]))
+                continue;
             mc_figures_add_case(p->all[k], &f, p->start[k], p->as_of[k]);
-            if (a && counted)
+            if (a)
                 p->amb_noted[k * m->n_amb + (size_t)(a - m->amb)] = 1;
+            int64_t *cell;
+            if (k >= p->n_group_periods)
+                continue;
+            if ((p->groups & MC_GROUPS_FIELD) && (cell = dim_cell(&p->field, rows[i].field_id, k)))
+                mc_figures_add_case(cell, &f, p->start[k], p->as_of[k]);
+            if ((p->groups & MC_GROUPS_PROCEDURE) &&
+                (cell = dim_cell(&p->proc, rows[i].proc_id, k)))
+                mc_figures_add_case(cell, &f, p->start[k], p->as_of[k]);
         }
     }
 }
@@ -783,6 +882,132 @@ nomem:
 }
 
 
+/* ---- by field, by procedure (SPEC 11) --------------------------------- */
+
+/* Keys in byte order, the empty key after every other. */
+static int key_cmp(const char *a, const char *b)
+{
+    if (!*a || !*b)
+        return (!*a) - (!*b);
+    return strcmp(a, b);
+}
+
+/* A procedure (code, name) pair with counted cases, on its way into a
+ * group: its key is the code when it has one, else the name. */
+typedef struct proc_entry {
+    const char *key, *name; /* name NULL: the cases have none */
+    int has_code;
+    const int64_t *c;
+} proc_entry;
+
+static int cmp_proc_entry(const void *a, const void *b)
+{
+    const proc_entry *x = a, *y = b;
+    int k = key_cmp(x->key, y->key);
+    if (k)
+        return k;
+    /* unnamed first (they do not vote for the group's name), then names */
+    if (!x->name || !y->name)
+        return (x->name != NULL) - (y->name != NULL);
+    return strcmp(x->name, y->name);
+}
+
+static int cmp_field_row(const void *a, const void *b)
+{
+    return key_cmp(((const mc_group_row *)a)->name, ((const mc_group_row *)b)->name);
+}
+
+/* Append a row (code and name copied; code may be NULL) to v[*n]. */
+static int push_group(mc_group_row *v, size_t *n, const char *code, const char *name, int kind,
+                      const int64_t *c)
+{
+    mc_group_row *r = &v[*n];
+    r->code = code ? strdup(code) : NULL;
+    r->name = strdup(name);
+    if ((code && !r->code) || !r->name) {
+        free(r->code);
+        free(r->name);
+        return -1;
+    }
+    r->kind = kind;
+    memcpy(r->c, c, sizeof r->c);
+    (*n)++;
+    return 0;
+}
+
+/* The rows by field of period k from d (every thread's counts merged),
+ * ALL last, into rep. */
+static int field_rows(mc_report *rep, const dim_part *d, size_t k, const mc_store_dims *dims,
+                      const int64_t all[MC_C_COUNT])
+{
+    rep->fields = calloc(d->n + 1, sizeof *rep->fields);
+    if (!rep->fields)
+        return -1;
+    for (size_t i = 0; i < d->n; i++) {
+        const int64_t *c = d->c[i * d->n_periods + k];
+        int64_t id = d->id_of[i];
+        if (c[MC_C_RECEIVED_TOTAL] == 0) /* listed only with a counted case */
+            continue;
+        const char *name = id > 0 && dims->field_name[id] ? dims->field_name[id] : "";
+        if (push_group(rep->fields, &rep->n_fields, NULL, name, MC_ROW_UNIT, c))
+            return -1;
+    }
+    qsort(rep->fields, rep->n_fields, sizeof *rep->fields, cmp_field_row);
+    return push_group(rep->fields, &rep->n_fields, NULL, "ALL", MC_ROW_ALL, all);
+}
+
+/* The rows by procedure of period k, ALL last, into rep: the pairs with
+ * counted cases grouped by key, each group named by its most frequent
+ * name among its counted cases (ties: the smallest in byte order). */
+static int procedure_rows(mc_report *rep, const dim_part *d, size_t k, const mc_store_dims *dims,
+                          const int64_t all[MC_C_COUNT])
+{
+    proc_entry *e = calloc(d->n ? d->n : 1, sizeof *e);
+    rep->procedures = calloc(d->n + 1, sizeof *rep->procedures);
+    if (!e || !rep->procedures) {
+        free(e);
+        return -1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const int64_t *c = d->c[i * d->n_periods + k];
+        int64_t id = d->id_of[i];
+        if (c[MC_C_RECEIVED_TOTAL] == 0)
+            continue;
+        const char *code = id > 0 ? dims->proc_code[id] : NULL;
+        const char *name = id > 0 ? dims->proc_name[id] : NULL;
+        e[n++] = (proc_entry){.key = code ? code : name ? name : "", .name = name,
+                              .has_code = code != NULL, .c = c};
+    }
+    qsort(e, n, sizeof *e, cmp_proc_entry);
+    int st = 0;
+    for (size_t i = 0; i < n && !st;) {
+        size_t j = i;
+        int64_t sum[MC_C_COUNT] = {0}, best_votes = 0, votes = 0;
+        int has_code = 0;
+        const char *best = "";
+        for (; j < n && key_cmp(e[j].key, e[i].key) == 0; j++) {
+            add_counts(sum, e[j].c);
+            has_code |= e[j].has_code;
+            if (!e[j].name)
+                continue;
+            /* the entries of one name are neighbours: their votes add up */
+            votes = j > i && e[j - 1].name && strcmp(e[j - 1].name, e[j].name) == 0 ? votes : 0;
+            votes += e[j].c[MC_C_RECEIVED_TOTAL];
+            if (votes > best_votes) { /* strictly: the first, smallest name wins ties */
+                best_votes = votes;
+                best = e[j].name;
+            }
+        }
+        st = push_group(rep->procedures, &rep->n_procedures, has_code ? e[i].key : "", best,
+                        MC_ROW_UNIT, sum);
+        i = j;
+    }
+    free(e);
+    return st ? st : push_group(rep->procedures, &rep->n_procedures, "ALL", "", MC_ROW_ALL, all);
+}
+
+
 /* The reports of o[0..n_periods) from one read of the store; the first
  * n_full get their quality table, the others (a trend's months) only their
  * rows and targets. */
@@ -795,6 +1020,9 @@ static int compute(mc_store *s, const mc_figures_opts *o, size_t n_periods, size
     mc_report_units *m = NULL;
     scan_part parts[2];
     memset(parts, 0, sizeof parts);
+    unsigned groups = n_periods ? o[0].groups : 0;
+    mc_store_dims dims;
+    memset(&dims, 0, sizeof dims);
     int64_t *starts = calloc(n_periods ? n_periods : 1, sizeof *starts);
     int64_t *as_ofs = calloc(n_periods ? n_periods : 1, sizeof *as_ofs);
     name_note *period_notes = NULL;
@@ -813,6 +1041,8 @@ static int compute(mc_store *s, const mc_figures_opts *o, size_t n_periods, size
         goto done;
     if ((st = mc_report_units_new(s, o[0].units, o[0].unit, &m, err)))
         goto done;
+    if (groups && (st = mc_store_dims_read(s, &dims, err)))
+        goto done;
 
     /* Count every case once, for every period, on one or two threads, each
      * into its own part. */
@@ -830,19 +1060,47 @@ static int compute(mc_store *s, const mc_figures_opts *o, size_t n_periods, size
         p->amb_noted = calloc((m->n_amb ? m->n_amb : 1) * n_periods, 1);
         if (!p->own || !p->all || !p->amb_noted)
             goto nomem;
+        /* the breakdowns of the full reports only: a trend's months have none */
+        p->groups = groups;
+        p->n_group_periods = n_full;
+        if (((groups & MC_GROUPS_FIELD) && dim_init(&p->field, dims.max_field, n_full)) ||
+            ((groups & MC_GROUPS_PROCEDURE) && dim_init(&p->proc, dims.max_proc, n_full)))
+            goto nomem;
     }
     void *part_of[2] = {&parts[0], &parts[1]};
     int two;
     if ((st = mc_scan_cases(s, received_before, ended_from, count_rows, reset_part, part_of, &two,
                             err)))
         goto done;
-    for (int t = 0; t < 2; t++)
+    for (int t = 0; t < 2; t++) {
         if (parts[t].has_bad_unit) {
             st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a case names unit id %lld that the "
                               "store does not know; run 'motcua check'", mc_store_path(s),
                               (long long)parts[t].bad_unit);
             goto done;
         }
+        if (parts[t].field.bad_id || parts[t].proc.bad_id) {
+            int field = parts[t].field.bad_id != 0;
+            st = mc_error_set(err, MC_EXIT_SOFTWARE, "%s: a case names %s id %lld that the "
+                              "store does not know; run 'motcua check'", mc_store_path(s),
+                              field ? "field" : "procedure",
+                              (long long)(field ? parts[t].field.bad_id : parts[t].proc.bad_id));
+            goto done;
+        }
+        if (parts[t].field.oom || parts[t].proc.oom)
+            goto nomem;
+    }
+    /* the second thread's counts by field and procedure into the first's */
+    dim_part *mine[2] = {&parts[0].field, &parts[0].proc}, *other[2] = {&parts[1].field,
+                                                                         &parts[1].proc};
+    for (int g = 0; g < 2; g++)
+        for (size_t i = 0; i < other[g]->n; i++)
+            for (size_t k = 0; k < n_full; k++) {
+                int64_t *cell = dim_cell(mine[g], other[g]->id_of[i], k);
+                if (!cell)
+                    goto nomem;
+                add_counts(cell, other[g]->c[i * other[g]->n_periods + k]);
+            }
     if (!(period_notes = calloc(m->n_keys ? m->n_keys : 1, sizeof *period_notes)))
         goto nomem;
     for (size_t k = 0; k < n_periods; k++) {
@@ -867,6 +1125,13 @@ static int compute(mc_store *s, const mc_figures_opts *o, size_t n_periods, size
         if ((st = period_report(s, &o[k], &reps[k], m, all, period_notes, n_period_notes,
                                 k < n_full, err)))
             goto done;
+        if (k >= n_full)
+            continue;
+        reps[k].groups = groups;
+        if (((groups & MC_GROUPS_FIELD) && field_rows(&reps[k], &parts[0].field, k, &dims, all)) ||
+            ((groups & MC_GROUPS_PROCEDURE) &&
+             procedure_rows(&reps[k], &parts[0].proc, k, &dims, all)))
+            goto nomem;
     }
     goto done;
 
@@ -877,7 +1142,10 @@ done:
         free(parts[t].own);
         free(parts[t].all);
         free(parts[t].amb_noted);
+        dim_free(&parts[t].field);
+        dim_free(&parts[t].proc);
     }
+    mc_store_dims_free(&dims);
     if (st)
         for (size_t k = 0; k < n_periods; k++)
             mc_report_free(&reps[k]);

@@ -4,7 +4,9 @@
  * Reads the current version of every case from the store, resolves each
  * case's unit through the registry (SPEC 3), counts every figure, rolls the
  * counts up the registry's hierarchy and into ALL, matches the plan targets
- * (SPEC 6) and collects the data-quality checks.  Writers then only format.
+ * (SPEC 6) and collects the data-quality checks; on request, in the same
+ * pass, the same figures by field and by procedure (SPEC 11).  Writers
+ * then only format.
  */
 #ifndef MC_FIGURES_H
 #define MC_FIGURES_H
@@ -25,6 +27,9 @@ typedef struct mc_figures_opts {
     mc_period period;
     int64_t as_of;              /* day number */
     mc_convention convention;
+    unsigned groups;            /* MC_GROUPS_*: the breakdowns to compute too
+                                 * (SPEC 11); the same in every o[k] of
+                                 * mc_figures_compute_many */
     const char *unit;           /* --unit (SPEC 11): only the cases of this unit of the
                                  * report and of its descendants in the registry; NULL
                                  * for every case */

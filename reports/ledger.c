@@ -8,7 +8,7 @@
 
 #include "transforms/text.h"
 
-#define LEDGER_MAX_COLS 8
+#define LEDGER_MAX_COLS 12
 
 static void csv_field(FILE *out, const char *s)
 {
@@ -25,11 +25,13 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* SPEC 7's columns, then SPEC 10.4's at the end */
 static const char *const files_sql =
-    "SELECT name, sha256, rows_read, accepted, duplicate, quarantined, conflicts, loaded_at"
-    " FROM files ORDER BY id";
+    "SELECT name, sha256, rows_read, accepted, duplicate, quarantined, conflicts, loaded_at,"
+    " format, sheet, header_line, trailer_rows FROM files ORDER BY id";
 static const char *const files_head[] = {"file", "sha256", "rows_read", "accepted",
-                                         "duplicate", "quarantined", "conflicts", "loaded_at"};
+                                         "duplicate", "quarantined", "conflicts", "loaded_at",
+                                         "format", "sheet", "header_line", "trailer_rows"};
 static const char *const rejects_sql =
     "SELECT f.name, r.line, r.reason, r.col, r.detail FROM rejects r JOIN files f"
     " ON f.id = r.file_id ORDER BY r.file_id, r.line, r.id";
@@ -59,7 +61,9 @@ int mc_ledger_write(FILE *out, mc_store *s, mc_ledger_table which, int as_csv, m
 {
     const char *sql = which == MC_LEDGER_FILES ? files_sql : rejects_sql;
     const char *const *head = which == MC_LEDGER_FILES ? files_head : rejects_head;
-    size_t cols = which == MC_LEDGER_FILES ? 8 : 5;
+    size_t cols = which == MC_LEDGER_FILES ? sizeof files_head / sizeof *files_head
+                                           : sizeof rejects_head / sizeof *rejects_head;
+    _Static_assert(sizeof files_head / sizeof *files_head <= LEDGER_MAX_COLS, "widths");
     sqlite3_stmt *q;
     int rc = sqlite3_prepare_v2(mc_store_db(s), sql, -1, &q, NULL);
     if (rc != SQLITE_OK)

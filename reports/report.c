@@ -131,6 +131,17 @@ void mc_report_free(mc_report *rep)
         free(rep->rows[i].unit_name);
     }
     free(rep->rows);
+    mc_group_row *groups[2] = {rep->fields, rep->procedures};
+    size_t n_groups[2] = {rep->n_fields, rep->n_procedures};
+    for (int g = 0; g < 2; g++) {
+        for (size_t i = 0; i < n_groups[g]; i++) {
+            free(groups[g][i].code);
+            free(groups[g][i].name);
+        }
+        free(groups[g]);
+    }
+    rep->fields = rep->procedures = NULL;
+    rep->n_fields = rep->n_procedures = 0;
     for (size_t i = 0; i < rep->n_targets; i++) {
         free(rep->targets[i].unit_code);
         free(rep->targets[i].indicator);
@@ -172,8 +183,23 @@ int mc_report_copy(mc_report *dst, const mc_report *src)
     dst->targets = NULL;
     dst->quality = NULL;
     dst->trend = NULL;
+    dst->fields = dst->procedures = NULL;
     dst->n_rows = dst->n_targets = dst->n_quality = dst->n_trend = 0;
+    dst->n_fields = dst->n_procedures = 0;
     int ok = 1;
+    const mc_group_row *from[2] = {src->fields, src->procedures};
+    size_t n_from[2] = {src->n_fields, src->n_procedures};
+    mc_group_row **to[2] = {&dst->fields, &dst->procedures};
+    size_t *n_to[2] = {&dst->n_fields, &dst->n_procedures};
+    for (int g = 0; g < 2; g++) {
+        if (n_from[g] && !(*to[g] = calloc(n_from[g], sizeof **to[g])))
+            goto nomem;
+        for (size_t i = 0; i < n_from[g]; i++, (*n_to[g])++) {
+            (*to[g])[i] = from[g][i];
+            (*to[g])[i].code = dup_or_null(from[g][i].code, &ok);
+            (*to[g])[i].name = dup_or_null(from[g][i].name, &ok);
+        }
+    }
     if (src->n_rows && !(dst->rows = calloc(src->n_rows, sizeof *dst->rows)))
         goto nomem;
     for (size_t i = 0; i < src->n_rows; i++, dst->n_rows++) {

@@ -82,6 +82,21 @@ typedef struct mc_unit_row {
     int64_t c[MC_C_COUNT];
 } mc_unit_row;
 
+/* A row of a breakdown (SPEC 11): one field, or one procedure, or ALL. */
+typedef struct mc_group_row {
+    char *code;           /* procedures: the code of a group keyed by code, ""
+                           * for one keyed by name, "ALL"; fields: NULL */
+    char *name;           /* the field's name, or the procedure group's most
+                           * frequent name; "" for the cases without; "ALL"
+                           * for the fields' total row, "" for the
+                           * procedures' */
+    int kind;             /* MC_ROW_UNIT for a group, MC_ROW_ALL */
+    int64_t c[MC_C_COUNT];
+} mc_group_row;
+
+/* Which breakdowns a report computes (mc_report.groups). */
+enum { MC_GROUPS_FIELD = 1, MC_GROUPS_PROCEDURE = 2 };
+
 typedef struct mc_target_row {
     char *unit_code;
     char *indicator;      /* a rate name, e.g. "on_time_rate" */
@@ -112,6 +127,9 @@ typedef struct mc_report {
     char scope_unit[256];         /* --unit's code: the report is limited to it and its
                                      descendants; "" for every unit */
     mc_unit_row *rows;   size_t n_rows;
+    unsigned groups;      /* MC_GROUPS_*: the breakdowns below that were computed */
+    mc_group_row *fields; size_t n_fields;         /* by field, ALL last */
+    mc_group_row *procedures; size_t n_procedures; /* by procedure, ALL last */
     mc_target_row *targets; size_t n_targets;
     mc_quality_row *quality; size_t n_quality;
     /* SPEC 13: the reports of the 12 months that end with the month holding
@@ -130,12 +148,16 @@ typedef struct mc_report {
 /* Release everything an mc_report owns (not the struct itself). */
 void mc_report_free(mc_report *rep);
 
-/* A deep copy of src into *dst, its trend included.  0, or -1 when out of
- * memory (then *dst owns nothing). */
+/* A deep copy of src into *dst, its trend and breakdowns included.  0,
+ * or -1 when out of memory (then *dst owns nothing). */
 int mc_report_copy(mc_report *dst, const mc_report *src);
 
-/* Which table a writer writes. */
-typedef enum { MC_TABLE_UNITS, MC_TABLE_TARGETS, MC_TABLE_QUALITY, MC_TABLE_TREND } mc_table;
+/* Which table a writer writes: FIELDS and PROCEDURES are the units
+ * table's breakdowns (report --by field|procedure). */
+typedef enum {
+    MC_TABLE_UNITS, MC_TABLE_TARGETS, MC_TABLE_QUALITY, MC_TABLE_TREND, MC_TABLE_FIELDS,
+    MC_TABLE_PROCEDURES
+} mc_table;
 
 /*
  * Writers.  Each returns 0, or an MC_EXIT_* status with *err filled.
@@ -147,15 +169,18 @@ typedef enum { MC_TABLE_UNITS, MC_TABLE_TARGETS, MC_TABLE_QUALITY, MC_TABLE_TREN
  *  xlsx : the workbook, written to path; with the trend's sheets and line
  *         charts when rep->trend is there; with rep->cases, a sheet lists the
  *         late cases ("Hồ sơ trễ hạn"), the most days late first (the first
- *         5,000: a sheet is held in memory).
- *  html : one self-contained page, to out; with the trend's line charts when
- *         rep->trend is there; with rep->cases, a section lists the late
- *         cases without an apology letter, worst first.
+ *         5,000: a sheet is held in memory); the form by field and the table
+ *         by procedure when computed.
+ *  html : one self-contained page, to out: the whole report for the units,
+ *         targets, quality and trend tables, with the trend's line charts
+ *         when rep->trend is there and, with rep->cases, a section listing
+ *         the late cases without an apology letter, worst first; the
+ *         breakdown alone for FIELDS and PROCEDURES.
  */
 int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc_error *err);
 int mc_write_text(FILE *out, const mc_report *rep, mc_table t, mc_error *err);
 int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err);
-int mc_write_html(FILE *out, const mc_report *rep, mc_error *err);
+int mc_write_html(FILE *out, const mc_report *rep, mc_table t, mc_error *err);
 
 /*
  * The paragraph for the monthly report (SPEC 14): seven lines, each ending

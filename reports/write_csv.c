@@ -93,12 +93,14 @@ static void end_row(csv_w *w)
     w->col = 0;
 }
 
-/* The heading of a table of unit rows: the six fixed columns given, then
- * the counts and rates of the CSV contract. */
-static void rows_heading(csv_w *w, const char *const fixed[6], const char *const fixed_vi[6])
+/* The heading of a table of figures: the n fixed columns given (the
+ * period's four, then the row's key), then the counts and rates of the CSV
+ * contract. */
+static void rows_heading(csv_w *w, const char *const *fixed, const char *const *fixed_vi,
+                         size_t n)
 {
     char label[256];
-    for (size_t i = 0; i < 6; i++)
+    for (size_t i = 0; i < n; i++)
         cell_text(w, w->people ? fixed_vi[i] : fixed[i]);
     for (int c = 0; c < MC_C_CONTRACT_COUNT; c++)
         cell_text(w, w->people ? mc_count_label_vi((mc_count)c) : mc_count_name((mc_count)c));
@@ -113,25 +115,63 @@ static void rows_heading(csv_w *w, const char *const fixed[6], const char *const
     end_row(w);
 }
 
+/* The period's cells, before a row's key. */
+static void period_cells(csv_w *w, const mc_report *rep)
+{
+    cell_text(w, rep->period);
+    cell_date(w, rep->period_start);
+    cell_date(w, rep->period_end);
+    cell_date(w, rep->as_of);
+}
+
+/* A row's counts and rates, after its key; then the line ends. */
+static void figures_cells(csv_w *w, const int64_t c[MC_C_COUNT])
+{
+    for (int k = 0; k < MC_C_CONTRACT_COUNT; k++)
+        cell_int(w, c[k]);
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        double v = 0;
+        int has = mc_rate_value(c, (mc_rate)r, &v);
+        cell_opt2(w, has, v);
+    }
+    end_row(w);
+}
+
 /* The unit rows of rep, each led by its period, dates and as-of date. */
 static void unit_rows(csv_w *w, const mc_report *rep)
 {
     for (size_t i = 0; i < rep->n_rows; i++) {
         const mc_unit_row *row = &rep->rows[i];
-        cell_text(w, rep->period);
-        cell_date(w, rep->period_start);
-        cell_date(w, rep->period_end);
-        cell_date(w, rep->as_of);
+        period_cells(w, rep);
         cell_text(w, row->unit_code);
         cell_text(w, w->people ? mc_wu_row_label(row) : row->unit_name);
-        for (int c = 0; c < MC_C_CONTRACT_COUNT; c++)
-            cell_int(w, row->c[c]);
-        for (int r = 0; r < MC_R_COUNT; r++) {
-            double v = 0;
-            int has = mc_rate_value(row->c, (mc_rate)r, &v);
-            cell_opt2(w, has, v);
-        }
-        end_row(w);
+        figures_cells(w, row->c);
+    }
+}
+
+/* SPEC 11's tables: by field (field_name) or by procedure (procedure_code,
+ * procedure_name), ALL last. */
+static void write_groups(csv_w *w, const mc_report *rep, int by_procedure)
+{
+    static const char *const field[] = {"period", "period_start", "period_end", "as_of",
+                                        "field_name"};
+    static const char *const field_vi[] = {"Kỳ báo cáo", "Từ ngày", "Đến ngày",
+                                           "Tính đến ngày", "Lĩnh vực"};
+    static const char *const proc[] = {"period", "period_start", "period_end", "as_of",
+                                       "procedure_code", "procedure_name"};
+    static const char *const proc_vi[] = {"Kỳ báo cáo", "Từ ngày", "Đến ngày", "Tính đến ngày",
+                                          "Mã thủ tục", "Tên thủ tục"};
+    const mc_group_row *rows = by_procedure ? rep->procedures : rep->fields;
+    size_t n = by_procedure ? rep->n_procedures : rep->n_fields;
+    rows_heading(w, by_procedure ? proc : field, by_procedure ? proc_vi : field_vi,
+                 by_procedure ? 6 : 5);
+    for (size_t i = 0; i < n; i++) {
+        const mc_group_row *row = &rows[i];
+        period_cells(w, rep);
+        if (by_procedure)
+            cell_text(w, w->people && row->kind == MC_ROW_ALL ? "" : row->code);
+        cell_text(w, w->people ? mc_wu_group_label(row, by_procedure) : row->name);
+        figures_cells(w, row->c);
     }
 }
 
@@ -143,7 +183,7 @@ static void write_units(csv_w *w, const mc_report *rep)
     static const char *const fixed[] = {
         "period", "period_start", "period_end", "as_of", "unit_code", "unit_name",
     };
-    rows_heading(w, fixed, fixed_vi);
+    rows_heading(w, fixed, fixed_vi, 6);
     unit_rows(w, rep);
 }
 
@@ -156,7 +196,7 @@ static void write_trend(csv_w *w, const mc_report *rep)
     static const char *const fixed[] = {
         "month", "month_start", "month_end", "as_of", "unit_code", "unit_name",
     };
-    rows_heading(w, fixed, fixed_vi);
+    rows_heading(w, fixed, fixed_vi, 6);
     for (size_t m = 0; m < rep->n_trend; m++)
         unit_rows(w, &rep->trend[m]);
 }
@@ -244,10 +284,13 @@ int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc
     if (!out || !rep)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: no output or no report");
     if (t != MC_TABLE_UNITS && t != MC_TABLE_TARGETS && t != MC_TABLE_QUALITY &&
-        t != MC_TABLE_TREND)
+        t != MC_TABLE_TREND && t != MC_TABLE_FIELDS && t != MC_TABLE_PROCEDURES)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: unknown table %d", (int)t);
     if (t == MC_TABLE_TREND && !rep->trend)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: the report has no trend");
+    if (!mc_wu_has_table(rep, t))
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "csv writer: the report was computed "
+                            "without this breakdown");
 
     csv_w w = { out, for_people != 0, 0 };
     errno = 0;
@@ -265,6 +308,10 @@ int mc_write_csv(FILE *out, const mc_report *rep, mc_table t, int for_people, mc
         break;
     case MC_TABLE_TREND:
         write_trend(&w, rep);
+        break;
+    case MC_TABLE_FIELDS:
+    case MC_TABLE_PROCEDURES:
+        write_groups(&w, rep, t == MC_TABLE_PROCEDURES);
         break;
     }
     if (fflush(out) != 0 || ferror(out))

@@ -219,6 +219,58 @@ static void units_table(FILE *out, const mc_report *rep)
     fputs("</tbody></table></div>\n", out);
 }
 
+/* A breakdown of SPEC 11 (by field, or by procedure with its code), with
+ * the same counts and rates as the units table; the plans set no targets
+ * for a field or a procedure. */
+static void group_table(FILE *out, const mc_report *rep, int by_procedure)
+{
+    char b[64];
+    const mc_group_row *rows = by_procedure ? rep->procedures : rep->fields;
+    size_t n = by_procedure ? rep->n_procedures : rep->n_fields;
+    fputs(by_procedure ? "<h2>Tình hình, kết quả giải quyết theo thủ tục</h2>\n"
+                         "<div class=\"wrap\"><table>\n<thead><tr><th>Mã thủ tục</th>"
+                         "<th>Tên thủ tục</th>"
+                       : "<h2>Tình hình, kết quả giải quyết theo lĩnh vực</h2>\n"
+                         "<div class=\"wrap\"><table>\n<thead><tr><th>Lĩnh vực</th>",
+          out);
+    for (int c = 0; c < MC_C_CONTRACT_COUNT; c++) {
+        fputs("<th>", out);
+        esc(out, mc_count_label_vi((mc_count)c));
+        fputs("</th>", out);
+    }
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        fputs("<th>", out);
+        esc(out, mc_rate_label_vi((mc_rate)r));
+        fputs(" (%)</th>", out);
+    }
+    fputs("</tr></thead>\n<tbody>\n", out);
+    for (size_t i = 0; i < n; i++) {
+        const mc_group_row *row = &rows[i];
+        fprintf(out, "<tr class=\"%s\"><td>", row->kind == MC_ROW_ALL ? "all" : "unit");
+        if (by_procedure) {
+            esc(out, row->kind == MC_ROW_ALL ? "" : row->code);
+            fputs("</td><td>", out);
+        }
+        esc(out, mc_wu_group_label(row, by_procedure));
+        fputs("</td>", out);
+        for (int c = 0; c < MC_C_CONTRACT_COUNT; c++) {
+            fmt_int(b, sizeof b, row->c[c]);
+            fprintf(out, "<td class=\"n\">%s</td>", b);
+        }
+        for (int r = 0; r < MC_R_COUNT; r++) {
+            double v;
+            if (mc_rate_value(row->c, (mc_rate)r, &v)) {
+                fmt_dec2(b, sizeof b, 0, v);
+                fprintf(out, "<td class=\"n\">%s</td>", b);
+            } else {
+                fputs("<td class=\"n\">–</td>", out);
+            }
+        }
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n", out);
+}
+
 /* Geometry of the bar charts, in SVG user units. */
 enum { CH_LABEL = 240, CH_BAR = 420, CH_VALUE = 90, CH_ROW = 24, CH_TOP = 22, CH_BOTTOM = 34 };
 
@@ -728,11 +780,30 @@ static void page_start(FILE *out, const char *title, const char *h1, const char 
     fputs("</p>\n", out);
 }
 
-int mc_write_html(FILE *out, const mc_report *rep, mc_error *err)
+int mc_write_html(FILE *out, const mc_report *rep, mc_table t, mc_error *err)
 {
     if (!out || !rep)
         return mc_error_set(err, MC_EXIT_SOFTWARE, "html writer: no output or no report");
+    if (!mc_wu_has_table(rep, t))
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "html writer: the report was computed "
+                            "without this breakdown");
     errno = 0;
+    if (t == MC_TABLE_FIELDS || t == MC_TABLE_PROCEDURES) {
+        /* SPEC 11's breakdown alone */
+        int by_procedure = t == MC_TABLE_PROCEDURES;
+        page_start(out, by_procedure ? "Tình hình, kết quả giải quyết TTHC theo thủ tục"
+                                     : "Tình hình, kết quả giải quyết TTHC theo lĩnh vực",
+                   by_procedure ? "Tình hình, kết quả giải quyết thủ tục hành chính theo thủ tục"
+                                : "Tình hình, kết quả giải quyết thủ tục hành chính theo lĩnh vực",
+                   rep->reporting_unit, rep->period, rep->period_start, rep->period_end,
+                   rep->as_of);
+        group_table(out, rep, by_procedure);
+        fputs("</body>\n</html>\n", out);
+        if (fflush(out) != 0 || ferror(out))
+            return mc_error_set(err, MC_EXIT_IO, "cannot write the HTML report: %s",
+                                strerror(errno ? errno : EIO));
+        return 0;
+    }
     page_start(out, "Tình hình, kết quả giải quyết TTHC",
                "Tình hình, kết quả giải quyết thủ tục hành chính", rep->reporting_unit,
                rep->period, rep->period_start, rep->period_end, rep->as_of);

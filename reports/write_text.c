@@ -287,6 +287,47 @@ static int units_table(tbl *t, const mc_report *reps, size_t n, int with_month)
     return 0;
 }
 
+/* A breakdown of SPEC 11: the key column(s), the form's counts, the rates
+ * (the plans set no targets for a field or a procedure). */
+static int group_table(tbl *t, const mc_report *rep, int by_procedure)
+{
+    const mc_group_row *rows = by_procedure ? rep->procedures : rep->fields;
+    size_t n = by_procedure ? rep->n_procedures : rep->n_fields, keys = by_procedure ? 2 : 1;
+    if (tbl_init(t, keys + N_FORM + MC_R_COUNT) < 0)
+        return -1;
+    if (by_procedure) {
+        tbl_add(t, "Mã");
+        tbl_add(t, "Thủ tục");
+    } else {
+        tbl_add(t, "Lĩnh vực");
+    }
+    for (size_t i = 0; i < N_FORM; i++) {
+        tbl_add(t, form_heads[i]);
+        t->right[keys + i] = 1;
+    }
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        tbl_add(t, rate_heads[r]);
+        t->right[keys + N_FORM + (size_t)r] = 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const mc_group_row *row = &rows[i];
+        if (by_procedure)
+            tbl_add(t, row->kind == MC_ROW_ALL ? "ALL" : row->code);
+        tbl_add(t, mc_wu_group_label(row, by_procedure));
+        for (size_t k = 0; k < N_FORM; k++)
+            tbl_addf(t, "%" PRId64, row->c[form_counts[k]]);
+        for (int r = 0; r < MC_R_COUNT; r++) {
+            double v;
+            char num[64];
+            if (mc_rate_value(row->c, (mc_rate)r, &v))
+                tbl_addf(t, "%s", mc_wu_fmt2(v, 0, num, sizeof num));
+            else
+                tbl_add(t, "–");
+        }
+    }
+    return 0;
+}
+
 static int targets_table(tbl *t, const mc_report *rep)
 {
     static const char *const head[] = {
@@ -364,6 +405,15 @@ int mc_write_text(FILE *out, const mc_report *rep, mc_table which, mc_error *err
     case MC_TABLE_QUALITY:
         what = "Chất lượng dữ liệu";
         rc = quality_table(&t, rep);
+        break;
+    case MC_TABLE_FIELDS:
+    case MC_TABLE_PROCEDURES:
+        if (!mc_wu_has_table(rep, which))
+            return mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: the report was computed "
+                                "without this breakdown");
+        what = which == MC_TABLE_FIELDS ? "Tình hình, kết quả giải quyết TTHC theo lĩnh vực"
+                                        : "Tình hình, kết quả giải quyết TTHC theo thủ tục";
+        rc = group_table(&t, rep, which == MC_TABLE_PROCEDURES);
         break;
     default:
         return mc_error_set(err, MC_EXIT_SOFTWARE, "text writer: unknown table %d", (int)which);

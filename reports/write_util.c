@@ -134,6 +134,26 @@ const char *mc_wu_row_label(const mc_unit_row *row)
     return mc_wu_str(row->unit_code);
 }
 
+const char *mc_wu_group_label(const mc_group_row *row, int by_procedure)
+{
+    if (row->kind == MC_ROW_ALL)
+        return "Tổng cộng";
+    if (row->name && row->name[0])
+        return row->name;
+    if (by_procedure && row->code && row->code[0])
+        return row->code;
+    return by_procedure ? "(không rõ thủ tục)" : "(không rõ lĩnh vực)";
+}
+
+int mc_wu_has_table(const mc_report *rep, mc_table t)
+{
+    if (t == MC_TABLE_FIELDS)
+        return (rep->groups & MC_GROUPS_FIELD) != 0;
+    if (t == MC_TABLE_PROCEDURES)
+        return (rep->groups & MC_GROUPS_PROCEDURE) != 0;
+    return 1;
+}
+
 char *mc_wu_fmt2(double v, int plus, char *out, size_t cap)
 {
     char ten[64];

@@ -47,6 +47,14 @@ const char *mc_wu_op_vi(const char *op);
  * name, else its code. */
 const char *mc_wu_row_label(const mc_unit_row *row);
 
+/* The name to show people for a row of a breakdown (SPEC 11): "Tổng cộng"
+ * for ALL, the field's or procedure's name, else the procedure's code, else
+ * a note that the cases have none. */
+const char *mc_wu_group_label(const mc_group_row *row, int by_procedure);
+
+/* 1 when rep holds table t: a breakdown only when it was computed. */
+int mc_wu_has_table(const mc_report *rep, mc_table t);
+
 /*
  * v with two decimals, rounded half away from zero as people and Excel's
  * ROUND do (201/20000 = 1.005 % is "1.01", 1/32 = 3.125 % is "3.13"), into

@@ -5,13 +5,15 @@
  * TTHC" (Thông tư 01/2020/TT-VPCP) so staff can paste it into the monthly
  * report as is; sheet 2 puts every rate beside its plan target; sheet 3 is
  * the data-quality table; sheet 4 ("Tóm tắt") the paragraph of SPEC 14.
- * With the report's trend (SPEC 13), sheet 5 is the monthly table and sheet
- * 6 native Excel line charts of the headline rates against their targets,
- * drawn from data on that sheet.  Numbers are stored as numbers, so Excel
- * can sum them; every text goes through worksheet_write_string, which never
- * makes a formula, so a unit called "=HYPERLINK(...)" stays text.  The
- * workbook's creation time is the as-of date, so the same data gives the
- * same file.
+ * With the report's trend (SPEC 13), the next sheet is the monthly table
+ * and the one after native Excel line charts of the headline rates against
+ * their targets, drawn from data on that sheet.  When the report has them
+ * (SPEC 11), the last two sheets are the form with its rows by field, as
+ * the form itself lists them, and the same counts by procedure with each
+ * one's on-time rate.  Numbers are stored as numbers, so Excel can sum
+ * them; every text goes through worksheet_write_string, which never makes a
+ * formula, so a unit called "=HYPERLINK(...)" stays text.  The workbook's
+ * creation time is the as-of date, so the same data gives the same file.
  */
 #include "reports/write_util.h"
 #include "reports/cases.h"
@@ -183,12 +185,23 @@ static const mc_count form_counts[11] = {
 #define FORM_HEAD 5   /* first heading row of sheet 1 */
 #define FORM_DATA 9   /* first data row of sheet 1 */
 
-static void sheet_form(xw *x, lxw_worksheet *ws, const mc_report *rep)
+/* One row of a sheet in the form's shape, whatever it lists. */
+typedef struct form_row {
+    const char *key[2];      /* the row's label (or code, then label) */
+    int bold, depth, all;
+    const int64_t *c;
+} form_row;
+
+/* A sheet in the form's shape: STT, n_keys key columns headed heads, the
+ * form's 11 counts, and the on-time rate when with_rate. */
+static void form_sheet(xw *x, lxw_worksheet *ws, const mc_report *rep, const char *title,
+                       const char *const *heads, int n_keys, const form_row *rows, size_t n,
+                       int with_rate)
 {
     char line[600];
-    const lxw_col_t last = 12;
+    const lxw_col_t first = (lxw_col_t)(1 + n_keys), last = (lxw_col_t)(first + 10 + with_rate);
 
-    merge(x, ws, 0, 0, 0, last, "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", x->title);
+    merge(x, ws, 0, 0, 0, last, title, x->title);
     snprintf(line, sizeof line, "Đơn vị báo cáo: %s",
              rep->reporting_unit[0] ? rep->reporting_unit : "Tất cả đơn vị");
     merge(x, ws, 1, 0, 1, last, line, x->info);
@@ -200,21 +213,24 @@ static void sheet_form(xw *x, lxw_worksheet *ws, const mc_report *rep)
 
     const lxw_row_t h = FORM_HEAD;
     merge(x, ws, h, 0, h + 2, 0, "STT", x->head);
-    merge(x, ws, h, 1, h + 2, 1, "Đơn vị", x->head);
-    merge(x, ws, h, 2, h, 5, "Số hồ sơ nhận giải quyết", x->head);
-    merge(x, ws, h, 6, h, 12, "Kết quả giải quyết", x->head);
-    merge(x, ws, h + 1, 2, h + 2, 2, "Tổng số", x->head);
-    merge(x, ws, h + 1, 3, h + 1, 5, "Trong đó", x->head);
-    merge(x, ws, h + 1, 6, h + 1, 9, "Số hồ sơ đã giải quyết", x->head);
-    merge(x, ws, h + 1, 10, h + 1, 12, "Số hồ sơ đang giải quyết", x->head);
+    for (int i = 0; i < n_keys; i++)
+        merge(x, ws, h, (lxw_col_t)(1 + i), h + 2, (lxw_col_t)(1 + i), heads[i], x->head);
+    merge(x, ws, h, first, h, first + 3, "Số hồ sơ nhận giải quyết", x->head);
+    merge(x, ws, h, first + 4, h, first + 10, "Kết quả giải quyết", x->head);
+    merge(x, ws, h + 1, first, h + 2, first, "Tổng số", x->head);
+    merge(x, ws, h + 1, first + 1, h + 1, first + 3, "Trong đó", x->head);
+    merge(x, ws, h + 1, first + 4, h + 1, first + 7, "Số hồ sơ đã giải quyết", x->head);
+    merge(x, ws, h + 1, first + 8, h + 1, first + 10, "Số hồ sơ đang giải quyết", x->head);
+    if (with_rate)
+        merge(x, ws, h, last, h + 2, last, mc_rate_label_vi(MC_R_ON_TIME), x->head);
     static const char *const sub[] = {
         "Số mới tiếp nhận trực tuyến", "Số mới tiếp nhận trực tiếp và qua dịch vụ bưu chính",
         "Số từ kỳ trước chuyển qua", "Tổng số", "Trả trước hạn", "Trả đúng thời hạn",
         "Trả quá hạn", "Tổng số", "Trong hạn", "Quá hạn",
     };
     for (int i = 0; i < 10; i++)
-        put_str(x, ws, h + 2, (lxw_col_t)(3 + i), sub[i], x->head);
-    for (int i = 0; i <= 12; i++) {
+        put_str(x, ws, h + 2, (lxw_col_t)(first + 1 + i), sub[i], x->head);
+    for (int i = 0; i <= last; i++) {
         snprintf(line, sizeof line, "(%d)", i + 1);
         put_str(x, ws, h + 3, (lxw_col_t)i, line, x->colno);
     }
@@ -222,27 +238,76 @@ static void sheet_form(xw *x, lxw_worksheet *ws, const mc_report *rep)
 
     lxw_row_t r = FORM_DATA;
     int stt = 0;
-    for (size_t i = 0; i < rep->n_rows; i++, r++) {
-        const mc_unit_row *row = &rep->rows[i];
-        int bold = row->kind != MC_ROW_UNIT;
+    for (size_t i = 0; i < n; i++, r++) {
+        const form_row *row = &rows[i];
         int depth = row->depth < 0 ? 0 : row->depth > MAX_INDENT ? MAX_INDENT : row->depth;
-        if (row->kind == MC_ROW_ALL) {
+        if (row->all)
             put_str(x, ws, r, 0, "", x->stt);
-            depth = 0;
-        } else {
+        else
             put_num(x, ws, r, 0, ++stt, x->stt);
-        }
-        put_str(x, ws, r, 1, mc_wu_row_label(row), x->name[bold][depth]);
+        for (int k = 0; k < n_keys; k++)
+            put_str(x, ws, r, (lxw_col_t)(1 + k), row->key[k],
+                    k == n_keys - 1 ? x->name[row->bold][depth] : x->name[row->bold][0]);
         for (int k = 0; k < 11; k++)
-            put_num(x, ws, r, (lxw_col_t)(2 + k), (double)row->c[form_counts[k]],
-                    bold ? x->num_b : x->num);
+            put_num(x, ws, r, (lxw_col_t)(first + k), (double)row->c[form_counts[k]],
+                    row->bold ? x->num_b : x->num);
+        double v;
+        if (with_rate && mc_rate_value(row->c, MC_R_ON_TIME, &v))
+            put_num(x, ws, r, last, v / 100.0, x->pct);
+        else if (with_rate)
+            put_str(x, ws, r, last, "", x->pct);
     }
 
     chk(x, worksheet_set_column(ws, 0, 0, 6, NULL));
-    chk(x, worksheet_set_column(ws, 1, 1, 42, NULL));
-    chk(x, worksheet_set_column(ws, 2, 12, 13, NULL));
-    worksheet_freeze_panes(ws, FORM_DATA, 2);
+    if (n_keys == 2)
+        chk(x, worksheet_set_column(ws, 1, 1, 12, NULL));
+    chk(x, worksheet_set_column(ws, (lxw_col_t)n_keys, (lxw_col_t)n_keys, 42, NULL));
+    chk(x, worksheet_set_column(ws, first, last, 13, NULL));
+    worksheet_freeze_panes(ws, FORM_DATA, first);
     print_setup(x, ws, FORM_HEAD, FORM_DATA - 1);
+}
+
+/* The form by unit: the registry's hierarchy indented, parents in bold. */
+static void sheet_form(xw *x, lxw_worksheet *ws, const mc_report *rep, form_row *rows)
+{
+    static const char *const heads[] = {"Đơn vị"};
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const mc_unit_row *row = &rep->rows[i];
+        rows[i] = (form_row){.key = {mc_wu_row_label(row)}, .bold = row->kind != MC_ROW_UNIT,
+                             .depth = row->kind == MC_ROW_ALL ? 0 : row->depth,
+                             .all = row->kind == MC_ROW_ALL, .c = row->c};
+    }
+    form_sheet(x, ws, rep, "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", heads, 1, rows,
+               rep->n_rows, 0);
+}
+
+/* The form as TT 01/2020 lays it out, its rows by field (SPEC 11). */
+static void sheet_fields(xw *x, lxw_worksheet *ws, const mc_report *rep, form_row *rows)
+{
+    static const char *const heads[] = {"Lĩnh vực"};
+    for (size_t i = 0; i < rep->n_fields; i++) {
+        const mc_group_row *row = &rep->fields[i];
+        int all = row->kind == MC_ROW_ALL;
+        rows[i] = (form_row){.key = {mc_wu_group_label(row, 0)}, .bold = all, .all = all,
+                             .c = row->c};
+    }
+    form_sheet(x, ws, rep, "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", heads, 1, rows,
+               rep->n_fields, 0);
+}
+
+/* The same counts by procedure, with the on-time rate: which procedures
+ * run late. */
+static void sheet_procedures(xw *x, lxw_worksheet *ws, const mc_report *rep, form_row *rows)
+{
+    static const char *const heads[] = {"Mã thủ tục", "Tên thủ tục hành chính"};
+    for (size_t i = 0; i < rep->n_procedures; i++) {
+        const mc_group_row *row = &rep->procedures[i];
+        int all = row->kind == MC_ROW_ALL;
+        rows[i] = (form_row){.key = {all ? "" : row->code, mc_wu_group_label(row, 1)},
+                             .bold = all, .all = all, .c = row->c};
+    }
+    form_sheet(x, ws, rep, "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THEO THỦ TỤC",
+               heads, 2, rows, rep->n_procedures, 1);
 }
 
 static lxw_format *status_format(xw *x, const char *status)
@@ -768,30 +833,55 @@ int mc_write_xlsx(const char *path, const mc_report *rep, mc_error *err)
     if (st)
         return st;
 
+    int by_field = mc_wu_has_table(rep, MC_TABLE_FIELDS);
+    int by_proc = mc_wu_has_table(rep, MC_TABLE_PROCEDURES);
     lxw_worksheet *s1 = workbook_add_worksheet(x.wb, "Biểu TTHC");
     lxw_worksheet *s2 = workbook_add_worksheet(x.wb, "Chỉ tiêu");
     lxw_worksheet *s3 = workbook_add_worksheet(x.wb, "Chất lượng dữ liệu");
     lxw_worksheet *s4 = workbook_add_worksheet(x.wb, "Tóm tắt");
-    if (!s1 || !s2 || !s3 || !s4) {
+    size_t most = rep->n_rows;
+    if (by_field && rep->n_fields > most)
+        most = rep->n_fields;
+    if (by_proc && rep->n_procedures > most)
+        most = rep->n_procedures;
+    form_row *rows = calloc(most ? most : 1, sizeof *rows);
+    if (!s1 || !s2 || !s3 || !s4 || !rows) {
+        free(rows);
         workbook_close(x.wb);
         remove(path);
         return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheets", path);
     }
-    sheet_form(&x, s1, rep);
+    sheet_form(&x, s1, rep, rows);
     sheet_targets(&x, s2, rep);
     sheet_quality(&x, s3, rep);
     sheet_summary(&x, s4, rep);
     if (rep->trend && rep->n_trend) {
-        lxw_worksheet *s5 = workbook_add_worksheet(x.wb, TREND_SHEET);
-        lxw_worksheet *s6 = workbook_add_worksheet(x.wb, CHART_SHEET);
-        if (!s5 || !s6) {
+        lxw_worksheet *t5 = workbook_add_worksheet(x.wb, TREND_SHEET);
+        lxw_worksheet *t6 = workbook_add_worksheet(x.wb, CHART_SHEET);
+        if (!t5 || !t6) {
+            free(rows);
             workbook_close(x.wb);
             remove(path);
             return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheets", path);
         }
-        sheet_trend(&x, s5, rep);
-        sheet_charts(&x, s6, rep);
+        sheet_trend(&x, t5, rep);
+        sheet_charts(&x, t6, rep);
     }
+    /* the breakdowns last, after the trend's sheets: added here, in the
+     * order they are shown */
+    lxw_worksheet *s5 = by_field ? workbook_add_worksheet(x.wb, "Theo lĩnh vực") : NULL;
+    lxw_worksheet *s6 = by_proc ? workbook_add_worksheet(x.wb, "Theo thủ tục") : NULL;
+    if ((by_field && !s5) || (by_proc && !s6)) {
+        free(rows);
+        workbook_close(x.wb);
+        remove(path);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: cannot add the worksheets", path);
+    }
+    if (s5)
+        sheet_fields(&x, s5, rep, rows);
+    if (s6)
+        sheet_procedures(&x, s6, rep, rows);
+    free(rows);
 
     if (rep->cases) {
         lxw_worksheet *late = workbook_add_worksheet(x.wb, "Hồ sơ trễ hạn");

@@ -8,11 +8,19 @@
  *
  * Aliases beyond SPEC 1.2 are the unambiguous spellings of the same field
  * seen on real export screens ("Mã đơn vị xử lý", "Tên thủ tục hành chính",
- * "Ngày nhận"...).  Left out on purpose: "Hạn xử lý"/"Hạn giải quyết" (can
- * be a step's internal deadline, not the date promised to the applicant),
- * "Ngày nộp" (submission precedes acceptance), "Đơn vị tiếp nhận" (the
- * receiving desk need not be the processing unit), "Mã định danh" (names
- * a unit or a person depending on the system).
+ * "Ngày nhận"...), and the list-export labels of SPEC 10.2 ("Nhận hồ sơ",
+ * "Hẹn trả kết quả", "Đơn vị/ cá nhân giải quyết"...), which are also the
+ * lower labels of two-row headers.  Left out on purpose: "Hạn xử lý"/"Hạn
+ * giải quyết" (can be a step's internal deadline, not the date promised to
+ * the applicant), "Ngày nộp", "Ngày nộp hồ sơ" (submission precedes
+ * acceptance), "Mã định danh" (names a unit or a person depending on the
+ * system), STT/TT/"Số thứ tự" (a serial number: an unknown column, listed).
+ *
+ * A fallback alias names its column only when no other column of the
+ * header does: "Đơn vị tiếp nhận" is the receiving desk, which SPEC 10.2
+ * takes as the unit when nothing better is there, but a list with both it
+ * and "Đơn vị xử lý" means the latter (instead of being refused for naming
+ * unit_name twice).
  */
 #include "transforms/columns.h"
 
@@ -53,11 +61,14 @@ static const alias aliases[] = {
     {"diachi", MC_COL_PERSONAL},                     /* Địa chỉ */
     {"diachichuhoso", MC_COL_PERSONAL},              /* DiaChiChuHoSo, Địa chỉ chủ hồ sơ */
     {"diachilienhe", MC_COL_PERSONAL},               /* Địa chỉ liên hệ */
+    {"diachisodienthoai", MC_COL_PERSONAL},          /* Địa chỉ, số điện thoại */
     {"diachithuongtru", MC_COL_PERSONAL},            /* Địa chỉ thường trú */
     {"didong", MC_COL_PERSONAL},                     /* Di động */
     {"dienthoai", MC_COL_PERSONAL},                  /* Điện thoại */
     {"digitized", MC_COL_DIGITIZED},                 /* digitized */
     {"donvi", MC_COL_UNIT_NAME},                     /* Đơn vị */
+    {"donvicanhangiaiquyet", MC_COL_UNIT_NAME},      /* Đơn vị/ cá nhân giải quyết */
+    {"donvitiepnhan", MC_COL_UNIT_NAME},             /* Đơn vị tiếp nhận (a fallback) */
     {"donvixuly", MC_COL_UNIT_NAME},                 /* DonViXuLy, Đơn vị xử lý */
     {"dueat", MC_COL_DUE_AT},                        /* due_at */
     {"duocsohoa", MC_COL_DIGITIZED},                 /* DuocSoHoa */
@@ -66,10 +77,12 @@ static const alias aliases[] = {
     {"emailchuhoso", MC_COL_PERSONAL},               /* Email chủ hồ sơ */
     {"eresult", MC_COL_E_RESULT},                    /* e_result */
     {"fax", MC_COL_PERSONAL},                        /* Fax */
+    {"fieldcode", MC_COL_FIELD_CODE},                /* field_code */
     {"fieldname", MC_COL_FIELD_NAME},                /* field_name */
     {"finishedat", MC_COL_FINISHED_AT},              /* finished_at */
     {"gioitinh", MC_COL_PERSONAL},                   /* Giới tính */
     {"hasfee", MC_COL_HAS_FEE},                      /* has_fee */
+    {"hentraketqua", MC_COL_DUE_AT},                 /* Hẹn trả kết quả */
     {"hinhthucnop", MC_COL_CHANNEL},                 /* Hình thức nộp */
     {"hinhthucnophoso", MC_COL_CHANNEL},             /* Hình thức nộp hồ sơ */
     {"hinhthuctiepnhan", MC_COL_CHANNEL},            /* Hình thức tiếp nhận */
@@ -91,6 +104,7 @@ static const alias aliases[] = {
     {"madonvixuly", MC_COL_UNIT_CODE},               /* Mã đơn vị xử lý */
     {"mahoso", MC_COL_CASE_ID},                      /* MaHoSo, Mã hồ sơ */
     {"mahosokhac", MC_COL_ALT_CASE_ID},              /* MaHoSoKhac, Mã hồ sơ khác */
+    {"malinhvuc", MC_COL_FIELD_CODE},                /* MaLinhVuc, Mã lĩnh vực */
     {"masohoso", MC_COL_CASE_ID},                    /* Mã số hồ sơ */
     {"mathutuc", MC_COL_PROCEDURE_CODE},             /* Mã thủ tục */
     {"mathutuchanhchinh", MC_COL_PROCEDURE_CODE},    /* Mã thủ tục hành chính */
@@ -114,6 +128,7 @@ static const alias aliases[] = {
     {"ngayketthucxuly", MC_COL_FINISHED_AT},         /* NgayKetThucXuLy, Ngày kết thúc xử lý */
     {"ngaynhan", MC_COL_RECEIVED_AT},                /* Ngày nhận */
     {"ngaynhanhoso", MC_COL_RECEIVED_AT},            /* Ngày nhận hồ sơ */
+    {"ngaynhanketqua", MC_COL_RETURNED_AT},          /* Ngày nhận kết quả */
     {"ngaysinh", MC_COL_PERSONAL},                   /* NgaySinh, Ngày sinh */
     {"ngaytiepnhan", MC_COL_RECEIVED_AT},            /* NgayTiepNhan, Ngày tiếp nhận */
     {"ngaytra", MC_COL_RETURNED_AT},                 /* NgayTra, Ngày trả */
@@ -124,6 +139,7 @@ static const alias aliases[] = {
     {"ngayxulyxong", MC_COL_FINISHED_AT},            /* Ngày xử lý xong */
     {"nguoinop", MC_COL_PERSONAL},                   /* Người nộp */
     {"nguoinophoso", MC_COL_PERSONAL},               /* Người nộp hồ sơ */
+    {"nhanhoso", MC_COL_RECEIVED_AT},                /* Nhận hồ sơ */
     {"paidonline", MC_COL_PAID_ONLINE},              /* paid_online */
     {"phone", MC_COL_PERSONAL},                      /* phone */
     {"procedurecode", MC_COL_PROCEDURE_CODE},        /* procedure_code */
@@ -145,6 +161,7 @@ static const alias aliases[] = {
     {"sohochieu", MC_COL_PERSONAL},                  /* Số hộ chiếu */
     {"sohoso", MC_COL_CASE_ID},                      /* Số hồ sơ */
     {"status", MC_COL_STATUS},                       /* status */
+    {"tencanhantochuc", MC_COL_PERSONAL},            /* Tên cá nhân, tổ chức */
     {"tenchuhoso", MC_COL_PERSONAL},                 /* Tên chủ hồ sơ */
     {"tencoquan", MC_COL_UNIT_NAME},                 /* Tên cơ quan */
     {"tencoquangiaiquyet", MC_COL_UNIT_NAME},        /* Tên cơ quan giải quyết */
@@ -174,6 +191,9 @@ static const alias aliases[] = {
     {"xinloi", MC_COL_APOLOGY},                      /* Xin lỗi */
 };
 
+/* The keys of the fallback aliases (see above). */
+static const char *const fallbacks[] = {"donvitiepnhan"};
+
 static int cmp_alias(const void *key, const void *entry)
 {
     return strcmp((const char *)key, ((const alias *)entry)->key);
@@ -181,6 +201,13 @@ static int cmp_alias(const void *key, const void *entry)
 
 mc_col mc_column_lookup(const char *s, size_t n)
 {
+    return mc_column_lookup_fallback(s, n, NULL);
+}
+
+mc_col mc_column_lookup_fallback(const char *s, size_t n, int *fallback)
+{
+    if (fallback)
+        *fallback = 0;
     /* Longer than any label, even in NFD with padding: cannot be ours. */
     if (n > 512)
         return MC_COL_UNKNOWN;
@@ -191,5 +218,8 @@ mc_col mc_column_lookup(const char *s, size_t n)
         return MC_COL_UNKNOWN;
     const alias *a = bsearch(key, aliases, sizeof aliases / sizeof aliases[0],
                              sizeof aliases[0], cmp_alias);
+    if (a && fallback)
+        for (size_t i = 0; i < sizeof fallbacks / sizeof fallbacks[0]; i++)
+            *fallback |= strcmp(key, fallbacks[i]) == 0;
     return a ? a->col : MC_COL_UNKNOWN;
 }

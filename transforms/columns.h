@@ -23,4 +23,9 @@
  */
 mc_col mc_column_lookup(const char *s, size_t n);
 
+/* The same, and *fallback (may be NULL) set to 1 when the label names its
+ * column only if no other column of the header names it ("Đơn vị tiếp
+ * nhận", the receiving desk, beside "Đơn vị xử lý"). */
+mc_col mc_column_lookup_fallback(const char *s, size_t n, int *fallback);
+
 #endif

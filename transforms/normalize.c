@@ -14,6 +14,7 @@
  */
 #include "transforms/normalize.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,22 +24,94 @@
 #include "transforms/dates.h"
 #include "transforms/text.h"
 
-static void field_list(const mc_field *cells, size_t n, char *out, size_t cap)
+/* Append to buf (cap bytes, NUL-terminated), cutting with "..." when full. */
+static void append(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void append(char *buf, size_t cap, const char *fmt, ...)
 {
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < n && used + 8 < cap; i++) {
-        int w = snprintf(out + used, cap - used, "%s'%.*s'", i ? ", " : "",
-                         (int)(cells[i].len > 60 ? 60 : cells[i].len), cells[i].p);
-        if (w < 0 || (size_t)w >= cap - used) {
-            snprintf(out + (cap > 5 ? cap - 5 : 0), 5, "...");
-            return;
-        }
-        used += (size_t)w;
+    size_t used = strlen(buf);
+    if (used + 1 >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + used, cap - used, fmt, ap);
+    va_end(ap);
+    if (w >= 0 && (size_t)w >= cap - used && cap > 4)
+        memcpy(buf + cap - 4, "...", 4);
+}
+
+/* The required columns of SPEC 1.2, with the labels a message suggests. */
+static const struct {
+    mc_col col;
+    int alt; /* the other column that also satisfies it, or -1 */
+    const char *name, *hint;
+} required[] = {
+    {MC_COL_CASE_ID, -1, "case_id", "MaHoSo, Mã hồ sơ"},
+    {MC_COL_STATUS, -1, "status", "TrangThaiHoSo, Trạng thái"},
+    {MC_COL_RECEIVED_AT, -1, "received_at", "NgayTiepNhan, Ngày tiếp nhận"},
+    {MC_COL_UNIT_CODE, MC_COL_UNIT_NAME, "unit_code or unit_name",
+     "MaDonVi, DonViXuLy, Đơn vị xử lý"},
+};
+
+int mc_header_missing(const mc_col *cols, size_t n, int hints, char *buf, size_t cap)
+{
+    int have[MC_COL_COUNT] = {0}, missing = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned)cols[i] < MC_COL_COUNT)
+            have[cols[i]] = 1;
+    if (cap)
+        buf[0] = '\0';
+    for (size_t k = 0; k < sizeof required / sizeof required[0]; k++) {
+        if (have[required[k].col] || (required[k].alt >= 0 && have[required[k].alt]))
+            continue;
+        if (cap)
+            append(buf, cap, hints ? "%s%s (%s)" : "%s%s", missing ? ", " : "", required[k].name,
+                   required[k].hint);
+        missing++;
     }
+    return missing;
+}
+
+void mc_header_describe(const mc_field *labels, const mc_col *cols, size_t n, char *buf, size_t cap)
+{
+    size_t personal = 0, other = 0;
+    int named = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned)cols[i] < MC_COL_COUNT) {
+            append(buf, cap, "%s%s", named++ ? ", " : "", mc_col_name(cols[i]));
+        } else if (cols[i] == MC_COL_PERSONAL) {
+            personal++;
+        } else {
+            size_t len = labels[i].len;
+            if (mc_text_trim_blanks(labels[i].p, &len) && len)
+                other++;
+        }
+    }
+    if (!named)
+        append(buf, cap, "no column of ours");
+    if (personal)
+        append(buf, cap, ", %zu personal-data column%s", personal, personal == 1 ? "" : "s");
+    if (other)
+        append(buf, cap, ", %zu other cell%s not recognized", other, other == 1 ? "" : "s");
 }
 
 int mc_colmap_build(mc_colmap *map, const char *file, const mc_field *cells, size_t n, mc_error *err)
+{
+    mc_col *cols = malloc((n ? n : 1) * sizeof *cols);
+    if (!cols) {
+        memset(map, 0, sizeof *map);
+        return mc_error_set(err, MC_EXIT_SOFTWARE, "%s: out of memory", file);
+    }
+    for (size_t i = 0; i < n; i++)
+        cols[i] = mc_column_lookup(cells[i].p, cells[i].len);
+    int st = mc_colmap_build_cols(map, file, cells, cols, n, err);
+    free(cols);
+    return st;
+}
+
+int mc_colmap_build_cols(mc_colmap *map, const char *file, const mc_field *cells,
+                         const mc_col *cols, size_t n, mc_error *err)
 {
     memset(map, 0, sizeof *map);
     for (int c = 0; c < MC_COL_COUNT; c++)
@@ -67,7 +140,7 @@ int mc_colmap_build(mc_colmap *map, const char *file, const mc_field *cells, siz
             return mc_error_set(err, MC_EXIT_DATA,
                                 "%s: header column %zu is not valid UTF-8", file, i + 1);
         }
-        mc_col c = mc_column_lookup(cells[i].p, cells[i].len);
+        mc_col c = cols[i];
         map->col_of_field[i] = -1;
         if (c == MC_COL_PERSONAL) {
             map->n_personal++;
@@ -96,20 +169,15 @@ int mc_colmap_build(mc_colmap *map, const char *file, const mc_field *cells, siz
         map->col_of_field[i] = (signed char)c;
     }
 
-    const char *missing = NULL;
-    if (map->field_of_col[MC_COL_CASE_ID] < 0)
-        missing = "case_id (MaHoSo, Mã hồ sơ)";
-    else if (map->field_of_col[MC_COL_STATUS] < 0)
-        missing = "status (TrangThaiHoSo, Trạng thái)";
-    else if (map->field_of_col[MC_COL_RECEIVED_AT] < 0)
-        missing = "received_at (NgayTiepNhan, Ngày tiếp nhận)";
-    else if (map->field_of_col[MC_COL_UNIT_CODE] < 0 && map->field_of_col[MC_COL_UNIT_NAME] < 0)
-        missing = "unit_code or unit_name (MaDonVi, DonViXuLy, Đơn vị xử lý)";
-    if (missing) {
-        char found[600];
-        field_list(cells, n, found, sizeof found);
-        mc_error_set(err, MC_EXIT_DATA, "%s: required column %s is missing; found: %s",
-                     file, missing, found);
+    /* Issue 16: a row taken for the header may hold data, so the message
+     * names what was recognized and counts the rest, never quoting it. */
+    char missing[300];
+    int k = mc_header_missing(cols, n, 1, missing, sizeof missing);
+    if (k) {
+        char found[400];
+        mc_header_describe(cells, cols, n, found, sizeof found);
+        mc_error_set(err, MC_EXIT_DATA, "%s: required column%s %s %s missing; the header has %s",
+                     file, k == 1 ? "" : "s", missing, k == 1 ? "is" : "are", found);
         mc_colmap_free(map);
         return MC_EXIT_DATA;
     }
@@ -212,8 +280,10 @@ static int bad_utf8(const mc_colmap *map, const mc_field *cells, size_t n, size_
     return (int)f->reason;
 }
 
-/* What each canonical column is, for the checks in column order. */
-enum kind { K_CASE_ID, K_TEXT, K_CHANNEL, K_LEVEL, K_STATUS, K_DATE, K_FLAG };
+/* What each canonical column is, for the checks in column order.  A column
+ * left out here (K_NONE, such as field_code, recognized but not stored) is
+ * only checked for UTF-8 like any other field. */
+enum kind { K_NONE, K_CASE_ID, K_TEXT, K_CHANNEL, K_LEVEL, K_STATUS, K_DATE, K_FLAG };
 static const unsigned char col_kind[MC_COL_COUNT] = {
     [MC_COL_CASE_ID] = K_CASE_ID,       [MC_COL_ALT_CASE_ID] = K_TEXT,
     [MC_COL_UNIT_CODE] = K_TEXT,        [MC_COL_UNIT_NAME] = K_TEXT,
@@ -310,6 +380,8 @@ int mc_normalize_row(const mc_colmap *map, const mc_field *cells, size_t n,
     for (int c = 0; c < MC_COL_COUNT; c++) {
         mc_field v = cell(map, cells, c);
         switch ((enum kind)col_kind[c]) {
+        case K_NONE:
+            break;
         case K_CASE_ID: {
             long len = mc_case_id_norm(v.p, v.len, arena + used, arena_cap - used);
             if (len < 0)

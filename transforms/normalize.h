@@ -35,7 +35,29 @@ typedef struct mc_colmap {
  * the headers found), or that names one canonical column twice.
  */
 int mc_colmap_build(mc_colmap *map, const char *file, const mc_field *cells, size_t n, mc_error *err);
+
+/*
+ * The same from cells whose columns the caller has decided (etl/frame.c:
+ * headers of two or three rows, fallback labels): cols[i] is the mc_col of
+ * cell i (MC_COL_PERSONAL and MC_COL_UNKNOWN included), cells[i] its label,
+ * shown in the unknown list and in messages (a blank label is an unnamed
+ * column, not listed).  The same refusals.
+ */
+int mc_colmap_build_cols(mc_colmap *map, const char *file, const mc_field *cells,
+                         const mc_col *cols, size_t n, mc_error *err);
 void mc_colmap_free(mc_colmap *map);
+
+/* The required columns of SPEC 1.2 that cols[0..n) lacks, as "status,
+ * received_at" into buf (cap bytes; with hints, each followed by the labels
+ * that name it); returns how many (0: the header holds them all). */
+int mc_header_missing(const mc_col *cols, size_t n, int hints, char *buf, size_t cap);
+
+/* What a header row names, for a message that must not quote a cell that
+ * is not a label of ours (issue 16: a row taken for a header may be data):
+ * "case_id, status, 2 personal-data columns, 3 other cells not recognized"
+ * (the parts that would say 0 left out). */
+void mc_header_describe(const mc_field *labels, const mc_col *cols, size_t n, char *buf,
+                        size_t cap);
 
 /* 1 when the row is the header line again (same cells). */
 int mc_colmap_is_header(const mc_colmap *map, const mc_field *cells, size_t n);

@@ -89,6 +89,7 @@ typedef enum {
     MC_COL_DIGITIZED,
     MC_COL_E_RESULT,
     MC_COL_UPDATED_AT,
+    MC_COL_FIELD_CODE,     /* SPEC 10.2: recognized, not stored (yet) */
     MC_COL_COUNT,          /* number of canonical columns */
     MC_COL_PERSONAL = 100, /* personal data: dropped, masked in rejects */
     MC_COL_UNKNOWN = 101   /* not ours: ignored, listed once per file */
@@ -153,6 +154,7 @@ typedef enum {
     MC_REASON_ROW_TOO_LARGE,     /* a field or row past the reader's limits */
     MC_REASON_UNTERMINATED_QUOTE,/* a quote still open at the end of the file */
     MC_REASON_REPEATED_HEADER,   /* the header line again, mid-file */
+    MC_REASON_BAD_ENCODING,      /* bytes that did not convert to UTF-8 (SPEC 10.3) */
     MC_REASON_COUNT
 } mc_reason;
 

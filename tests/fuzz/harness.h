@@ -5,11 +5,13 @@
  * through exactly the code that found it.
  *
  * The path is what `motcua ingest` does to a file up to, but excluding, the
- * store: mc_read_mem -> mc_colmap_build on the header -> for each row the
- * repeated-header check, mc_normalize_row, and mc_row_masked for a row that
- * is quarantined.  For a workbook or HTML table (info.ragged) it does what
- * ingest.c does besides: a header without the required columns sends the
- * reader on to the next sheet, and a row is fitted to the header's width.
+ * store: mc_read_mem (UTF-16 and, in one read of four, a legacy encoding
+ * converted on the way) -> the frame (etl/frame.h: the title-block search
+ * for the header, headers of two and three rows, the signature block held
+ * back, repeated headers, bytes that did not convert) -> for each data row
+ * mc_normalize_row, and mc_row_masked for a row that is quarantined.  A
+ * workbook's or HTML table's rows go through the same frame (a sheet
+ * without a header sends the reader on, a short row is padded).
  * mc_read_mem chooses the reader by the first bytes, so the same harness
  * serves tests/fuzz/fuzz_xls.c and tests/fuzz/fuzz_html.c.  Besides "does
  * not crash, leak or hang" (the sanitizers' and libFuzzer's job) it checks
@@ -18,7 +20,9 @@
  *     (same rows, same lines, same verdict; for a refused file the verdict
  *     and, unless it is gzip, the message): the reader is built for that,
  *     and a chunk edge is where a streaming parser breaks;
- *   - every row is accounted for: on_row + on_bad_row == info.rows;
+ *   - every row is accounted for: the reader's rows are the frame's title,
+ *     header, data and trailer rows, and its data rows are the ones the
+ *     sink got;
  *   - what reaches the store is clean: normalized text is valid UTF-8 with
  *     no edge white space, masked copies are valid UTF-8 without control
  *     bytes other than the TAB separator, and no personal-data column nor a
@@ -37,18 +41,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "etl/frame.h"
 #include "etl/reader.h"
-#include "transforms/columns.h"
 #include "transforms/normalize.h"
 #include "transforms/text.h"
 
 /* What one read produced, folded into a digest plus the plain counts. */
 typedef struct fz_trace {
     uint64_t h;          /* FNV-1a over every callback and its bytes */
-    long rows, bad_rows;
-    int have_map;
-    mc_colmap map;
-    const mc_reader_info *info;  /* the reader's, as it fills it */
+    long rows, rejects;
+    mc_frame *frame;
     char *why;           /* the first broken property, or NULL */
     size_t why_cap;
 } fz_trace;
@@ -99,28 +101,37 @@ static void fz_mix_fields(fz_trace *t, const char *kind, long line, const mc_fie
     }
 }
 
-static int fz_on_header(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
+/* Masked copies echo only canonical columns, as valid text. */
+static void fz_check_masked(fz_trace *t, const mc_colmap *map, const mc_field *f, size_t n)
 {
-    fz_trace *t = ctx;
-    fz_mix_fields(t, "H", line, f, n);
-    int st = mc_colmap_build(&t->map, "fuzz.csv", f, n, err);
-    if (st == MC_EXIT_DATA && t->info->ragged) {
-        /* as ingest.c does: a sheet whose first row lacks a required column
-         * is not the export; a faulty header that has them all refuses */
-        int have[MC_COL_COUNT] = {0};
-        for (size_t i = 0; i < n; i++) {
-            mc_col c = mc_column_lookup(f[i].p, f[i].len);
-            if ((unsigned)c < MC_COL_COUNT)
-                have[c] = 1;
-        }
-        if (!(have[MC_COL_CASE_ID] && have[MC_COL_STATUS] && have[MC_COL_RECEIVED_AT] &&
-              (have[MC_COL_UNIT_CODE] || have[MC_COL_UNIT_NAME])))
-            return MC_READER_NEXT_SHEET;
+    char *masked = mc_row_masked(map, f, n);
+    if (!masked)
+        abort();
+    size_t ml = strlen(masked);
+    if (!mc_utf8_valid(masked, ml))
+        fz_broken(t, "a masked row is not valid UTF-8");
+    for (size_t k = 0; k < ml; k++)
+        if (((unsigned char)masked[k] < 0x20 && masked[k] != '\t') || masked[k] == 0x7f)
+            fz_broken(t, "a masked row holds a control byte");
+    if (n != map->nfields && ml)
+        fz_broken(t, "a row that does not line up with the header was echoed");
+    /* no cell of a personal-data or unknown column may be echoed: the
+     * masked copy must not change when those cells are blanked */
+    if (n == map->nfields) {
+        mc_field *blanked = malloc((n ? n : 1) * sizeof *blanked);
+        if (!blanked)
+            abort();
+        for (size_t i = 0; i < n; i++)
+            blanked[i] = map->col_of_field[i] < 0 ? (mc_field){"", 0} : f[i];
+        char *again = mc_row_masked(map, blanked, n);
+        if (!again)
+            abort();
+        if (strcmp(again, masked) != 0)
+            fz_broken(t, "a personal-data or unknown cell was echoed in the masked row");
+        free(again);
+        free(blanked);
     }
-    if (st)
-        return st;
-    t->have_map = 1;
-    return 0;
+    free(masked);
 }
 
 static int fz_on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error *err)
@@ -129,31 +140,9 @@ static int fz_on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error
     (void)err;
     t->rows++;
     fz_mix_fields(t, "R", line, f, n);
-    if (!t->have_map) {
+    const mc_colmap *map = mc_frame_map(t->frame);
+    if (!map) {
         fz_broken(t, "a row before the header");
-        return 0;
-    }
-    /* a ragged row fitted to the header as ingest.c's on_row does */
-    mc_field *fitted = NULL;
-    if (t->info->ragged && n != t->map.nfields) {
-        size_t extra_text = 0;
-        for (size_t i = t->map.nfields; i < n; i++)
-            extra_text += f[i].len;
-        if (n > t->map.nfields && !extra_text)
-            n = t->map.nfields;
-        else if (n < t->map.nfields) {
-            fitted = calloc(t->map.nfields, sizeof *fitted);
-            if (!fitted)
-                abort();
-            memcpy(fitted, f, n * sizeof *f);
-            for (size_t i = n; i < t->map.nfields; i++)
-                fitted[i] = (mc_field){"", 0};
-            f = fitted;
-            n = t->map.nfields;
-        }
-    }
-    if (mc_colmap_is_header(&t->map, f, n)) {
-        free(fitted);
         return 0;
     }
     /* the size ingest.c gives the arena */
@@ -166,7 +155,7 @@ static int fz_on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error
         abort();
     mc_record rec;
     mc_row_fault fault;
-    int rc = mc_normalize_row(&t->map, f, n, &rec, arena, cap, &fault);
+    int rc = mc_normalize_row(map, f, n, &rec, arena, cap, &fault);
     if (rc == 0) {
         if (!rec.case_id || !rec.case_id[0])
             fz_broken(t, "an accepted row without a case_id");
@@ -190,52 +179,33 @@ static int fz_on_row(void *ctx, long line, const mc_field *f, size_t n, mc_error
             fz_broken(t, "a refused row blaming a column that does not exist");
         if (!memchr(fault.detail, 0, sizeof fault.detail))
             fz_broken(t, "a fault detail without its terminating NUL");
-        char *masked = mc_row_masked(&t->map, f, n);
-        if (!masked)
-            abort();
-        size_t ml = strlen(masked);
-        if (!mc_utf8_valid(masked, ml))
-            fz_broken(t, "a masked row is not valid UTF-8");
-        for (size_t k = 0; k < ml; k++)
-            if (((unsigned char)masked[k] < 0x20 && masked[k] != '\t') || masked[k] == 0x7f)
-                fz_broken(t, "a masked row holds a control byte");
-        if (n != t->map.nfields && ml)
-            fz_broken(t, "a row that does not line up with the header was echoed");
-        /* no cell of a personal-data or unknown column may be echoed: the
-         * masked copy must not change when those cells are blanked */
-        if (n == t->map.nfields) {
-            mc_field *blanked = malloc((n ? n : 1) * sizeof *blanked);
-            if (!blanked)
-                abort();
-            for (size_t i = 0; i < n; i++)
-                blanked[i] = t->map.col_of_field[i] < 0 ? (mc_field){"", 0} : f[i];
-            char *again = mc_row_masked(&t->map, blanked, n);
-            if (!again)
-                abort();
-            if (strcmp(again, masked) != 0)
-                fz_broken(t, "a personal-data or unknown cell was echoed in the masked row");
-            free(again);
-            free(blanked);
-        }
-        free(masked);
+        fz_check_masked(t, map, f, n);
     }
     free(arena);
-    free(fitted);
     return 0;
 }
 
-static int fz_on_bad_row(void *ctx, long line, mc_reason reason, const char *detail, mc_error *err)
+/* The frame's quarantined rows: the reader's, repeated headers, bytes
+ * that did not convert. */
+static int fz_on_reject(void *ctx, long line, mc_reason reason, int col, const char *detail,
+                        const mc_field *f, size_t n, mc_error *err)
 {
     fz_trace *t = ctx;
     (void)err;
-    t->bad_rows++;
-    fz_mix(t, "B", 1);
+    t->rejects++;
+    fz_mix(t, "J", 1);
     fz_mix_long(t, line);
     fz_mix_long(t, (long)reason);
+    fz_mix_long(t, col);
     fz_mix(t, detail, strlen(detail));
     if (reason != MC_REASON_ROW_TOO_LARGE && reason != MC_REASON_UNTERMINATED_QUOTE &&
-        reason != MC_REASON_BAD_FIELD_COUNT)
-        fz_broken(t, "the reader gave a reason it does not own");
+        reason != MC_REASON_BAD_FIELD_COUNT && reason != MC_REASON_REPEATED_HEADER &&
+        reason != MC_REASON_BAD_ENCODING)
+        fz_broken(t, "the frame gave a reason it does not own");
+    if (col >= MC_COL_COUNT || col < -1)
+        fz_broken(t, "a rejected row blaming a column that does not exist");
+    if (f)
+        fz_check_masked(t, mc_frame_map(t->frame), f, n);
     return 0;
 }
 
@@ -244,17 +214,21 @@ static int fz_on_bad_row(void *ctx, long line, mc_reason reason, const char *det
 static uint64_t fz_read(const uint8_t *data, size_t n, const mc_reader_opts *o, char *why,
                         size_t why_cap)
 {
-    static const mc_reader_cb cb = {.on_header = fz_on_header, .on_row = fz_on_row, .on_bad_row = fz_on_bad_row};
+    static const mc_frame_sink sink = {.on_row = fz_on_row, .on_reject = fz_on_reject};
     fz_trace t;
     memset(&t, 0, sizeof t);
     t.h = 0xcbf29ce484222325ULL;
     t.why = why;
     t.why_cap = why_cap;
     mc_reader_info info;
-    mc_error err;
     memset(&info, 0, sizeof info);
-    t.info = &info;
-    int st = mc_read_mem("fuzz.csv", data, n, o, &cb, &t, &info, &err);
+    mc_error err;
+    if (!(t.frame = mc_frame_new("fuzz.csv", &info, &sink, &t)))
+        abort();
+    int st = mc_read_mem("fuzz.csv", data, n, o, &mc_frame_reader_cb, t.frame, &info, &err);
+    if (!st)
+        st = mc_frame_finish(t.frame, &err);
+    const mc_frame_stats *fs = mc_frame_stats_of(t.frame);
     if (st) {
         /* Rows delivered before a refusal are rolled back by the caller, and
          * how many there were depends on where the chunks ended: the
@@ -279,15 +253,26 @@ static uint64_t fz_read(const uint8_t *data, size_t n, const mc_reader_opts *o, 
         fz_mix_long(&t, (long)info.bytes_text);
         fz_mix(&t, info.format, strlen(info.format));
         fz_mix(&t, info.sheet, strlen(info.sheet));
-        if (t.rows + t.bad_rows != info.rows)
-            fz_broken(&t, "rows delivered + rows reported bad != info.rows");
-        if (!t.have_map && info.rows)
-            fz_broken(&t, "rows were counted but there was no header");
+        fz_mix_long(&t, fs->header_line);
+        fz_mix_long(&t, fs->header_rows);
+        fz_mix_long(&t, fs->trailer);
+        fz_mix_long(&t, fs->trailer_rows);
+        /* a text file gives one header; a workbook one per sheet with rows */
+        if (!info.ragged && fs->seen != info.rows + 1)
+            fz_broken(&t, "the frame saw other rows than the reader delivered");
+        if (fs->seen != fs->above + fs->header_rows + fs->rows + fs->trailer)
+            fz_broken(&t, "a row neither above the header, in it, data nor trailer");
+        if (fs->rows != t.rows + t.rejects)
+            fz_broken(&t, "the frame passed on other rows than the sink got");
+        if (!mc_frame_map(t.frame))
+            fz_broken(&t, "a read that succeeded without a header");
+        if (fs->header_rows < 1 || fs->header_rows > MC_FRAME_HEADER_ROWS ||
+            fs->trailer_rows > fs->trailer || fs->trailer > MC_FRAME_TRAILER_ROWS)
+            fz_broken(&t, "header or trailer rows out of their bounds");
         if (info.bytes_raw != n)
             fz_broken(&t, "a successful read did not consume the whole input");
     }
-    if (t.have_map)
-        mc_colmap_free(&t.map);
+    mc_frame_free(t.frame);
     return t.h;
 }
 
@@ -324,6 +309,16 @@ static int fz_one(const uint8_t *data, size_t n, char *why, size_t why_cap)
     if (c != d && !why[0])
         snprintf(why, why_cap, "under limits, %zu- and %zu-byte chunks give different results",
                  small, small * 7 + 3);
+
+    /* a legacy encoding allowed (--encoding), in one input of four */
+    if ((seed >> 32) % 4 == 0) {
+        mc_reader_opts legacy = {.encoding = (seed >> 34) & 1 ? MC_READER_CP1258 : MC_READER_TCVN3};
+        uint64_t e = fz_read(data, n, &legacy, why, why_cap);
+        legacy.chunk_size = small;
+        uint64_t g = fz_read(data, n, &legacy, why, why_cap);
+        if (e != g && !why[0])
+            snprintf(why, why_cap, "with --encoding, default and %zu-byte chunks differ", small);
+    }
     return why[0] != '\0';
 }
 

@@ -2,7 +2,8 @@
 # compare.sh EXPECTED.csv ACTUAL.csv
 # Compares two report CSVs cell by cell and prints every difference.
 # Rows are keyed by case_id (cases), unit_code (units table), month+unit_code
-# (trend), file+line (rejects) or file (files).
+# (trend), field_name (by field), procedure_code+procedure_name (by procedure),
+# file+line (rejects) or file (files).
 # Ignored columns: detail, sha256, loaded_at, conflicts, and any column that is
 # not present in both files (reported once), and those named in $COMPARE_IGNORE
 # (comma-separated, e.g. COMPARE_IGNORE=column).  Exit 0 if equal, 1 if not, 2 on usage.
@@ -32,6 +33,10 @@ elif "month" in eh:
     keycols = ["month", "unit_code"]
 elif "unit_code" in eh:
     keycols = ["unit_code"]
+elif "field_name" in eh:
+    keycols = ["field_name"]
+elif "procedure_code" in eh:
+    keycols = ["procedure_code", "procedure_name"]
 elif "line" in eh:
     keycols = ["file", "line"]
 else:

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Independent reference implementation ("oracle") of motcua's ingest + units report.
 
-Written from shared/SPEC.md sections 1-6 and the CSV contract of section 7 only,
-without reading motcua's C source.  Standard library only.
+Written from shared/SPEC.md sections 1-6, the CSV contract of section 7 and the
+breakdowns of section 11 only, without reading motcua's C source.  Standard library only.
 
 usage: oracle.py --period P [--as-of YYYY-MM-DD] [--convention calendar|cutoff]
                  [--units UNITS.csv] [--table units|trend|cases|rejects|files]
-                 [--unit CODE] [--only WHICH] FILE...
+                 [--by unit|field|procedure] [--unit CODE] [--only WHICH] FILE...
 
 The files are ingested in the order given (that is the ingest order).  The output is
 what `motcua report --table T --format csv` must print (units: SPEC 7 columns; trend:
@@ -711,8 +711,10 @@ def rate(num, den):
     return "%d.%02d" % (hundredths // 100, hundredths % 100)
 
 
-def row_out(period, S, E, A, code, name, c):
-    out = [period, S.isoformat(), E.isoformat(), A.isoformat(), code, name]
+def row_out(period, S, E, A, code, name, c, keys=None):
+    """keys: the row's key columns; default (code, name) of the units table."""
+    out = [period, S.isoformat(), E.isoformat(), A.isoformat()]
+    out += [code, name] if keys is None else keys
     out += [str(c[k]) for k in COLUMNS[6:20]]
     out.append(rate(c["resolved_early"] + c["resolved_on_time"], c["resolved_total"]))
     out.append(rate(c["resolved_early"] + c["resolved_on_time"] + c["in_progress_within"],
@@ -809,6 +811,59 @@ def report_units(store, reg, period, S, E, A, w, unit=None):
 
 
 # ---------------------------------------------------------------------------
+# breakdowns (SPEC 11)
+
+FIELD_COLUMNS = COLUMNS[:4] + ["field_name"] + COLUMNS[6:]
+PROC_COLUMNS = COLUMNS[:4] + ["procedure_code", "procedure_name"] + COLUMNS[6:]
+
+
+def byte_key(k):
+    """Rows sorted by key in byte order, the empty key after the others."""
+    return (k == "", k.encode("utf-8"))
+
+
+def report_by(store, reg, by, period, S, E, A, w, unit=None):
+    """One row per field, or per procedure, of the counted cases (of --unit's
+    units only, SPEC 11); ALL last."""
+    assign_units(store, reg)
+    scope = scope_of(store, reg, unit)
+    groups = {}    # key -> counts
+    names = {}     # procedure key -> {name: counted cases}
+    coded = set()  # procedure keys that came from a procedure_code
+    total = dict.fromkeys(COUNTS, 0)
+    for v, f in counted_cases(store, reg, S, A, scope):
+        for k in COUNTS:
+            total[k] += f[k]
+        if by == "field":
+            # "the field name after NFC, trimming and white-space folding"
+            key = v["field_name"] or ""
+        else:
+            # "the procedure code when present, else the procedure name"
+            key = v["procedure_code"] or v["procedure_name"] or ""
+            if v["procedure_code"]:
+                coded.add(key)
+            if v["procedure_name"]:
+                tally = names.setdefault(key, {})
+                tally[v["procedure_name"]] = tally.get(v["procedure_name"], 0) + 1
+        c = groups.setdefault(key, dict.fromkeys(COUNTS, 0))
+        for k in COUNTS:
+            c[k] += f[k]
+    w.writerow(FIELD_COLUMNS if by == "field" else PROC_COLUMNS)
+    for key in sorted(groups, key=byte_key):
+        if by == "field":
+            keys = [key]
+        else:
+            tally = names.get(key, {})
+            # the most frequent name; ties: the smallest in byte order
+            name = min(tally, key=lambda n: (-tally[n], n.encode("utf-8"))) if tally else ""
+            keys = [key if key in coded else "", name]
+        w.writerow(row_out(period, S, E, A, None, None, groups[key], keys))
+    w.writerow(row_out(period, S, E, A, None, None, total,
+                       ["ALL"] if by == "field" else ["ALL", ""]))
+
+
+
+
 # the cases behind the numbers (SPEC 12)
 
 CASE_COLUMNS = ("period,unit_code,unit_name,case_id,procedure_code,procedure_name,field_name,"
@@ -885,6 +940,7 @@ def main():
     ap.add_argument("--units")
     ap.add_argument("--table", default="units",
                     choices=["units", "trend", "cases", "rejects", "files"])
+    ap.add_argument("--by", default="unit", choices=["unit", "field", "procedure"])
     ap.add_argument("--unit")
     ap.add_argument("--only", default="all")
     ap.add_argument("--no-procedure", action="store_true",
@@ -931,6 +987,9 @@ def main():
                 for v in lst:
                     v["procedure_code"] = v["procedure_name"] = v["field_name"] = None
         report_cases(store, reg, label, S, A, w, a.unit, a.only)
+        return
+    if a.by != "unit":
+        report_by(store, reg, a.by, label, S, E, A, w, a.unit)
         return
     w.writerow(COLUMNS)
     report_units(store, reg, label, S, E, A, w, a.unit)

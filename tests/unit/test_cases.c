@@ -518,7 +518,7 @@ Test(many, page_bounds_the_late_section)
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
-    cr_assert_eq(mc_write_html(out, &rep, &err), 0, "%s", err.msg);
+    cr_assert_eq(mc_write_html(out, &rep, MC_TABLE_UNITS, &err), 0, "%s", err.msg);
     fclose(out);
     const char *sec = strstr(buf, "<h2>4. Hồ sơ trễ hạn chưa có văn bản xin lỗi</h2>");
     cr_assert_not_null(sec);

@@ -57,6 +57,13 @@ static const mc_record *scan_case(void *ctx, int i)
     r->due_at = r->new_due_at = r->returned_at = r->apology_at = r->updated_at = MC_DATE_NONE;
     r->finished_at = i % 2 ? (int64_t)(DAY0 + 1) * MC_DATE_SCALE : MC_DATE_NONE;
     r->apology = r->has_fee = r->paid_online = r->digitized = r->e_result = MC_FLAG_ABSENT;
+    /* a procedure and field that case i names: see dims_of() */
+    static const char *const codes[] = {"1.001193", NULL, "2.000815"};
+    static const char *const names[] = {"Đăng ký khai sinh", "Chứng thực chữ ký", NULL};
+    static const char *const fields[] = {"Hộ tịch", "Chứng thực", NULL, "Đất đai"};
+    r->procedure_code = codes[i % 3];
+    r->procedure_name = names[i % 3];
+    r->field_name = fields[i % 4];
     return r;
 }
 
@@ -206,5 +213,62 @@ Test(casescan, another_file_renamed_into_place_makes_the_scan_read_alone)
     cr_expect_eq(scan_each(s, 3000, 0, 0), 0, "two threads read two different files");
     mc_store_close(s);
     tmpstore_remove(other);
+    unsetenv("MOTCUA_SCAN_SPLIT_BYTES");
+}
+
+typedef struct dims_seen {
+    const mc_store_dims *d;
+    long rows;
+} dims_seen;
+
+static void check_dims(void *arg, const mc_scan_row *rows, size_t n)
+{
+    dims_seen *t = arg;
+    static const char *const codes[] = {"1.001193", NULL, "2.000815"};
+    static const char *const names[] = {"Đăng ký khai sinh", "Chứng thực chữ ký", NULL};
+    static const char *const fields[] = {"Hộ tịch", "Chứng thực", NULL, "Đất đai"};
+    for (size_t k = 0; k < n; k++) {
+        int i = (int)(rows[k].received_at - (int64_t)DAY0 * MC_DATE_SCALE - 1);
+        const char *code, *name, *field;
+        mc_scan_row_dims(t->d, &rows[k], &code, &name, &field);
+        const char *want[3] = {codes[i % 3], names[i % 3], fields[i % 4]};
+        const char *got[3] = {code, name, field};
+        for (int c = 0; c < 3; c++)
+            if (want[c])
+                cr_assert(got[c] && strcmp(got[c], want[c]) == 0, "case %d, %d: %s", i, c,
+                          got[c] ? got[c] : "NULL");
+            else
+                cr_assert_null(got[c], "case %d, %d: %s", i, c, got[c]);
+        t->rows++;
+    }
+}
+
+static void no_reset(void *arg)
+{
+    ((dims_seen *)arg)->rows = 0;
+}
+
+/* SPEC 12's case list names each case's procedure and field: the scan
+ * hands over their ids, the store's dictionaries name them. */
+Test(casescan, rows_name_their_procedure_and_field)
+{
+    cr_assert_eq(setenv("MOTCUA_SCAN_SPLIT_BYTES", "0", 1), 0);
+    mc_store *s = store_of(600);
+    mc_store_dims d;
+    mc_error err;
+    mc_error_clear(&err);
+    cr_assert_eq(mc_store_dims_read(s, &d, &err), 0, "%s", err.msg);
+    dims_seen a = {&d, 0}, b = {&d, 0};
+    void *part[2] = {&a, &b};
+    int two;
+    cr_assert_eq(mc_scan_cases(s, (int64_t)(DAY0 + 5) * MC_DATE_SCALE, 0, check_dims, no_reset,
+                               part, &two, &err), 0, "%s", err.msg);
+    cr_assert_eq(a.rows + b.rows, 600);
+    mc_scan_row unknown = {.proc_id = d.max_proc + 1, .field_id = -1};
+    const char *code, *name, *field;
+    mc_scan_row_dims(&d, &unknown, &code, &name, &field);
+    cr_assert(!code && !name && !field);
+    mc_store_dims_free(&d);
+    mc_store_close(s);
     unsetenv("MOTCUA_SCAN_SPLIT_BYTES");
 }

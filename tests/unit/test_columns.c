@@ -46,6 +46,8 @@ static const struct {
     {"Tên cơ quan", MC_COL_UNIT_NAME},
     {"Cơ quan xử lý", MC_COL_UNIT_NAME},
     {"Tên cơ quan giải quyết", MC_COL_UNIT_NAME},
+    {"Đơn vị tiếp nhận", MC_COL_UNIT_NAME},
+    {"Đơn vị/ cá nhân giải quyết", MC_COL_UNIT_NAME},
     {"procedure_code", MC_COL_PROCEDURE_CODE},
     {"MaTTHC", MC_COL_PROCEDURE_CODE},
     {"Mã TTHC", MC_COL_PROCEDURE_CODE},
@@ -58,6 +60,9 @@ static const struct {
     {"Tên thủ tục hành chính", MC_COL_PROCEDURE_NAME},
     {"Thủ tục", MC_COL_PROCEDURE_NAME},
     {"Thủ tục hành chính", MC_COL_PROCEDURE_NAME},
+    {"Mã lĩnh vực", MC_COL_FIELD_CODE},
+    {"MaLinhVuc", MC_COL_FIELD_CODE},
+    {"field_code", MC_COL_FIELD_CODE},
     {"field_name", MC_COL_FIELD_NAME},
     {"TenLinhVuc", MC_COL_FIELD_NAME},
     {"Lĩnh vực", MC_COL_FIELD_NAME},
@@ -89,11 +94,13 @@ static const struct {
     {"Ngày tiếp nhận", MC_COL_RECEIVED_AT},
     {"Ngày nhận", MC_COL_RECEIVED_AT},
     {"Ngày nhận hồ sơ", MC_COL_RECEIVED_AT},
+    {"Nhận hồ sơ", MC_COL_RECEIVED_AT},
     {"Thời gian tiếp nhận", MC_COL_RECEIVED_AT},
     {"due_at", MC_COL_DUE_AT},
     {"NgayHenTra", MC_COL_DUE_AT},
     {"Ngày hẹn trả", MC_COL_DUE_AT},
     {"Ngày hẹn trả kết quả", MC_COL_DUE_AT},
+    {"Hẹn trả kết quả", MC_COL_DUE_AT},
     {"new_due_at", MC_COL_NEW_DUE_AT},
     {"NgayHenTraMoi", MC_COL_NEW_DUE_AT},
     {"Ngày hẹn trả mới", MC_COL_NEW_DUE_AT},
@@ -111,6 +118,7 @@ static const struct {
     {"Ngày trả kết quả", MC_COL_RETURNED_AT},
     {"Ngày trả", MC_COL_RETURNED_AT},
     {"Ngày trả KQ", MC_COL_RETURNED_AT},
+    {"Ngày nhận kết quả", MC_COL_RETURNED_AT},
     {"apology", MC_COL_APOLOGY},
     {"CoXinLoi", MC_COL_APOLOGY},
     {"Có văn bản xin lỗi", MC_COL_APOLOGY},
@@ -190,6 +198,8 @@ static const struct {
     {"applicant_name", MC_COL_PERSONAL},
     {"phone", MC_COL_PERSONAL},
     {"address", MC_COL_PERSONAL},
+    {"Tên cá nhân, tổ chức", MC_COL_PERSONAL},
+    {"Địa chỉ, số điện thoại", MC_COL_PERSONAL},
 };
 
 /* Unicode upper case of s, code point by code point (Ư, Đ, Ế...). */
@@ -283,7 +293,8 @@ Test(columns, personal)
 Test(columns, unknown)
 {
     const char *u[] = {"", "   ", "STT", "Ghi chú", "Mã", "Ngày", "Hồ sơ", "Hạn xử lý",
-                       "Ngày nộp", "Mã định danh", "case", "id", "MaHoSoX", "Đơn vị tiếp nhận",
+                       "Ngày nộp", "Mã định danh", "case", "id", "MaHoSoX", "Ngày nộp hồ sơ",
+                       "STT", "TT", "Số thứ tự", "Ngày, tháng, năm", "Hẹn trả",
                        ("\xff\xfe" "MaHoSo") /* not UTF-8 */, "___", "Số"};
     for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
         cr_assert_eq(look(u[i]), MC_COL_UNKNOWN, "\"%s\"", u[i]);
@@ -293,4 +304,24 @@ Test(columns, unknown)
     /* n bounds the cell */
     cr_assert_eq(mc_column_lookup("MaHoSoKhac", 6), MC_COL_CASE_ID);
     cr_assert_eq(mc_column_lookup("MaHoSoKhac", 10), MC_COL_ALT_CASE_ID);
+}
+
+/* SPEC 10.2: "Đơn vị tiếp nhận" (the receiving desk) names the unit only
+ * when no other column does; every other label names its column outright. */
+Test(columns, fallback_labels)
+{
+    int fb = -1;
+    cr_assert_eq(mc_column_lookup_fallback("Đơn vị tiếp nhận", strlen("Đơn vị tiếp nhận"), &fb),
+                 MC_COL_UNIT_NAME);
+    cr_assert_eq(fb, 1);
+    cr_assert_eq(mc_column_lookup_fallback("DON VI TIEP NHAN", 16, &fb), MC_COL_UNIT_NAME);
+    cr_assert_eq(fb, 1);
+    for (size_t i = 0; i < NLABELS; i++) {
+        mc_col c = mc_column_lookup_fallback(labels[i].label, strlen(labels[i].label), &fb);
+        cr_assert_eq(c, labels[i].col, "%s", labels[i].label);
+        cr_assert_eq(fb, strcmp(labels[i].label, "Đơn vị tiếp nhận") == 0, "%s", labels[i].label);
+    }
+    cr_assert_eq(mc_column_lookup_fallback("STT", 3, &fb), MC_COL_UNKNOWN);
+    cr_assert_eq(fb, 0);
+    cr_assert_eq(mc_column_lookup_fallback("STT", 3, NULL), MC_COL_UNKNOWN);
 }

@@ -51,6 +51,7 @@ Test(config, reads_every_key)
     cr_expect_str_eq(o.formats, "xlsx, CSV");
     cr_expect_eq(o.quarantine_threshold, 2.5);
     cr_expect_eq(o.max_export_age_days, 3, "the option's spelling with '-' is accepted");
+    cr_expect_str_eq(o.encoding, "cp1258", "any letter case, stored canonical");
 }
 
 Test(config, command_line_wins)
@@ -114,6 +115,8 @@ Test(config, bad_values_name_file_line_key)
         {"data/config-threshold-range.conf", "data/config-threshold-range.conf:2: ",
          "quarantine_threshold"},
         {"data/config-bad-days.conf", "data/config-bad-days.conf:2: ", "max_export_age_days"},
+        {"data/config-bad-encoding.conf", "data/config-bad-encoding.conf:2: ",
+         "key 'encoding' must be cp1258 or tcvn3, not 'utf-16'"},
         {"data/config-empty-path.conf", "data/config-empty-path.conf:2: ", "'db'"},
         {"data/config-no-section.conf", "data/config-no-section.conf:1: ", "'db'"},
         {"data/config-other-section.conf", "data/config-other-section.conf:4: ", "'inbox'"},

@@ -1,9 +1,11 @@
 /*
  * test_figures.c -- every rule of the SPEC 5 tables, at its boundaries,
- * through mc_figures_add_case and mc_rate_value; and SPEC 13's trend from a
- * store, each month its own period.
+ * through mc_figures_add_case and mc_rate_value; SPEC 13's trend from a
+ * store, each month its own period; and the tables by field and by
+ * procedure of SPEC 11, through mc_figures_compute on a store.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "reports/figures.h"
@@ -259,6 +261,139 @@ Test(figures, on_time_766_counts_within_cases)
     cr_assert_float_eq(pct, 200.0 / 3.0, 1e-12);
 }
 
+/* ---- by field, by procedure (SPEC 11) ----------------------------------- */
+
+typedef struct dim_case {
+    const char *code, *name, *field;
+    int status;
+    int received_month; /* 2025; 10: after the as-of date */
+} dim_case;
+
+/* Cases of one unit, finished on time in 2025-Q3 unless status says
+ * otherwise; the procedure and field as given. */
+static const dim_case DIM_CASES[] = {
+    {"1.001193", "Đăng ký khai sinh", "Hộ tịch", 10, 7},
+    {"1.001193", "Đăng ký khai sinh", "Hộ tịch", 4, 8},
+    {"1.001193", "Khai sinh", "Hộ tịch", 10, 7},
+    {"1.001193", "Khai sinh", "Hộ tịch", 10, 9},
+    {"1.001193", NULL, "Hộ tịch", 10, 8},      /* no name: no vote */
+    {"2.000815", "B", "Chứng thực", 10, 7},
+    {"2.000815", "A", "Chứng thực", 10, 7},
+    {"2.000815", "C", "Chứng thực", 10, 7},
+    {"2.000815", "C", "Chứng thực", 1, 7},     /* status 1: not counted, no vote */
+    {NULL, "Chứng thực chữ ký", "Chứng thực", 10, 8},
+    {NULL, NULL, NULL, 4, 9},                  /* neither: the empty keys */
+    {"9.999999", "Không đếm", "Z", 10, 10},    /* after the as-of date: no row */
+};
+#define N_DIM_CASES (int)(sizeof DIM_CASES / sizeof *DIM_CASES)
+
+static const mc_record *dim_record(void *ctx, int i)
+{
+    static mc_record r;
+    static char key[32];
+    (void)ctx;
+    const dim_case *d = &DIM_CASES[i];
+    memset(&r, 0, sizeof r);
+    snprintf(key, sizeof key, "K-%02d", i);
+    r.case_id = key;
+    r.unit_code = "000.00.41.H30";
+    r.procedure_code = d->code;
+    r.procedure_name = d->name;
+    r.field_name = d->field;
+    r.status = d->status;
+    r.channel = 2;
+    r.received_at = mc_days_from_civil(2025, (unsigned)d->received_month, 5) * MC_DATE_SCALE;
+    r.due_at = mc_days_from_civil(2025, (unsigned)d->received_month, 20) * MC_DATE_SCALE;
+    r.new_due_at = r.returned_at = r.apology_at = r.updated_at = MC_DATE_NONE;
+    r.finished_at = d->status == 10 ? r.due_at : MC_DATE_NONE;
+    r.apology = r.has_fee = r.paid_online = r.digitized = r.e_result = MC_FLAG_ABSENT;
+    return &r;
+}
+
+static void compute_groups(unsigned groups, mc_report *rep)
+{
+    char path[64];
+    tmpstore_path(path, sizeof path, "mc-groups");
+    mc_store *s = tmpstore_load(path, N_DIM_CASES, 2, dim_record, NULL);
+    mc_units *u = mc_units_empty();
+    mc_error err;
+    mc_error_clear(&err);
+    mc_figures_opts o = {.units = u, .as_of = mc_days_from_civil(2025, 9, 30),
+                         .groups = groups};
+    cr_assert_eq(mc_period_parse("2025-Q3", MC_CONV_CALENDAR, &o.period, &err), 0);
+    cr_assert_eq(mc_figures_compute(s, &o, rep, &err), 0, "%s", err.msg);
+    mc_units_free(u);
+    mc_store_close(s);
+    tmpstore_remove(path);
+}
+
+static void expect_row(const mc_group_row *r, const char *code, const char *name, int64_t received,
+                       int64_t resolved)
+{
+    if (code)
+        cr_expect_str_eq(r->code, code);
+    else
+        cr_expect_null(r->code);
+    cr_expect_str_eq(r->name, name);
+    cr_expect_eq(r->c[MC_C_RECEIVED_TOTAL], received, "%s %s", code ? code : "", name);
+    cr_expect_eq(r->c[MC_C_RESOLVED_TOTAL], resolved, "%s %s", code ? code : "", name);
+    cr_expect(mc_figures_identities_hold(r->c));
+}
+
+Test(figures_by, field_rows_sorted_empty_key_last_all_equals_units)
+{
+    mc_report rep;
+    compute_groups(MC_GROUPS_FIELD, &rep);
+    cr_assert_eq(rep.groups, MC_GROUPS_FIELD);
+    cr_assert_eq(rep.n_procedures, 0, "not asked for");
+    cr_assert_eq(rep.n_fields, 4);
+    expect_row(&rep.fields[0], NULL, "Chứng thực", 4, 4);
+    expect_row(&rep.fields[1], NULL, "Hộ tịch", 5, 4);
+    expect_row(&rep.fields[2], NULL, "", 1, 0);
+    expect_row(&rep.fields[3], NULL, "ALL", 10, 8);
+    cr_expect_eq(rep.fields[3].kind, MC_ROW_ALL);
+    cr_expect_eq(rep.fields[0].kind, MC_ROW_UNIT);
+    const mc_unit_row *all = &rep.rows[rep.n_rows - 1];
+    cr_assert_str_eq(all->unit_code, "ALL");
+    cr_expect_eq(memcmp(all->c, rep.fields[3].c, sizeof all->c), 0);
+    mc_report_free(&rep);
+}
+
+/* The key is the code when present, else the name; a group is named by
+ * its most frequent name among its counted cases, ties to the smallest in
+ * byte order; a group keyed by name has no code. */
+Test(figures_by, procedure_groups_their_names_and_keys)
+{
+    mc_report rep;
+    compute_groups(MC_GROUPS_PROCEDURE, &rep);
+    cr_assert_eq(rep.n_fields, 0, "not asked for");
+    cr_assert_eq(rep.n_procedures, 5);
+    expect_row(&rep.procedures[0], "1.001193", "Khai sinh", 5, 4); /* 2-2: "K" < "Đ" */
+    expect_row(&rep.procedures[1], "2.000815", "A", 3, 3);         /* C's second case is not counted */
+    expect_row(&rep.procedures[2], "", "Chứng thực chữ ký", 1, 1);
+    expect_row(&rep.procedures[3], "", "", 1, 0);
+    expect_row(&rep.procedures[4], "ALL", "", 10, 8);
+    cr_expect_eq(rep.procedures[4].kind, MC_ROW_ALL);
+    mc_report_free(&rep);
+}
+
+/* A case's counts are taken once and added to each row: the units table
+ * is the same with the breakdowns or without. */
+Test(figures_by, units_table_unchanged_by_breakdowns)
+{
+    mc_report a, b;
+    compute_groups(0, &a);
+    compute_groups(MC_GROUPS_FIELD | MC_GROUPS_PROCEDURE, &b);
+    cr_assert_eq(a.n_rows, b.n_rows);
+    for (size_t i = 0; i < a.n_rows; i++)
+        cr_expect_eq(memcmp(a.rows[i].c, b.rows[i].c, sizeof a.rows[i].c), 0, "row %zu", i);
+    cr_expect_eq(a.n_fields + a.n_procedures, 0);
+    cr_expect_eq(b.n_fields, 4);
+    cr_expect_eq(b.n_procedures, 5);
+    mc_report_free(&a);
+    mc_report_free(&b);
+}
+
 /* ---- the trend (SPEC 13) from a store --------------------------------------- */
 
 static char trend_db[64];
@@ -367,4 +502,49 @@ Test(figures_trend, each_month_its_own_period, .init = trend_setup, .fini = tren
     mc_report_free(&reps[1]);
     mc_units_free(units);
     mc_store_close(s);
+}
+
+/* A report copied (the trend keeps copies of its months) owns its own
+ * rows by field and by procedure. */
+Test(figures_by, copy_owns_its_breakdowns)
+{
+    mc_report rep, copy;
+    compute_groups(MC_GROUPS_FIELD | MC_GROUPS_PROCEDURE, &rep);
+    cr_assert_eq(mc_report_copy(&copy, &rep), 0);
+    cr_assert_neq(copy.fields, rep.fields);
+    cr_assert_neq(copy.procedures[0].name, rep.procedures[0].name);
+    mc_report_free(&rep);
+    cr_assert_eq(copy.n_fields, 4);
+    cr_expect_str_eq(copy.fields[1].name, "Hộ tịch");
+    cr_expect_str_eq(copy.procedures[0].code, "1.001193");
+    cr_expect_eq(copy.procedures[0].c[MC_C_RECEIVED_TOTAL], 5);
+    mc_report_free(&copy);
+}
+
+/* With a trend, the breakdowns are the period's: its months have none. */
+Test(figures_by, trend_months_have_no_breakdowns)
+{
+    char path[64];
+    tmpstore_path(path, sizeof path, "mc-groups");
+    mc_store *s = tmpstore_load(path, N_DIM_CASES, 2, dim_record, NULL);
+    mc_units *u = mc_units_empty();
+    mc_error err;
+    mc_error_clear(&err);
+    mc_figures_opts o = {.units = u, .as_of = mc_days_from_civil(2025, 9, 30),
+                         .groups = MC_GROUPS_FIELD | MC_GROUPS_PROCEDURE};
+    cr_assert_eq(mc_period_parse("2025-Q3", MC_CONV_CALENDAR, &o.period, &err), 0);
+    mc_report rep;
+    cr_assert_eq(mc_figures_compute_trend(s, &o, 1, &rep, &err), 0, "%s", err.msg);
+    cr_expect_eq(rep.n_fields, 4);
+    cr_expect_eq(rep.n_procedures, 5);
+    cr_assert_eq(rep.n_trend, 12);
+    for (size_t m = 0; m < rep.n_trend; m++)
+        cr_expect_eq(rep.trend[m].n_fields + rep.trend[m].n_procedures, 0, "month %zu", m);
+    /* September's own units table still counts its cases */
+    const mc_report *sep = &rep.trend[11];
+    cr_expect_gt(sep->rows[sep->n_rows - 1].c[MC_C_RECEIVED_TOTAL], 0);
+    mc_report_free(&rep);
+    mc_units_free(u);
+    mc_store_close(s);
+    tmpstore_remove(path);
 }

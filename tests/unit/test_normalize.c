@@ -177,8 +177,17 @@ Test(normalize, header_refusals, .init = NULL, .fini = NULL)
     mc_field f[4];
     cells_of(no_status, 4, f);
     cr_assert_eq(mc_colmap_build(&m, "a.csv", f, 4, &err), MC_EXIT_DATA);
-    cr_assert_not_null(strstr(err.msg, "status"), "%s", err.msg);
-    cr_assert_not_null(strstr(err.msg, "'Foo'"), "%s", err.msg);
+    cr_assert_str_eq(err.msg, "a.csv: required column status (TrangThaiHoSo, Trạng thái) is "
+                              "missing; the header has case_id, unit_code, received_at, 1 other "
+                              "cell not recognized");
+    /* issue 16: a row taken for the header may be data: never quoted */
+    const char *data[] = {"Nguyễn Văn A", "0912345678", "MaHoSo", "Số CCCD"};
+    cells_of(data, 4, f);
+    cr_assert_eq(mc_colmap_build(&m, "a.csv", f, 4, &err), MC_EXIT_DATA);
+    cr_assert_str_eq(err.msg, "a.csv: required columns status (TrangThaiHoSo, Trạng thái), "
+                              "received_at (NgayTiepNhan, Ngày tiếp nhận), unit_code or unit_name "
+                              "(MaDonVi, DonViXuLy, Đơn vị xử lý) are missing; the header has "
+                              "case_id, 1 personal-data column, 2 other cells not recognized");
     const char *twice[] = {"MaHoSo", "Mã hồ sơ", "MaDonVi", "TrangThaiHoSo", "NgayTiepNhan"};
     mc_field g[5];
     cells_of(twice, 5, g);
@@ -315,5 +324,33 @@ Test(normalize, two_bad_columns_give_the_first_in_column_order)
                      mc_reason_name((mc_reason)rc), fault.detail);
         cr_assert_eq(fault.col, cases[i].col, "case %zu: column %d", i, fault.col);
     }
+    mc_colmap_free(&m);
+}
+
+/* A column recognized but not stored (field_code) is checked for UTF-8 and
+ * judged no further: it can neither fail a row nor stand in for another. */
+Test(normalize, a_column_not_stored_is_only_checked_for_utf8)
+{
+    static const char *const hdr[] = {"MaHoSo", "MaLinhVuc", "MaDonVi", "TrangThaiHoSo",
+                                      "NgayTiepNhan"};
+    enum { N = sizeof hdr / sizeof hdr[0] };
+    mc_colmap m;
+    mc_field h[N];
+    mc_error err;
+    cells_of(hdr, N, h);
+    cr_assert_eq(mc_colmap_build(&m, "fc.csv", h, N, &err), 0, "%s", err.msg);
+    cr_assert_eq(m.field_of_col[MC_COL_FIELD_CODE], 1);
+    const char *ok[N] = {"A1", "whatever ?!", "U1", "4", "01/07/2025"};
+    mc_field f[N];
+    cells_of(ok, N, f);
+    mc_record r;
+    mc_row_fault fault;
+    cr_assert_eq(mc_normalize_row(&m, f, N, &r, arena, sizeof arena, &fault), 0, "%s",
+                 fault.detail);
+    cr_assert_str_eq(r.case_id, "A1");
+    const char *bad[N] = {"A1", "x\xff", "U1", "4", "01/07/2025"};
+    cells_of(bad, N, f);
+    cr_assert_eq(mc_normalize_row(&m, f, N, &r, arena, sizeof arena, &fault), MC_REASON_BAD_UTF8);
+    cr_assert_eq(fault.col, MC_COL_FIELD_CODE);
     mc_colmap_free(&m);
 }

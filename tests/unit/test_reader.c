@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 
 #include <dirent.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -491,11 +492,221 @@ Test(reader, refuses_legacy_encodings_by_name)
                    (const char *[]){"TCVN3", "VNI", NULL});
 }
 
-Test(reader, refuses_utf16_and_binary)
+Test(reader, refuses_binary)
 {
-    expect_refused("utf16le.csv", (const char *[]){"not UTF-8", "UTF-16 little-endian", NULL}, NULL);
     expect_refused("binary.bin", (const char *[]){"not a CSV text file", "binary", NULL}, NULL);
 }
+
+/* ------------------------------------------------ encodings (SPEC 10.3) */
+
+/* The transcript without its last line (what the reader learned: the byte
+ * counts differ between encodings of the same rows). */
+static char *rows_of(rec *r)
+{
+    char *i = strstr(r->t, "\nI gz=");
+    cr_assert_not_null(i);
+    i[1] = '\0';
+    return r->t;
+}
+
+/* The transcript of a read with encoding enc, and its info. */
+static char *read_with(const char *path, const void *buf, size_t n, mc_reader_encoding enc,
+                       size_t chunk, mc_reader_info *in)
+{
+    mc_reader_opts o = {.encoding = enc, .chunk_size = chunk};
+    rec r = {0};
+    mc_error err;
+    int st = path ? read_file(path, &o, &r, in, &err) : read_mem(buf, n, &o, &r, in, &err);
+    cr_assert_eq(st, 0, "%s: %s", path ? path : "mem", err.msg);
+    return rows_of(&r);
+}
+
+/* text converted by glibc's iconv, for building inputs */
+static char *iconv_mem(const char *from, const char *to, const char *s, size_t n, size_t *out_n)
+{
+    iconv_t cd = iconv_open(to, from);
+    cr_assert_neq(cd, (iconv_t)-1);
+    size_t cap = 4 * n + 16, left = cap;
+    char *out = malloc(cap), *op = out, *ip = (char *)s;
+    cr_assert_neq(iconv(cd, &ip, &n, &op, &left), (size_t)-1);
+    iconv_close(cd);
+    *out_n = cap - left;
+    return out;
+}
+
+/* the UTF-8 rows of the legacy fixtures (make-fixtures.sh): lf.csv without
+ * the comma in the unit name */
+static char *legacy_source(size_t *n)
+{
+    char *lf = slurp(BAD "lf.csv", n);
+    lf[*n] = '\0'; /* slurp leaves room for it */
+    const char *from = "\"UBND xã Cửa Tùng, Quảng Trị\"", *to = "UBND xã Cửa Tùng";
+    char *p;
+    while ((p = strstr(lf, from))) {
+        memmove(p + strlen(to), p + strlen(from), *n - (size_t)(p - lf) - strlen(from) + 1);
+        memcpy(p, to, strlen(to));
+        *n -= strlen(from) - strlen(to);
+    }
+    return lf;
+}
+
+Test(reader, utf16_with_a_bom_reads_as_its_utf8)
+{
+    mc_reader_info in, in8;
+    char *want = read_with(BAD "lf.csv", NULL, 0, MC_READER_UTF8, 0, &in8);
+    char *got = read_with(BAD "utf16le.csv", NULL, 0, MC_READER_UTF8, 0, &in);
+    cr_assert_str_eq(got, want);
+    cr_assert_str_eq(in.format, "utf16");
+    cr_assert_eq(in.converted, 1);
+    cr_assert_eq(in.lines, in8.lines);
+    cr_assert_str_eq(in8.format, "csv");
+    cr_assert_eq(in8.converted, 0);
+    free(got);
+
+    /* big-endian, and gzip'd, and in one-byte chunks: the same rows */
+    size_t n, bn;
+    char *lf = slurp(BAD "lf.csv", &n);
+    char *be = iconv_mem("UTF-8", "UTF-16BE", lf, n, &bn);
+    char *bom = malloc(bn + 2);
+    bom[0] = (char)0xFE;
+    bom[1] = (char)0xFF;
+    memcpy(bom + 2, be, bn);
+    got = read_with(NULL, bom, bn + 2, MC_READER_UTF8, 1, &in);
+    cr_assert_str_eq(got, want);
+    cr_assert_str_eq(in.format, "utf16");
+    free(got);
+    size_t gn;
+    unsigned char *gz = gzip_mem(bom, bn + 2, 2, &gn);
+    got = read_with(NULL, gz, gn, MC_READER_UTF8, 7, &in);
+    cr_assert_str_eq(got, want);
+    cr_assert_eq(in.gzip, 1);
+    cr_assert_str_eq(in.format, "utf16");
+    free(got);
+    free(gz);
+    free(bom);
+    free(be);
+    free(lf);
+    free(want);
+}
+
+/* A UTF-16 unit that does not convert (a lone surrogate, an odd byte at the
+ * end) costs its row only: the byte MC_READER_UNCONVERTED marks it, the
+ * lines stay where they were. */
+Test(reader, utf16_sequences_that_do_not_convert_mark_their_row)
+{
+    const char *text = "MaHoSo,TrangThaiHoSo\nA1,2\nA2,Z\nA3,4\nA4,5";
+    size_t n = strlen(text), un;
+    char *u = iconv_mem("UTF-8", "UTF-16LE", text, n, &un);
+    char *buf = malloc(un + 3);
+    buf[0] = (char)0xFF;
+    buf[1] = (char)0xFE;
+    memcpy(buf + 2, u, un);
+    char *z = buf + 2 + 2 * (size_t)(strchr(text, 'Z') - text);
+    z[0] = 0x00; /* Z becomes U+D800, a high surrogate with no low one */
+    z[1] = (char)0xD8;
+    buf[un + 2] = 'x'; /* an odd byte at the very end */
+    for (size_t chunk = 0; chunk <= 5; chunk++) {
+        mc_reader_info in;
+        char *got = read_with(NULL, buf, un + 3, MC_READER_UTF8, chunk, &in);
+        cr_assert_str_eq(got, "H1:2:MaHoSo|TrangThaiHoSo\nR2:2:A1|2\nR3:2:A2|\xff\nR4:2:A3|4\n"
+                              "R5:2:A4|5\xff\nE0:\n", "chunk %zu", chunk);
+        cr_assert_eq(in.lines, 5);
+        free(got);
+    }
+    free(buf);
+    free(u);
+}
+
+Test(reader, legacy_encodings_convert_when_asked)
+{
+    size_t n;
+    char *src = legacy_source(&n);
+    mc_reader_info in;
+    char *want = read_with(NULL, src, n, MC_READER_UTF8, 0, &in);
+    for (size_t chunk = 0; chunk <= 3; chunk++) {
+        char *got = read_with(BAD "cp1258.csv", NULL, 0, MC_READER_CP1258, chunk, &in);
+        cr_assert_str_eq(got, want, "cp1258, chunk %zu", chunk);
+        cr_assert_str_eq(in.format, "cp1258");
+        cr_assert_eq(in.converted, 1);
+        free(got);
+        got = read_with(BAD "tcvn3.csv", NULL, 0, MC_READER_TCVN3, chunk, &in);
+        cr_assert_str_eq(got, want, "tcvn3, chunk %zu", chunk);
+        cr_assert_str_eq(in.format, "tcvn3");
+        free(got);
+    }
+    /* the wrong one of the two still converts, into other letters: the
+     * rows are there, their text is not the source's */
+    char *got = read_with(BAD "tcvn3.csv", NULL, 0, MC_READER_CP1258, 0, &in);
+    cr_assert_str_neq(got, want);
+    free(got);
+    free(want);
+    free(src);
+}
+
+/* --encoding converts only what is not UTF-8: a UTF-8 export in the same
+ * inbox is read as it is. */
+Test(reader, legacy_encoding_leaves_utf8_alone)
+{
+    mc_reader_info in, in8;
+    const char *files[] = {"lf.csv", "bom.csv", "semicolon.csv", "quoted-newlines.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[128];
+        snprintf(path, sizeof path, BAD "%s", files[i]);
+        char *want = read_with(path, NULL, 0, MC_READER_UTF8, 0, &in8);
+        char *got = read_with(path, NULL, 0, MC_READER_CP1258, 0, &in);
+        cr_assert_str_eq(got, want, "%s", files[i]);
+        cr_assert_str_eq(in.format, "csv", "%s", files[i]);
+        cr_assert_eq(in.converted, 0);
+        free(got);
+        free(want);
+    }
+    /* UTF-16 stays UTF-16 */
+    free(read_with(BAD "utf16le.csv", NULL, 0, MC_READER_TCVN3, 0, &in));
+    cr_assert_str_eq(in.format, "utf16");
+    /* ASCII is read as UTF-8: a UTF-8 file's later letters are never
+     * turned into others */
+    const char *ascii = "MaHoSo,MaDonVi,TrangThaiHoSo,NgayTiepNhan\nA1,U1,2,01/07/2025\n";
+    free(read_with(NULL, ascii, strlen(ascii), MC_READER_TCVN3, 0, &in));
+    cr_assert_str_eq(in.format, "csv");
+    cr_assert_eq(in.converted, 0);
+}
+
+/* Bytes CP1258 does not have (81 8A 8D-90 9A 9D 9E) mark their field; the
+ * character iconv held back before one is not lost. */
+Test(reader, cp1258_bytes_that_do_not_convert_mark_their_row)
+{
+    const char *text = "MaHoSo,TenTTHC\nA1,Ng\xe0y\nA2,x\x81y\nA3,a\xec\x8d\nA4,\x9e";
+    for (size_t chunk = 0; chunk <= 4; chunk++) {
+        mc_reader_info in;
+        char *got = read_with(NULL, text, strlen(text), MC_READER_CP1258, chunk, &in);
+        cr_assert_str_eq(got, "H1:2:MaHoSo|TenTTHC\nR2:2:A1|Ngày\nR3:2:A2|x\xffy\n"
+                              "R4:2:A3|á\xff\nR5:2:A4|\xff\nE0:\n", "chunk %zu", chunk);
+        free(got);
+    }
+}
+
+/* A title line without three delimiters says nothing of the delimiter: the
+ * header below it does (SPEC 10.2). */
+Test(reader, delimiter_from_the_first_line_that_can_be_a_header)
+{
+    const char *text = "UBND XÃ CỬA TÙNG\n\nDANH SÁCH HỒ SƠ, QUÝ III\n"
+                       "Mã hồ sơ;Đơn vị;Trạng thái;Ngày tiếp nhận\nA1;X;2;01/07/2025\n";
+    mc_reader_info in;
+    char *got = read_with(NULL, text, strlen(text), MC_READER_UTF8, 0, &in);
+    cr_assert_eq(in.delimiter, ';');
+    cr_assert_str_eq(got, "H1:1:UBND XÃ CỬA TÙNG\nR3:1:DANH SÁCH HỒ SƠ, QUÝ III\n"
+                          "R4:4:Mã hồ sơ|Đơn vị|Trạng thái|Ngày tiếp nhận\nR5:4:A1|X|2|01/07/2025\nE0:\n");
+    free(got);
+    /* a first line with three delimiters decides, as before */
+    const char *tab = "a,b,c,d\nx\ty\tz\tw\n";
+    free(read_with(NULL, tab, strlen(tab), MC_READER_UTF8, 0, &in));
+    cr_assert_eq(in.delimiter, ',');
+    /* an Excel sep= line decides */
+    const char *sep = "sep=,\nTITLE\na;b;c;d\n";
+    free(read_with(NULL, sep, strlen(sep), MC_READER_UTF8, 0, &in));
+    cr_assert_eq(in.delimiter, ',');
+}
+
 
 Test(reader, utf16_without_bom_and_xlsx)
 {
@@ -817,11 +1028,10 @@ Test(reader, gzip_from_a_pipe_does_not_wait_for_the_writer, .timeout = 30)
 {
     size_t n = 0, cap = 256 * 1024;
     unsigned char *text = malloc(cap);
-    text[n++] = 0xFF;
-    text[n++] = 0xFE; /* UTF-16LE: refused once 64 KiB are sniffed */
+    /* TCVN3-like bytes: refused once 64 KiB are sniffed */
     for (; n + 2 <= cap; n += 2) {
-        text[n] = (unsigned char)('A' + n / 2 % 26);
-        text[n + 1] = 0;
+        text[n] = (unsigned char)('a' + n / 2 % 26);
+        text[n + 1] = 0xB5;
     }
     size_t gn;
     unsigned char *gz = gzip_mem(text, n, 1, &gn);
@@ -1100,4 +1310,13 @@ Test(reader, lone_cr_row_end_mid_line_keeps_the_line)
     cr_assert_str_eq(r.t, "H1:2:a|b\nR2:2:1\\n|2\nR3:2:3|4\nR4:2:5|6\nE0:\n"
                           "I gz=0 delim=44 bom=0 sep=0 lines=4 rows=3 text=19\n");
     rec_free(&r);
+}
+
+Test(reader, every_chunk_size_gives_the_same_rows_legacy)
+{
+    mc_reader_opts o = {.encoding = MC_READER_CP1258};
+    sweep(BAD "cp1258.csv", NULL, 0, &o);
+    o.encoding = MC_READER_TCVN3;
+    sweep(BAD "tcvn3.csv", NULL, 0, &o);
+    sweep(BAD "vni.csv", NULL, 0, &o);
 }

@@ -96,6 +96,15 @@ static void row_of(int f, int i, mc_record *r, char *key, size_t cap)
     r->case_id = key;
     r->unit_code = v == 7 ? "000.00.05.H30" : "000.00.41.H30";
     r->unit_name = k % 3 ? "UBND xã Cẩm Thành" : NULL;
+    /* procedures and fields met in file order, some versions changing them:
+     * their ids must not depend on the runs either */
+    static const char *const pcode[] = {"1.001193", NULL, "2.000815", "1.001193", NULL};
+    static const char *const pname[] = {"Đăng ký khai sinh", "Chứng thực chữ ký", NULL,
+                                        "Đăng ký khai sinh (bản sao)", NULL};
+    static const char *const fname[] = {"Hộ tịch", NULL, "Chứng thực", "Đất đai"};
+    r->procedure_code = pcode[(k + (v == 6)) % 5];
+    r->procedure_name = pname[(k + (v == 6)) % 5];
+    r->field_name = fname[(k / 5 + (v == 4)) % 4];
     r->status = (int)(v % 4) * 3 + 1;
     r->channel = (int)(v % 3) + 1;
     r->service_level = 2;
@@ -117,7 +126,10 @@ static mc_store *load(const char *run_rows, mc_add_totals *t)
     mc_store *s = tmpstore_open(path);
     mc_error err;
     mc_error_clear(&err);
-    mc_fingerprinter *fpr = mc_fingerprinter_new();
+    /* one secret for every store, so that their versions compare byte for
+     * byte (a store's own secret differs from every other's) */
+    static const unsigned char secret[MC_FP_SECRET_LEN] = "store runs";
+    mc_fingerprinter *fpr = mc_fingerprinter_new(secret);
     cr_assert_not_null(fpr);
     memset(t, 0, sizeof *t);
     for (int f = 0; f < 2; f++) {
@@ -138,7 +150,7 @@ static mc_store *load(const char *run_rows, mc_add_totals *t)
         cr_assert_eq(ft.accepted + ft.duplicate, ROWS_PER_FILE, "run %s", run_rows);
         mc_file_counts c = {.rows_read = ROWS_PER_FILE, .accepted = ft.accepted,
                             .duplicate = ft.duplicate, .conflicts = ft.conflicts};
-        cr_assert_eq(mc_store_file_commit(s, &c, "", &err), 0, "%s", err.msg);
+        cr_assert_eq(mc_store_file_commit(s, &c, NULL, &err), 0, "%s", err.msg);
         t->accepted += ft.accepted;
         t->duplicate += ft.duplicate;
         t->conflicts += ft.conflicts;
@@ -170,9 +182,11 @@ static char *dump(mc_store *s, const char *query)
 }
 
 static const char *const dumps[] = {
-    "SELECT case_key, hex(seen), src, upd, facts, received_at, due_at, end_at FROM case_rows"
-    " ORDER BY case_key",
+    "SELECT case_key, hex(seen), src, upd, facts, received_at, due_at, end_at, proc_id,"
+    " field_id FROM case_rows ORDER BY case_key",
     "SELECT id, code, name FROM unit_keys ORDER BY id",
+    "SELECT id, code, name FROM procedures ORDER BY id",
+    "SELECT id, name FROM fields ORDER BY id",
     "SELECT case_key, file_id, line, what, stored, incoming FROM conflicts"
     " ORDER BY file_id, line, what",
 };
@@ -206,6 +220,9 @@ static void same_store_every_size(const char *const *sizes, size_t n_sizes)
     cr_assert_gt(count(s, "SELECT count(*) FROM case_rows WHERE src >> 32 = 1"), 0);
     cr_assert_gt(count(s, "SELECT count(*) FROM case_rows WHERE src >> 32 = 2"), 0);
     cr_assert_eq(count(s, "SELECT count(*) FROM unit_keys"), 4);
+    cr_assert_eq(count(s, "SELECT count(*) FROM procedures"), 4);
+    cr_assert_eq(count(s, "SELECT count(*) FROM fields"), 3);
+    cr_assert_gt(count(s, "SELECT count(DISTINCT proc_id) FROM case_rows"), 4, "and none");
     mc_store_close(s);
 
     for (size_t z = 0; z < n_sizes; z++) {
@@ -270,7 +287,7 @@ Test(runs, commit_refuses_rows_left_staged)
     mc_store *s = tmpstore_begin(path);
     mc_error err;
     mc_error_clear(&err);
-    mc_fingerprinter *fpr = mc_fingerprinter_new();
+    mc_fingerprinter *fpr = mc_fingerprinter_new(mc_store_fp_secret(s));
     mc_add_totals t = {0};
     mc_record r;
     char key[KEY_CAP];
@@ -280,7 +297,7 @@ Test(runs, commit_refuses_rows_left_staged)
     cr_assert_eq(mc_store_stage(s, 2, &r, fp, &t, &err), 0, "%s", err.msg);
     cr_assert_eq(t.accepted, 0, "not applied yet");
     mc_file_counts c = {.rows_read = 1, .accepted = 1};
-    cr_assert_eq(mc_store_file_commit(s, &c, "", &err), MC_EXIT_SOFTWARE);
+    cr_assert_eq(mc_store_file_commit(s, &c, NULL, &err), MC_EXIT_SOFTWARE);
     cr_assert(strstr(err.msg, "mc_store_flush"), "%s", err.msg);
     cr_assert_eq(count(s, "SELECT count(*) FROM case_rows"), 0);
     cr_assert_eq(count(s, "SELECT count(*) FROM files"), 0);

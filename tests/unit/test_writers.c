@@ -533,7 +533,7 @@ static char *html_of(const mc_report *rep)
 {
     capture c;
     mc_error err = { 0 };
-    int rc = mc_write_html(cap_open(&c), rep, &err);
+    int rc = mc_write_html(cap_open(&c), rep, MC_TABLE_UNITS, &err);
     char *s = cap_close(&c);
     cr_assert_eq(rc, 0, "mc_write_html: %s", err.msg);
     return s;
@@ -1122,5 +1122,202 @@ Test(write_xlsx, trend_sheets_and_line_charts)
         cr_assert(strstr(ch, "'Biểu đồ xu hướng'!$A$6:$A$17") != NULL || i > 1, "%s", ch);
         free(ch);
     }
+    mc_report_free(&rep);
+}
+
+/* ---- the breakdowns of SPEC 11 -------------------------------------------- */
+
+#define P_NAME "=cmd|' /C calc'!A0"
+
+static void group(mc_group_row *g, const char *code, const char *name, int kind,
+                  const mc_unit_row *counts)
+{
+    g->code = code ? strdup(code) : NULL;
+    g->name = strdup(name);
+    g->kind = kind;
+    memcpy(g->c, counts->c, sizeof g->c);
+}
+
+/* build(), and by field: "Hộ tịch" (X01's cases), the cases without a field
+ * (X02's), ALL; by procedure: a code whose name has a comma and quotes
+ * (X01's), a group keyed by a name that looks like a formula (X02's), ALL. */
+static void build_groups(mc_report *rep)
+{
+    build(rep);
+    rep->groups = MC_GROUPS_FIELD | MC_GROUPS_PROCEDURE;
+    rep->n_fields = rep->n_procedures = 3;
+    rep->fields = calloc(3, sizeof *rep->fields);
+    rep->procedures = calloc(3, sizeof *rep->procedures);
+    group(&rep->fields[0], NULL, "Hộ tịch", MC_ROW_UNIT, &rep->rows[1]);
+    group(&rep->fields[1], NULL, "", MC_ROW_UNIT, &rep->rows[2]);
+    group(&rep->fields[2], NULL, "ALL", MC_ROW_ALL, &rep->rows[4]);
+    group(&rep->procedures[0], "1.001193", "Đăng ký khai sinh, \"bản sao\"", MC_ROW_UNIT,
+          &rep->rows[1]);
+    group(&rep->procedures[1], "", P_NAME, MC_ROW_UNIT, &rep->rows[2]);
+    group(&rep->procedures[2], "ALL", "", MC_ROW_ALL, &rep->rows[4]);
+}
+
+#define FIGURES_HDR "received_total,"                                                      \
+    "received_new,received_online,received_offline,carried_over,resolved_total,"        \
+    "resolved_early,resolved_on_time,resolved_late,in_progress_total,"                  \
+    "in_progress_within,in_progress_overdue,late_total,late_with_apology,on_time_rate," \
+    "on_time_rate_766,late_with_apology_rate,online_rate,online_full_process_rate,"     \
+    "online_payment_rate,digitized_rate,e_result_rate\n"
+#define X01_FIGS "42,40,30,10,2,36,10,25,1,6,5,1,2,1,97.22,95.24,50.00,75.00,30.00,50.00,50.00,50.00\n"
+#define X02_FIGS "10,10,0,10,0,10,0,10,0,0,0,0,0,0,100.00,100.00,,0.00,0.00,,,\n"
+#define ALL_FIGS "52,50,30,20,2,46,10,35,1,6,5,1,2,1,97.83,96.15,50.00,60.00,24.00,50.00,40.00,39.13\n"
+
+Test(write_csv, fields_and_procedures_machine_bytes)
+{
+    mc_report rep;
+    build_groups(&rep);
+    char *s = csv_of(&rep, MC_TABLE_FIELDS, 0);
+    cr_assert_str_eq(s, "period,period_start,period_end,as_of,field_name," FIGURES_HDR
+                        PRE "Hộ tịch," X01_FIGS PRE "," X02_FIGS PRE "ALL," ALL_FIGS);
+    free(s);
+    s = csv_of(&rep, MC_TABLE_PROCEDURES, 0);
+    cr_assert_str_eq(s, "period,period_start,period_end,as_of,procedure_code,procedure_name,"
+                        FIGURES_HDR
+                        PRE "1.001193,\"Đăng ký khai sinh, \"\"bản sao\"\"\"," X01_FIGS
+                        PRE "," P_NAME "," X02_FIGS PRE "ALL,," ALL_FIGS);
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_csv, fields_and_procedures_for_people)
+{
+    mc_report rep;
+    build_groups(&rep);
+    char *s = csv_of(&rep, MC_TABLE_FIELDS, 1);
+    assert_crlf(s);
+    cr_assert(strncmp(s, "\xEF\xBB\xBF" "Kỳ báo cáo,Từ ngày,Đến ngày,Tính đến ngày,Lĩnh vực,"
+                         "Tổng số hồ sơ nhận giải quyết,",
+                      strlen("\xEF\xBB\xBF" "Kỳ báo cáo,Từ ngày,Đến ngày,Tính đến ngày,Lĩnh vực,"
+                             "Tổng số hồ sơ nhận giải quyết,")) == 0, "%s", s);
+    cr_assert(strstr(s, ",30/09/2025,(không rõ lĩnh vực),10,") != NULL, "%s", s);
+    cr_assert(strstr(s, ",30/09/2025,Tổng cộng,52,") != NULL, "%s", s);
+    free(s);
+    s = csv_of(&rep, MC_TABLE_PROCEDURES, 1);
+    cr_assert(strstr(s, "Tính đến ngày,Mã thủ tục,Tên thủ tục,") != NULL, "%s", s);
+    cr_assert(strstr(s, ",30/09/2025,,'" P_NAME ",10,") != NULL, "not guarded: %s", s);
+    cr_assert(strstr(s, ",30/09/2025,,Tổng cộng,52,") != NULL, "%s", s);
+    free(s);
+    mc_report_free(&rep);
+}
+
+/* A report computed without a breakdown cannot be written as one: a bug
+ * of the caller, never an empty table that looks like data. */
+Test(write_csv, breakdown_not_computed_is_refused)
+{
+    mc_report rep;
+    build(&rep);
+    mc_error err = { 0 };
+    capture c;
+    cr_assert_eq(mc_write_csv(cap_open(&c), &rep, MC_TABLE_FIELDS, 0, &err), MC_EXIT_SOFTWARE);
+    free(cap_close(&c));
+    cr_assert_eq(mc_write_text(cap_open(&c), &rep, MC_TABLE_PROCEDURES, &err), MC_EXIT_SOFTWARE);
+    free(cap_close(&c));
+    cr_assert_eq(mc_write_html(cap_open(&c), &rep, MC_TABLE_FIELDS, &err), MC_EXIT_SOFTWARE);
+    free(cap_close(&c));
+    mc_report_free(&rep);
+}
+
+Test(write_text, fields_and_procedures)
+{
+    mc_report rep;
+    build_groups(&rep);
+    char *s = text_of(&rep, MC_TABLE_FIELDS);
+    char *lines[64];
+    size_t n = table_lines(s, lines, 64);
+    cr_assert_eq(n, 2 + 3, "%s", s);
+    cr_assert(strstr(s, "theo lĩnh vực — kỳ 2025-Q3") != NULL, "%s", s);
+    cr_assert(strncmp(lines[2], "Hộ tịch ", strlen("Hộ tịch ")) == 0, "%s", lines[2]);
+    cr_assert(strncmp(lines[3], "(không rõ lĩnh vực) ", 20) == 0, "%s", lines[3]);
+    cr_assert(strncmp(lines[4], "Tổng cộng ", strlen("Tổng cộng ")) == 0, "%s", lines[4]);
+    cr_assert(strstr(lines[4], "97.83") != NULL, "%s", lines[4]);
+    free(s);
+    s = text_of(&rep, MC_TABLE_PROCEDURES);
+    n = table_lines(s, lines, 64);
+    cr_assert_eq(n, 2 + 3, "%s", s);
+    cr_assert(strncmp(lines[2], "1.001193  Đăng ký khai sinh, \"bản sao\"",
+                      strlen("1.001193  Đăng ký khai sinh, \"bản sao\"")) == 0, "%s", lines[2]);
+    cr_assert(strncmp(lines[4], "ALL ", 4) == 0, "%s", lines[4]);
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_html, fields_and_procedures)
+{
+    mc_report rep;
+    build_groups(&rep);
+    capture c;
+    mc_error err = { 0 };
+    cr_assert_eq(mc_write_html(cap_open(&c), &rep, MC_TABLE_PROCEDURES, &err), 0, "%s", err.msg);
+    char *s = cap_close(&c);
+    cr_assert(strstr(s, "<h1>Tình hình, kết quả giải quyết thủ tục hành chính theo thủ tục</h1>"));
+    cr_assert(strstr(s, "<td>1.001193</td><td>Đăng ký khai sinh, &quot;bản sao&quot;</td>"
+                        "<td class=\"n\">42</td>") != NULL, "%s", s);
+    cr_assert(strstr(s, "<td></td><td>=cmd|&#39; /C calc&#39;!A0</td>") != NULL, "%s", s);
+    cr_assert(strstr(s, "<tr class=\"all\"><td></td><td>Tổng cộng</td><td class=\"n\">52</td>"));
+    cr_assert_eq(count(s, "<table>"), 1, "the breakdown alone");
+    cr_assert(strstr(s, "<svg") == NULL);
+    free(s);
+    cr_assert_eq(mc_write_html(cap_open(&c), &rep, MC_TABLE_FIELDS, &err), 0, "%s", err.msg);
+    s = cap_close(&c);
+    cr_assert(strstr(s, "<tr class=\"unit\"><td>(không rõ lĩnh vực)</td><td class=\"n\">10</td>"));
+    free(s);
+    mc_report_free(&rep);
+}
+
+Test(write_xlsx, sheets_by_field_and_by_procedure)
+{
+    mc_report rep;
+    build_groups(&rep);
+    char path[128];
+    snprintf(path, sizeof path, "%s/r.xlsx", tmpdir);
+    mc_error err = { 0 };
+    cr_assert_eq(mc_write_xlsx(path, &rep, &err), 0, "%s", err.msg);
+    char *wb = unzip_member(path, "xl/workbook.xml");
+    cr_assert(strstr(wb, "<sheet name=\"Theo lĩnh vực\" sheetId=\"5\"") != NULL, "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Theo thủ tục\" sheetId=\"6\"") != NULL, "%s", wb);
+    free(wb);
+    char *sst = unzip_member(path, "xl/sharedStrings.xml");
+    char *s4 = unzip_member(path, "xl/worksheets/sheet5.xml");
+    char *s5 = unzip_member(path, "xl/worksheets/sheet6.xml");
+    /* the form by field: 13 numbered columns, Hộ tịch in row 10, its
+     * received total (C10) a number, then the cases without a field, ALL */
+    cr_assert(strstr(sst, "<t>Lĩnh vực</t>") != NULL);
+    cr_assert(strstr(sst, "<t>(không rõ lĩnh vực)</t>") != NULL);
+    cr_assert(strstr(s4, "<mergeCell ref=\"C6:F6\"/>") != NULL);
+    char *v = cell_value(s4, "C10");
+    cr_assert_str_eq(v, "42");
+    free(v);
+    v = cell_value(s4, "C12");
+    cr_assert_str_eq(v, "52");
+    free(v);
+    cr_assert(strstr(s4, "r=\"N9\"") == NULL, "13 columns, not 14");
+    /* by procedure: code and name, the 11 counts from D, the on-time rate in O */
+    cr_assert(strstr(sst, "<t>Mã thủ tục</t>") != NULL);
+    cr_assert(strstr(s5, "<mergeCell ref=\"D6:G6\"/>") != NULL);
+    v = cell_value(s5, "D10");
+    cr_assert_str_eq(v, "42");
+    free(v);
+    v = cell_value(s5, "O10");
+    cr_assert(strncmp(v, "0.9722", 6) == 0, "%s", v);
+    free(v);
+    char *tag = cell_tag(s5, "C11");
+    cr_assert(strstr(tag, "t=\"s\"") != NULL, "the formula-like name is text: %s", tag);
+    free(tag);
+    cr_assert(strstr(s5, "<f>") == NULL && strstr(s4, "<f>") == NULL);
+    free(sst);
+    free(s4);
+    free(s5);
+    /* without the breakdowns, not their sheets */
+    mc_report_free(&rep);
+    build(&rep);
+    cr_assert_eq(mc_write_xlsx(path, &rep, &err), 0, "%s", err.msg);
+    wb = unzip_member(path, "xl/workbook.xml");
+    cr_assert(strstr(wb, "Theo lĩnh vực") == NULL, "%s", wb);
+    free(wb);
     mc_report_free(&rep);
 }

@@ -75,7 +75,7 @@ static inline mc_store *tmpstore_load(const char *path, int n, long first_line,
     mc_store *s = tmpstore_begin(path);
     mc_error err;
     mc_error_clear(&err);
-    mc_fingerprinter *f = mc_fingerprinter_new();
+    mc_fingerprinter *f = mc_fingerprinter_new(mc_store_fp_secret(s));
     cr_assert_not_null(f);
     mc_add_totals added = {0};
     for (int i = 0; i < n; i++) {
@@ -88,7 +88,7 @@ static inline mc_store *tmpstore_load(const char *path, int n, long first_line,
     cr_assert_eq(added.accepted, n);
     mc_fingerprinter_free(f);
     mc_file_counts c = {.rows_read = n, .accepted = n};
-    cr_assert_eq(mc_store_file_commit(s, &c, "", &err), 0, "%s", err.msg);
+    cr_assert_eq(mc_store_file_commit(s, &c, NULL, &err), 0, "%s", err.msg);
     return s;
 }
 

@@ -26,6 +26,12 @@ expect_usage "motcua report: option '--period' needs a value" report --period
 expect_usage "motcua report: option '-o' needs a value" report --period 2025 -o
 expect_usage "motcua: unknown command 'frobnicate'" frobnicate
 expect_usage "motcua report: unexpected argument 'extra'" report --period 2025 extra
+expect_usage "motcua report: --by must be unit, field or procedure, not 'sector'" \
+    report --period 2025 --by sector
+expect_usage "motcua report: --by field gives the units table by field; the targets table has no such form" \
+    report --period 2025 --table targets --by field
+expect_usage "motcua report: --by procedure gives the units table by procedure; the files table" \
+    report --table files --by procedure
 # Each command owns its options (issue 12): one meant for another command
 # is refused, never ignored.
 expect_usage "motcua check: option '--table' is not an option of 'check'" check --table units

@@ -16,10 +16,17 @@ for runs in 1 7 1000 default; do
     "$MOTCUA" check --db "$work/$runs.db" >/dev/null || fail "check, runs of $runs"
     sqlite3 "$work/$runs.db" "SELECT name, rows_read, accepted, duplicate, quarantined, conflicts
         FROM files ORDER BY id" >"$work/$runs.ledger" || fail "ledger, runs of $runs"
-    # every case with its versions in load order, the units, the conflicts
-    sqlite3 "$work/$runs.db" "SELECT case_key, hex(seen), src, upd, facts, received_at, due_at,
-            end_at FROM case_rows ORDER BY case_key;
+    # every case with its versions in load order (file and line of each:
+    # the fingerprints are keyed with each store's own secret, so they only
+    # compare within a store), the units, procedures and fields, the conflicts
+    sqlite3 "$work/$runs.db" "SELECT case_key, length(seen), src, upd, facts, received_at, due_at,
+            end_at, proc_id, field_id FROM case_rows ORDER BY case_key;
+        WITH RECURSIVE v(case_key, at, seen) AS (SELECT case_key, 0, seen FROM case_rows
+            UNION ALL SELECT case_key, at + 24, seen FROM v WHERE at + 24 < length(seen))
+        SELECT case_key, at, hex(substr(seen, at + 17, 8)) FROM v ORDER BY case_key, at;
         SELECT id, code, name FROM unit_keys ORDER BY id;
+        SELECT id, code, name FROM procedures ORDER BY id;
+        SELECT id, name FROM fields ORDER BY id;
         SELECT case_key, file_id, line, what, stored, incoming FROM conflicts
             ORDER BY file_id, line, what" >"$work/$runs.store" || fail "store, runs of $runs"
     for period in 2025-Q3 2025; do

@@ -9,7 +9,7 @@ r() { "$MOTCUA" report --db "$work/m.db" --period 2025-Q3 "$@"; }
 
 r --format xlsx -o "$work/q3.xlsx"
 unzip -p "$work/q3.xlsx" xl/workbook.xml >"$work/wb.xml"
-for sheet in 'Biểu TTHC' 'Chỉ tiêu' 'Chất lượng dữ liệu'; do
+for sheet in 'Biểu TTHC' 'Chỉ tiêu' 'Chất lượng dữ liệu' 'Theo lĩnh vực' 'Theo thủ tục'; do
     grep -q "name=\"$sheet\"" "$work/wb.xml" || { echo "no sheet $sheet"; exit 1; }
 done
 unzip -p "$work/q3.xlsx" xl/worksheets/sheet1.xml >"$work/s1.xml"
@@ -41,6 +41,29 @@ for f, u in zip(form, units):
     assert f[2:13] == [u[c] for c in cols], (name, f[2:13], [u[c] for c in cols])
 print("LibreOffice read %d form rows, all equal to the CSV" % len(form))
 PY
+    # the sheets by field (the form's own shape) and by procedure (SPEC 11)
+    r --by field --format csv >"$work/q3-fields.csv"
+    r --by procedure --format csv >"$work/q3-procedures.csv"
+    python3 - "$work/q3-Theo lĩnh vực.csv" "$work/q3-fields.csv" "$work/q3-Theo thủ tục.csv" \
+        "$work/q3-procedures.csv" <<'PY'
+import csv, sys
+cols = ["received_total", "received_online", "received_offline", "carried_over",
+        "resolved_total", "resolved_early", "resolved_on_time", "resolved_late",
+        "in_progress_total", "in_progress_within", "in_progress_overdue"]
+for sheet, table, keys in ((sys.argv[1], sys.argv[2], 1), (sys.argv[3], sys.argv[4], 2)):
+    rows = list(csv.reader(open(sheet, encoding="utf-8")))
+    assert rows[0][0] == "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" + (" THEO THỦ TỤC" if keys == 2 else ""), rows[0]
+    assert rows[1][0] == "Đơn vị báo cáo: Tất cả đơn vị", rows[1]
+    assert rows[2][0].startswith("Kỳ báo cáo 2025-Q3"), rows[2]
+    numbered = ["(%d)" % i for i in range(1, 14 if keys == 1 else 16)]
+    assert [x for x in rows[8] if x] == numbered, rows[8]
+    form = [r for r in rows[9:] if r and (r[0].isdigit() or "Tổng cộng" in r)]
+    want = list(csv.DictReader(open(table, encoding="utf-8")))
+    assert len(form) == len(want), (len(form), len(want))
+    for f, u in zip(form, want):
+        assert f[1 + keys:12 + keys] == [u[c] for c in cols], (f, u)
+    print("LibreOffice read %d rows of %s, all equal to the CSV" % (len(form), sheet))
+PY
 else
     echo "LibreOffice not installed: the workbook was not read back by it"
 fi
@@ -70,3 +93,19 @@ fi
 r --format csv >"$work/machine.csv"
 head -c 3 "$work/machine.csv" | od -An -tx1 | grep -qv 'ef bb bf'
 head -n 1 "$work/machine.csv" | grep -q '^period,period_start,'
+
+# The breakdowns as text and as a page (SPEC 11)
+r --by field >"$work/fields.txt"
+grep -q 'theo lĩnh vực' "$work/fields.txt" || { echo "text by field: no title"; exit 1; }
+grep -q '^Thương mại  .*  7 ' "$work/fields.txt" || { echo "text by field: no Thương mại row"; exit 1; }
+grep -q '^(không rõ lĩnh vực) ' "$work/fields.txt" || { echo "text by field: no row without a field"; exit 1; }
+tail -1 "$work/fields.txt" | grep -q '^Tổng cộng  .*22 ' || { echo "text by field: ALL is not last"; exit 1; }
+r --by procedure --format html -o "$work/procedures.html"
+grep -q '<h1>Tình hình, kết quả giải quyết thủ tục hành chính theo thủ tục</h1>' "$work/procedures.html" ||
+    { echo "page by procedure: no heading"; exit 1; }
+grep -q '<td>2.000815</td><td>Chứng thực bản sao từ bản chính giấy tờ' "$work/procedures.html" ||
+    { echo "page by procedure: no 2.000815 row"; exit 1; }
+grep -q '<svg' "$work/procedures.html" && { echo "page by procedure: charts of the units"; exit 1; }
+r --by procedure --format csv -o "$work/procedures.csv"
+head -c 3 "$work/procedures.csv" | od -An -tx1 | grep -qv 'ef bb bf'
+diff -u "$EXPECTED/procedures-2025-Q3.csv" "$work/procedures.csv"

@@ -78,6 +78,13 @@ for p in 2026-01 2025-12 2026-Q1 2025-Q4; do
     done
 done
 [ -z "$(find reports -name '.*')" ] || fail "temporary files left in reports/"
+# the workbook has the form by field and the sheet by procedure (SPEC 11)
+unzip -p reports/2025-Q4/report.xlsx xl/workbook.xml >wb.xml
+for sheet in 'Biểu TTHC' 'Theo lĩnh vực' 'Theo thủ tục'; do
+    grep -q "name=\"$sheet\"" wb.xml || fail "report.xlsx has no sheet $sheet"
+done
+unzip -p reports/2025-Q4/report.xlsx xl/sharedStrings.xml | grep -q '<t>Hộ tịch</t>' ||
+    fail "report.xlsx: no row for the field Hộ tịch"
 [ "$(head -c 3 reports/2025-Q4/units.csv | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "CSV for people has no BOM"
 [ "$("$MOTCUA" report --table files --format csv | cut -d, -f1 | tail -n +2 | tr '\n' ' ')" = 'a.csv b.csv.gz ' ] ||
     fail "ledger: $("$MOTCUA" report --table files --format csv)"

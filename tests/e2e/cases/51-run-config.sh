@@ -58,6 +58,20 @@ st=0
 [ -f "$work/out2/2026-01/report.html" ] || fail "--formats/--output did not override the file"
 [ ! -e "$work/out2/2026-01/units.csv" ] || fail "--formats html still wrote csv"
 
+# encoding = cp1258: run converts a legacy export of the inbox (SPEC 10.3)
+# and still reads a UTF-8 one as UTF-8
+sed 's/^db = .*/db = ..\/srv\/data\/legacy.db/' "$work/etc/motcua.conf" >"$work/etc/legacy.conf"
+printf 'encoding = cp1258\n' >>"$work/etc/legacy.conf"
+cp "$FIXTURES/bad/cp1258.csv" "$work/srv/in/legacy.csv"
+gen 50 2 "$work/srv/in/b.csv"
+st=0
+"$MOTCUA" run --config ../etc/legacy.conf >"$work/out" 2>"$work/err" || st=$?
+[ "$st" -eq 0 ] || { cat "$work/err"; fail "run with encoding = cp1258 exit $st"; }
+[ -f "$work/srv/data/archive/2026/01/legacy.csv" ] || fail "the cp1258 export was not loaded: $(cat "$work/err")"
+"$MOTCUA" report --db "$work/srv/data/legacy.db" --table files --format csv >"$work/files.csv"
+grep -q '^legacy.csv,[0-9a-f]*,4,4,0,0,' "$work/files.csv" || fail "legacy.csv: $(cat "$work/files.csv")"
+grep -q '^b.csv,[0-9a-f]*,50,' "$work/files.csv" || fail "b.csv: $(cat "$work/files.csv")"
+
 # ./motcua.conf is found without --config (other commands read it too)
 cp "$work/etc/motcua.conf" "$work/etc/copy.conf"
 cd "$work/etc"
@@ -80,6 +94,8 @@ printf 'db = a.db\n' >bad7.conf
 expect_usage "bad7.conf:1: key 'db' before the \[motcua\] section" check --config bad7.conf
 printf '[motcua]\nthis is not ini\n' >bad8.conf
 expect_usage "bad8.conf:2: not a 'key = value' line" report --config bad8.conf --table files
+printf '[motcua]\nencoding = vni\n' >bad9.conf
+expect_usage "bad9.conf:2: key 'encoding' must be cp1258 or tcvn3, not 'vni'" ingest --config bad9.conf x.csv
 expect_usage "missing.conf: cannot read the config file" run --config missing.conf
 # a bad command-line value is a usage error too
 expect_usage "formats" run --config motcua.conf --formats pdf

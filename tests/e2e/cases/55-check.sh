@@ -59,6 +59,10 @@ if grep -q 'the store holds 0 versions' "$work/err"; then
 fi
 tamper version_lost "UPDATE case_rows SET seen = CAST(seen || seen AS BLOB) WHERE case_key = $first" \
     'the ledger counts [0-9]* accepted rows, the store holds [0-9]* versions from it'
+tamper procedure "DELETE FROM procedures WHERE id = (SELECT proc_id FROM case_rows WHERE case_key = $first)" \
+    'case .*: its procedure [0-9]* does not exist'
+tamper field "UPDATE case_rows SET field_id = 9999 WHERE case_key = $first" \
+    'case .*: its field 9999 does not exist'
 tamper report "UPDATE report_rows SET resolved_late = resolved_late + 1 WHERE unit_code = 'ALL' AND period = '2025-Q4'" \
     'stored report 2025-Q4 (calendar), row [0-9]*, unit ALL: resolved_total [0-9]* != early'
 tamper report_rows "DELETE FROM report_rows WHERE period = '2026-01' AND unit_code = 'ALL'" \

@@ -69,14 +69,46 @@ over_threshold() {
 mkdir "$work/in"
 
 # --- not UTF-8: refused whole, the likely encoding named, how to convert
-for f in tcvn3.csv vni.csv cp1258.csv utf16le.csv binary.bin truncated.csv.gz empty.csv; do
+for f in tcvn3.csv vni.csv cp1258.csv cp1258-bad-byte.csv utf16le.csv binary.bin \
+         truncated.csv.gz empty.csv no-header.csv; do
     cp "$FIXTURES/bad/$f" "$work/in/$f"
 done
-hostile tcvn3.csv 65 && refused tcvn3.csv 'not UTF-8 (looks like TCVN3'
+hostile tcvn3.csv 65 && refused tcvn3.csv 'not UTF-8 (looks like TCVN3.*--encoding tcvn3'
 hostile vni.csv 65 && refused vni.csv 'not UTF-8 (looks like VNI)'
-hostile cp1258.csv 65 && refused cp1258.csv 'not UTF-8 (looks like Windows-1258).*iconv -f CP1258'
-hostile utf16le.csv 65 && refused utf16le.csv 'not UTF-8 (looks like UTF-16 little-endian'
+hostile cp1258.csv 65 && refused cp1258.csv 'not UTF-8 (looks like Windows-1258).*iconv -f CP1258.*--encoding cp1258'
 hostile binary.bin 65 && refused binary.bin 'not a CSV text file'
+
+# --- SPEC 10.3: UTF-16 with a byte-order mark is read; a legacy file is
+# converted when --encoding names its encoding, a byte that does not
+# convert costs its row (bad_encoding), a file mostly such rows is refused
+hostile utf16le.csv 0
+counts utf16le.csv 4 4 0
+hostile cp1258.csv 0 --encoding cp1258
+counts cp1258.csv 4 4 0
+hostile tcvn3.csv 0 --encoding TCVN3
+counts tcvn3.csv 4 4 0
+hostile cp1258-bad-byte.csv 65 --encoding cp1258
+counts cp1258-bad-byte.csv 4 3 1
+rejected cp1258-bad-byte.csv 3 bad_encoding unit_name
+grep -q '^cp1258-bad-byte.csv,3,bad_encoding,unit_name,field 3 (unit_name) holds bytes that do not convert from Windows-1258' \
+    "$work/rejects.csv" || fail "bad_encoding detail: $(cat "$work/rejects.csv")"
+over_threshold cp1258-bad-byte.csv 1 4
+sed 's/, Quảng Trị//' "$FIXTURES/bad/lf.csv" | iconv -f UTF-8 -t CP1258 |
+    awk 'NR > 1 && NR < 5 { sub(/UBND/, "U\201BND") } { print }' >"$work/in/mostly-bad.csv"
+hostile mostly-bad.csv 65 --encoding cp1258 &&
+    refused mostly-bad.csv '3 of 4 rows hold bytes that do not convert from Windows-1258 (cp1258): the file is not in that encoding'
+# a UTF-8 export beside them is read as UTF-8 whatever --encoding says
+"$MOTCUA" report --db "$work/cp1258.csv.db" --table files --format csv | grep -q '^good.csv,[0-9a-f]*,3,3,0,0,0,' ||
+    fail "good.csv under --encoding"
+st=0; "$MOTCUA" ingest --db "$work/x.db" --encoding utf-16 "$work/good.csv" 2>"$work/err" || st=$?
+[ "$st" -eq 64 ] && grep -q "encoding takes cp1258 or tcvn3, not 'utf-16'" "$work/err" || fail "--encoding utf-16: $st $(cat "$work/err")"
+
+# --- SPEC 10.2: no header row within the first 50 non-empty rows: refused,
+# naming the required columns and the rows looked at, quoting no cell
+hostile no-header.csv 65 && refused no-header.csv 'no header row in the first 50 non-empty rows (lines 1-51): a header holds the columns case_id, received_at, status, and unit_code or unit_name'
+grep -q 'Nguyễn\|0900000\|Khu phố' "$work/err" && fail "no-header.csv: the refusal quotes a cell: $(cat "$work/err")"
+grep -q 'unit_code or unit_name, by their labels (MaHoSo/Mã hồ sơ.*); no row names any of them' "$work/err" ||
+    fail "no-header.csv: closest: $(cat "$work/err")"
 hostile truncated.csv.gz 65 && refused truncated.csv.gz 'gzip data is truncated'
 hostile empty.csv 65 && refused empty.csv 'no header line (the file is empty)'
 
