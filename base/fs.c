@@ -18,6 +18,15 @@ int mc_fs_exists(const char *path)
     return lstat(path, &sb) == 0 || errno != ENOENT;
 }
 
+ssize_t mc_fs_read(int fd, void *buf, size_t n)
+{
+    ssize_t k;
+    do
+        k = read(fd, buf, n);
+    while (k < 0 && errno == EINTR);
+    return k;
+}
+
 const char *mc_fs_basename(const char *path)
 {
     const char *slash = strrchr(path, '/');

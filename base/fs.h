@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "base/error.h"
 
@@ -18,6 +19,10 @@
  * lstat fails for another reason than "no such file": a name that cannot
  * be checked is never taken as free.  0 when nothing is there. */
 int mc_fs_exists(const char *path);
+
+/* read(2), retried when a signal interrupts it before anything is read:
+ * the bytes read, 0 at the end of the file, or -1 with errno set. */
+ssize_t mc_fs_read(int fd, void *buf, size_t n);
 
 /* The part of path after its last '/' (path itself when it has none). */
 const char *mc_fs_basename(const char *path);

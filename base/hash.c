@@ -11,6 +11,8 @@
 
 #include <openssl/evp.h>
 
+#include "base/fs.h"
+
 #define HASH_STEP ((size_t)1 << 20)
 
 struct mc_sha256 {
@@ -72,9 +74,7 @@ static int update_from_file(mc_sha256 *h, const char *path, uint64_t *added, mc_
         goto out;
     }
     for (;;) {
-        ssize_t k = read(fd, buf, HASH_STEP);
-        if (k < 0 && errno == EINTR)
-            continue;
+        ssize_t k = mc_fs_read(fd, buf, HASH_STEP);
         if (k < 0) {
             st = mc_error_set(err, MC_EXIT_IO, "%s: cannot read: %s", path, strerror(errno));
             goto out;

@@ -271,14 +271,14 @@ int mc_cmd_run(mc_options *o)
         worst = st;
         stop = 1;
     }
-    size_t todo = 0, done = 0;
-    uint64_t todo_bytes = 0;
+    size_t pending = 0, done = 0;
+    uint64_t pending_bytes = 0;
     for (size_t i = 0; i < n; i++)
         if (v[i].kind == MC_ENTRY_EXPORT) {
-            todo++;
-            todo_bytes += (uint64_t)v[i].size;
+            pending++;
+            pending_bytes += (uint64_t)v[i].size;
         }
-    mc_progress_start(&b, "run", isatty(2) && !o->quiet, todo, todo_bytes);
+    mc_progress_start(&b, "run", isatty(2) && !o->quiet, pending, pending_bytes);
     for (size_t i = 0; i < n && !stop; i++) {
         const mc_entry *e = &v[i];
         switch (e->kind) {

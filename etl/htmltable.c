@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "etl/sheetrow.h"
 
 #define KIB ((size_t)1024)
@@ -743,9 +744,7 @@ int mc_html_read_fd(const char *name, int fd, const mc_reader_opts *opts, const 
     if (!st && !buf)
         st = nomem(&h);
     while (!st) {
-        ssize_t k = read(fd, buf, h.chunk);
-        if (k < 0 && errno == EINTR)
-            continue;
+        ssize_t k = mc_fs_read(fd, buf, h.chunk);
         if (k < 0)
             st = mc_error_set(err, MC_EXIT_IO, "%s: cannot read: %s", h.name, strerror(errno));
         if (k <= 0)

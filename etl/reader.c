@@ -25,7 +25,6 @@
  * the body is then inflated with the trailer's CRC-32 and length checked.
  */
 #include "etl/reader.h"
-#include "etl/xlsx.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -41,9 +40,11 @@
 #include <immintrin.h>
 #endif
 
+#include "base/fs.h"
 #include "base/mem.h"
 #include "etl/htmltable.h"
 #include "etl/xls.h"
+#include "etl/xlsx.h"
 
 #define KIB ((size_t)1024)
 #define MIB (KIB * KIB)
@@ -151,10 +152,7 @@ static int raw_next(rd *r, const unsigned char **p, size_t *n)
         r->mem_pos += k;
         *n = k;
     } else {
-        ssize_t k;
-        do
-            k = read(r->fd, r->raw, r->chunk);
-        while (k < 0 && errno == EINTR);
+        ssize_t k = mc_fs_read(r->fd, r->raw, r->chunk);
         if (k < 0)
             return mc_error_set(r->err, MC_EXIT_IO, "%s: cannot read: %s", r->name,
                                 strerror(errno));
@@ -1333,9 +1331,7 @@ int mc_read_file(const char *path, const mc_reader_opts *opts, const mc_reader_c
         st = nomem(&r);
     /* Peek at the magic bytes; they are replayed by raw_next. */
     while (!st && r.pre_n < sizeof r.pre) {
-        ssize_t k = read(r.fd, r.pre + r.pre_n, sizeof r.pre - r.pre_n);
-        if (k < 0 && errno == EINTR)
-            continue;
+        ssize_t k = mc_fs_read(r.fd, r.pre + r.pre_n, sizeof r.pre - r.pre_n);
         if (k < 0)
             st = mc_error_set(err, MC_EXIT_IO, "%s: cannot read: %s", r.name, strerror(errno));
         if (k <= 0)

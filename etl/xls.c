@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "etl/sheetrow.h"
 
 #define KIB ((size_t)1024)
@@ -460,9 +461,7 @@ static size_t r_get(rbuf *r, void *p, size_t n)
     size_t done = 0;
     while (done < n) {
         if (r->at == r->n) {
-            ssize_t k = read(r->fd, r->b, r->cap);
-            if (k < 0 && errno == EINTR)
-                continue;
+            ssize_t k = mc_fs_read(r->fd, r->b, r->cap);
             if (k <= 0)
                 break;
             r->n = (size_t)k;

@@ -29,8 +29,10 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "base/fs.h"
 #include "base/mem.h"
 #include "etl/sheetrow.h"
+#include "transforms/dates.h"
 
 #define KIB ((size_t)1024)
 #define MIB (KIB * KIB)
@@ -728,32 +730,6 @@ static void sst_end(xl *x, const char *el)
 
 /* ------------------------------------------------------- cell values */
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    /* H. Hinnant's algorithm: days since 1970-01-01 of a proleptic
-     * Gregorian date. */
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t yy = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int)(yy + (*m <= 2));
-}
-
 /*
  * A date-styled serial as text: YYYY-MM-DD for a whole day in a format
  * without a time, else YYYY-MM-DD HH:MM:SS (to the nearest second); a
@@ -778,12 +754,12 @@ static int serial_text(double v, int date1904, int has_time, char *out, size_t c
     int y;
     unsigned m, d;
     if (date1904) {
-        civil_from_days(days_from_civil(1904, 1, 1) + days, &y, &m, &d);
+        mc_civil_from_days(mc_days_from_civil(1904, 1, 1) + days, &y, &m, &d);
     } else if (days == 60) {
         y = 1900, m = 2, d = 29;
     } else {
-        int64_t base = days < 60 ? days_from_civil(1899, 12, 31) : days_from_civil(1899, 12, 30);
-        civil_from_days(base + days, &y, &m, &d);
+        int64_t base = mc_days_from_civil(1899, 12, days < 60 ? 31 : 30);
+        mc_civil_from_days(base + days, &y, &m, &d);
     }
     if (y > 9999)
         return 0;
@@ -1309,9 +1285,7 @@ int mc_xlsx_read_fd(const char *path, int fd, const mc_reader_opts *opts, const 
         st = nomem(&x);
     /* One sequential read for the digest, then libzip's own reads. */
     while (!st) {
-        ssize_t k = read(fd, x.buf, x.chunk);
-        if (k < 0 && errno == EINTR)
-            continue;
+        ssize_t k = mc_fs_read(fd, x.buf, x.chunk);
         if (k < 0)
             st = mc_error_set(err, MC_EXIT_IO, "%s: cannot read: %s", x.name, strerror(errno));
         if (k <= 0)

@@ -162,11 +162,10 @@ static const char css[] =
     "figure.trend{margin:.6em 0 1.4em}"
     "@media print{.wrap{overflow:visible}}";
 
-static void units_table(FILE *out, const mc_report *rep)
+/* The headings of the form's counts and of the rates, after a table's own
+ * first columns (the units table, the breakdowns of SPEC 11). */
+static void figure_heads(FILE *out)
 {
-    char b[64];
-    fputs("<h2>1. Tình hình, kết quả giải quyết theo đơn vị</h2>\n<div class=\"wrap\"><table>\n"
-          "<thead><tr><th>Mã đơn vị</th><th>Tên đơn vị</th>", out);
     for (int c = 0; c < MC_C_CONTRACT_COUNT; c++) {
         fputs("<th>", out);
         esc(out, mc_count_label_vi((mc_count)c));
@@ -177,6 +176,44 @@ static void units_table(FILE *out, const mc_report *rep)
         esc(out, mc_rate_label_vi((mc_rate)r));
         fputs(" (%)</th>", out);
     }
+}
+
+/* A row's counts and rates, each rate with the plan target of unit_code
+ * beside it where there is one (unit_code NULL: a row no target reaches). */
+static void figure_cells(FILE *out, const mc_report *rep, const int64_t c[MC_C_COUNT],
+                         const char *unit_code)
+{
+    char b[64];
+    for (int k = 0; k < MC_C_CONTRACT_COUNT; k++) {
+        fmt_int(b, sizeof b, c[k]);
+        fprintf(out, "<td class=\"n\">%s</td>", b);
+    }
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        double v;
+        const mc_target_row *t =
+            unit_code ? mc_wu_target(rep, unit_code, mc_rate_name((mc_rate)r)) : NULL;
+        if (mc_rate_value(c, (mc_rate)r, &v)) {
+            fmt_dec2(b, sizeof b, 0, v);
+            fprintf(out, "<td class=\"n\">%s", b);
+        } else {
+            fputs("<td class=\"n\">–", out);
+        }
+        if (t) {
+            fmt_target(b, sizeof b, t->target);
+            fprintf(out, "<span class=\"tg %s\">mục tiêu ", status_class(t->status));
+            esc(out, mc_wu_op_vi(t->op));
+            fprintf(out, " %s%s</span>", b,
+                    strcmp(status_class(t->status), "missed") == 0 ? " ✗" : "");
+        }
+        fputs("</td>", out);
+    }
+}
+
+static void units_table(FILE *out, const mc_report *rep)
+{
+    fputs("<h2>1. Tình hình, kết quả giải quyết theo đơn vị</h2>\n<div class=\"wrap\"><table>\n"
+          "<thead><tr><th>Mã đơn vị</th><th>Tên đơn vị</th>", out);
+    figure_heads(out);
     fputs("</tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; i < rep->n_rows; i++) {
         const mc_unit_row *row = &rep->rows[i];
@@ -189,28 +226,7 @@ static void units_table(FILE *out, const mc_report *rep)
             fputs("</td><td>", out);
         esc(out, mc_wu_row_label(row));
         fputs("</td>", out);
-        for (int c = 0; c < MC_C_CONTRACT_COUNT; c++) {
-            fmt_int(b, sizeof b, row->c[c]);
-            fprintf(out, "<td class=\"n\">%s</td>", b);
-        }
-        for (int r = 0; r < MC_R_COUNT; r++) {
-            double v;
-            const mc_target_row *t = mc_wu_target(rep, row->unit_code, mc_rate_name((mc_rate)r));
-            if (mc_rate_value(row->c, (mc_rate)r, &v)) {
-                fmt_dec2(b, sizeof b, 0, v);
-                fprintf(out, "<td class=\"n\">%s", b);
-            } else {
-                fputs("<td class=\"n\">–", out);
-            }
-            if (t) {
-                fmt_target(b, sizeof b, t->target);
-                fprintf(out, "<span class=\"tg %s\">mục tiêu ", status_class(t->status));
-                esc(out, mc_wu_op_vi(t->op));
-                fprintf(out, " %s%s</span>", b,
-                        strcmp(status_class(t->status), "missed") == 0 ? " ✗" : "");
-            }
-            fputs("</td>", out);
-        }
+        figure_cells(out, rep, row->c, row->unit_code);
         fputs("</tr>\n", out);
     }
     if (rep->n_rows == 0)
@@ -224,7 +240,6 @@ static void units_table(FILE *out, const mc_report *rep)
  * for a field or a procedure. */
 static void group_table(FILE *out, const mc_report *rep, int by_procedure)
 {
-    char b[64];
     const mc_group_row *rows = by_procedure ? rep->procedures : rep->fields;
     size_t n = by_procedure ? rep->n_procedures : rep->n_fields;
     fputs(by_procedure ? "<h2>Tình hình, kết quả giải quyết theo thủ tục</h2>\n"
@@ -233,16 +248,7 @@ static void group_table(FILE *out, const mc_report *rep, int by_procedure)
                        : "<h2>Tình hình, kết quả giải quyết theo lĩnh vực</h2>\n"
                          "<div class=\"wrap\"><table>\n<thead><tr><th>Lĩnh vực</th>",
           out);
-    for (int c = 0; c < MC_C_CONTRACT_COUNT; c++) {
-        fputs("<th>", out);
-        esc(out, mc_count_label_vi((mc_count)c));
-        fputs("</th>", out);
-    }
-    for (int r = 0; r < MC_R_COUNT; r++) {
-        fputs("<th>", out);
-        esc(out, mc_rate_label_vi((mc_rate)r));
-        fputs(" (%)</th>", out);
-    }
+    figure_heads(out);
     fputs("</tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; i < n; i++) {
         const mc_group_row *row = &rows[i];
@@ -253,19 +259,7 @@ static void group_table(FILE *out, const mc_report *rep, int by_procedure)
         }
         esc(out, mc_wu_group_label(row, by_procedure));
         fputs("</td>", out);
-        for (int c = 0; c < MC_C_CONTRACT_COUNT; c++) {
-            fmt_int(b, sizeof b, row->c[c]);
-            fprintf(out, "<td class=\"n\">%s</td>", b);
-        }
-        for (int r = 0; r < MC_R_COUNT; r++) {
-            double v;
-            if (mc_rate_value(row->c, (mc_rate)r, &v)) {
-                fmt_dec2(b, sizeof b, 0, v);
-                fprintf(out, "<td class=\"n\">%s</td>", b);
-            } else {
-                fputs("<td class=\"n\">–</td>", out);
-            }
-        }
+        figure_cells(out, rep, row->c, NULL);
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table></div>\n", out);

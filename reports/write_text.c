@@ -215,6 +215,26 @@ static void target_cell(tbl *t, const mc_target_row *tg)
     tbl_addf(t, "%s%.15g%s", mc_wu_op_vi(tg->op), tg->target, mark);
 }
 
+/* A row's form counts and rates; after each rate whose has_t is set (a
+ * column some row has a target for), unit_code's target (has_t NULL: no
+ * target columns, as in the breakdowns). */
+static void figure_cells(tbl *t, const mc_report *rep, const int64_t c[MC_C_COUNT],
+                         const char *unit_code, const int has_t[MC_R_COUNT])
+{
+    for (size_t k = 0; k < N_FORM; k++)
+        tbl_addf(t, "%" PRId64, c[form_counts[k]]);
+    for (int r = 0; r < MC_R_COUNT; r++) {
+        double v;
+        char num[64];
+        if (mc_rate_value(c, (mc_rate)r, &v))
+            tbl_addf(t, "%s", mc_wu_fmt2(v, 0, num, sizeof num));
+        else
+            tbl_add(t, "–");
+        if (has_t && has_t[r])
+            target_cell(t, mc_wu_target(rep, unit_code, mc_rate_name((mc_rate)r)));
+    }
+}
+
 /* One unit row's cells after the month: code, indented name, the form's
  * counts, each rate and, where some row has one, its target. */
 static void unit_row(tbl *t, const mc_report *rep, const mc_unit_row *row,
@@ -225,18 +245,7 @@ static void unit_row(tbl *t, const mc_report *rep, const mc_unit_row *row,
     snprintf(name, sizeof name, "%*s%s", 2 * depth, "", mc_wu_row_label(row));
     tbl_add(t, row->unit_code);
     tbl_add(t, name);
-    for (size_t k = 0; k < N_FORM; k++)
-        tbl_addf(t, "%" PRId64, row->c[form_counts[k]]);
-    for (int r = 0; r < MC_R_COUNT; r++) {
-        double v;
-        char num[64];
-        if (mc_rate_value(row->c, (mc_rate)r, &v))
-            tbl_addf(t, "%s", mc_wu_fmt2(v, 0, num, sizeof num));
-        else
-            tbl_add(t, "–");
-        if (has_t[r])
-            target_cell(t, mc_wu_target(rep, row->unit_code, mc_rate_name((mc_rate)r)));
-    }
+    figure_cells(t, rep, row->c, row->unit_code, has_t);
 }
 
 /* The rows of reps[0..n): one report's units table, or (with_month) a
@@ -314,16 +323,7 @@ static int group_table(tbl *t, const mc_report *rep, int by_procedure)
         if (by_procedure)
             tbl_add(t, row->kind == MC_ROW_ALL ? "ALL" : row->code);
         tbl_add(t, mc_wu_group_label(row, by_procedure));
-        for (size_t k = 0; k < N_FORM; k++)
-            tbl_addf(t, "%" PRId64, row->c[form_counts[k]]);
-        for (int r = 0; r < MC_R_COUNT; r++) {
-            double v;
-            char num[64];
-            if (mc_rate_value(row->c, (mc_rate)r, &v))
-                tbl_addf(t, "%s", mc_wu_fmt2(v, 0, num, sizeof num));
-            else
-                tbl_add(t, "–");
-        }
+        figure_cells(t, rep, row->c, NULL, NULL);
     }
     return 0;
 }
